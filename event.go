@@ -1,0 +1,77 @@
+package depot
+
+// EventKind identifies what happened. Values are stable: never renumber, only append.
+type EventKind uint8
+
+// The event kinds.
+const (
+	EventSKUDefined EventKind = iota + 1
+	EventLocationDefined
+	EventChannelDefined
+	EventInboundExpected
+	EventReceived
+	EventAdjusted
+	EventCounted
+	EventHeld
+	EventReserved
+	EventExtended
+	EventReleased
+	EventExpired
+	EventCommitted
+	EventShipped
+	EventReturned
+)
+
+var eventKindNames = [...]string{
+	EventSKUDefined: "sku_defined", EventLocationDefined: "location_defined", EventChannelDefined: "channel_defined",
+	EventInboundExpected: "inbound_expected", EventReceived: "received", EventAdjusted: "adjusted",
+	EventCounted: "counted", EventHeld: "held", EventReserved: "reserved", EventExtended: "extended",
+	EventReleased: "released", EventExpired: "expired", EventCommitted: "committed", EventShipped: "shipped",
+	EventReturned: "returned",
+}
+
+// String returns the wire name of the kind.
+func (k EventKind) String() string { return enumName(eventKindNames[:], int(k)) }
+
+// ParseEventKind maps a wire name to a kind.
+func ParseEventKind(s string) (EventKind, bool) {
+	k, ok := parseEnum(eventKindNames[:], s)
+	return EventKind(k), ok
+}
+
+// Event is one fact the engine decided. It is flat on purpose: the engine emits millions per
+// second into a reused buffer, and every projection (read views, intelligence, SSE, webhooks)
+// reads the same shape. Fields that do not apply to a kind are empty.
+//
+// Ref names the entity the event belongs to: the reservation for reserved, extended, released,
+// expired and committed; the shipment for shipped; the command id for stock movements. Order
+// is set when an order is involved. Qty is the units moved (signed for adjustments, counts and
+// holds). At is the reservation's new expiry for reserved and extended, and the ETA for
+// inbound_expected.
+type Event struct {
+	Seq      uint64    `json:"seq"`
+	Time     int64     `json:"time"`
+	Kind     EventKind `json:"-"`
+	Tenant   string    `json:"-"`
+	Ref      string    `json:"ref,omitempty"`
+	Order    string    `json:"order,omitempty"`
+	SKU      string    `json:"sku,omitempty"`
+	Location string    `json:"location,omitempty"`
+	Channel  string    `json:"channel,omitempty"`
+	Qty      int64     `json:"qty,omitempty"`
+	At       int64     `json:"at,omitempty"`
+	Reason   string    `json:"reason,omitempty"`
+}
+
+// Result is the outcome of one command: its events, or the one rejection that changed nothing.
+// Replayed is true when the command repeated an earlier one with the same id and content; the
+// outcome is then the first one's (its rejection, or no new events) and nothing was applied twice.
+type Result struct {
+	Seq       uint64
+	Events    []Event
+	Rejection *Rejection
+	Replayed  bool
+}
+
+// OK reports whether the command was accepted.
+func (r *Result) OK() bool { return r.Rejection == nil }

@@ -1,0 +1,94 @@
+package ledger
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/depothq/depot"
+)
+
+// CheckInvariants verifies every invariant of the ledger and returns the first violation found,
+// walking tenants in id order so the report is the same on every machine:
+//
+//   - on_hand >= 0 and every bucket >= 0;
+//   - reserved + allocated + held <= on_hand (nothing is promised twice);
+//   - each position's reserved equals the sum of its live reservations' lines, allocated the sum
+//     of allocation lines, inbound the sum of open inbound receipts;
+//   - conservation: received + adjustments + returns - shipments = on_hand;
+//   - the live-reservation count and the expiry heap agree with the reservations.
+//
+// It costs a walk of the whole state; tests call it after every step, `depot verify` once.
+func (l *Ledger) CheckInvariants() error {
+	active := 0
+	for _, id := range l.tenantIDs() {
+		t := l.tenants[id]
+		reserved := make([]int64, len(t.positions))
+		allocated := make([]int64, len(t.positions))
+		inbound := make([]int64, len(t.positions))
+		for _, r := range t.reservations {
+			if r.status != depot.ReservationActive {
+				continue
+			}
+			active++
+			if int(r.heapIdx) >= len(l.expiry.items) || l.expiry.items[r.heapIdx] != r {
+				return fmt.Errorf("ledger: tenant %q reservation %q is live but not in the expiry heap", id, r.id)
+			}
+			for _, ln := range r.lines {
+				if ln.pos < 0 || int(ln.pos) >= len(t.positions) || ln.qty <= 0 {
+					return fmt.Errorf("ledger: tenant %q reservation %q has a bad line %+v", id, r.id, ln)
+				}
+				reserved[ln.pos] += ln.qty
+			}
+		}
+		for _, a := range t.allocations {
+			for _, ln := range a.lines {
+				if ln.pos < 0 || int(ln.pos) >= len(t.positions) || ln.qty <= 0 {
+					return fmt.Errorf("ledger: tenant %q allocation %q has a bad line %+v", id, a.order, ln)
+				}
+				allocated[ln.pos] += ln.qty
+			}
+		}
+		for _, in := range t.inbound {
+			if in.pos < 0 || int(in.pos) >= len(t.positions) || in.remaining <= 0 || in.remaining > in.qty {
+				return fmt.Errorf("ledger: tenant %q inbound %q is malformed", id, in.id)
+			}
+			inbound[in.pos] += in.remaining
+		}
+		for i := range t.positions {
+			p := &t.positions[i]
+			name := fmt.Sprintf("tenant %q position (%s, %s)", id, t.skuList[p.sku].id, t.locList[p.loc].id)
+			switch {
+			case p.onHand < 0 || p.reserved < 0 || p.allocated < 0 || p.held < 0 || p.inbound < 0:
+				return fmt.Errorf("ledger: %s has a negative bucket: %+v", name, *p)
+			case p.reserved+p.allocated+p.held > p.onHand:
+				return fmt.Errorf("ledger: %s is oversold: reserved %d + allocated %d + held %d > on hand %d",
+					name, p.reserved, p.allocated, p.held, p.onHand)
+			case p.reserved != reserved[i]:
+				return fmt.Errorf("ledger: %s reserved %d but its live reservations hold %d", name, p.reserved, reserved[i])
+			case p.allocated != allocated[i]:
+				return fmt.Errorf("ledger: %s allocated %d but its allocations hold %d", name, p.allocated, allocated[i])
+			case p.inbound != inbound[i]:
+				return fmt.Errorf("ledger: %s inbound %d but its open receipts expect %d", name, p.inbound, inbound[i])
+			case p.received+p.adjusted+p.returned-p.shipped != p.onHand:
+				return fmt.Errorf("ledger: %s breaks conservation: received %d + adjusted %d + returned %d - shipped %d != on hand %d",
+					name, p.received, p.adjusted, p.returned, p.shipped, p.onHand)
+			}
+		}
+	}
+	if active != l.active || active != l.expiry.len() {
+		return fmt.Errorf("ledger: %d live reservations, counter says %d, expiry heap holds %d", active, l.active, l.expiry.len())
+	}
+	if l.rememberedCount() > depot.MaxRemembered {
+		return fmt.Errorf("ledger: %d outcomes remembered, limit %d", l.rememberedCount(), depot.MaxRemembered)
+	}
+	return nil
+}
+
+func (l *Ledger) tenantIDs() []string {
+	ids := make([]string, 0, len(l.tenants))
+	for id := range l.tenants {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}

@@ -1,0 +1,360 @@
+// Package ledger owns every unit of stock and every claim on it: positions per (tenant, SKU,
+// location), reservations with TTLs, allocations against orders, inbound receipts, channel
+// availability with buffers, and the memory of command ids that makes retries harmless.
+//
+// The ledger is a pure, deterministic state machine. It must never do I/O, read a clock, start a
+// goroutine, use randomness or let the order of a map iteration reach its output: time arrives
+// as the envelope's Time, and every iteration that matters walks sorted keys or ordered slices.
+// A command is validated completely before the first mutation, so a rejected command changes
+// nothing, and the invariants (see CheckInvariants) hold after every step.
+package ledger
+
+import (
+	"github.com/depothq/depot"
+)
+
+// Ledger is the inventory state of all tenants. It is not safe for concurrent use: the
+// sequencer is its single writer, and readers synchronise with it.
+type Ledger struct {
+	now     int64
+	lastSeq uint64
+
+	tenants map[string]*tenant
+
+	// Counters enforce the global limits without walking the state.
+	positions int
+	active    int
+
+	expiry expiryHeap
+
+	// memory is the FIFO of remembered outcomes (finished reservations and command ids), pruned
+	// by age and by count; fifoNext numbers its entries so a snapshot can rebuild it exactly.
+	memory   []memoRef
+	memHead  int
+	fifoNext uint64
+
+	// Scratch space reused by every command so the hot path does not allocate.
+	need    []need
+	scratch []byte
+	events  []depot.Event
+}
+
+type tenant struct {
+	id        string
+	skus      map[string]*sku
+	locations map[string]*location
+	channels  map[string]*channel
+	skuList   []*sku
+	locList   []*location
+
+	// positions is append-only so reservation and allocation lines can hold stable indexes.
+	positions []position
+	posIndex  map[uint64]int32
+
+	reservations map[string]*reservation
+	allocations  map[string]*allocation
+	inbound      map[string]*inbound
+	memos        map[memoKey]*memo
+}
+
+type sku struct {
+	id          string
+	idx         uint32
+	name        string
+	weightGrams int64
+	priceMinor  int64
+	components  []component // non-empty for kits
+}
+
+type component struct {
+	sku *sku
+	qty int64
+}
+
+type location struct {
+	id              string
+	idx             uint32
+	name            string
+	kind            depot.LocationKind
+	status          depot.LocationStatus
+	latE6, lonE6    int64
+	serviceRadiusM  int64
+	capacityPerHour int64
+	groups          []string
+}
+
+type channel struct {
+	id        string
+	name      string
+	locations []*location
+	buffer    depot.Buffer
+	overrides map[*sku]depot.Buffer
+}
+
+// position is the stock of one SKU at one location. The four flow counters exist for the
+// conservation invariant: onHand == received + adjusted + returned - shipped.
+type position struct {
+	sku, loc  uint32
+	onHand    int64
+	reserved  int64
+	allocated int64
+	held      int64
+	inbound   int64
+	received  int64
+	adjusted  int64
+	returned  int64
+	shipped   int64
+}
+
+func (p *position) atp() int64 { return p.onHand - p.reserved - p.allocated - p.held }
+
+type reservation struct {
+	id          string
+	tenant      *tenant
+	channel     string
+	status      depot.ReservationStatus
+	order       string
+	expiresAt   int64
+	createdSeq  uint64
+	fingerprint uint64
+	lines       []line
+	// inline holds the lines of the common single-line reservation without a second allocation.
+	inline     [1]line
+	heapIdx    int32
+	finishedAt int64
+	fifo       uint64
+}
+
+// line is a quantity at a position (an index into tenant.positions).
+type line struct {
+	pos int32
+	qty int64
+}
+
+type allocation struct {
+	order string
+	lines []line
+}
+
+type inbound struct {
+	id          string
+	pos         int32
+	qty         int64
+	remaining   int64
+	eta         int64
+	fingerprint uint64
+}
+
+type memoKey struct {
+	kind depot.CommandKind
+	id   string
+}
+
+type memo struct {
+	fingerprint uint64
+	seq         uint64
+	finishedAt  int64
+	fifo        uint64
+}
+
+// memoRef is one entry of the remembered-outcomes FIFO. kind KindReserve points at a finished
+// reservation; any other kind at a command memo.
+type memoRef struct {
+	tenant *tenant
+	key    memoKey
+	at     int64
+	fifo   uint64
+}
+
+// need is the demand of one command on one position, summed over all its lines and kit
+// components before anything is checked, so two lines can never pass on the same units.
+type need struct {
+	pos   int32
+	qty   int64
+	sku   *sku
+	loc   *location
+	fresh bool // the position does not exist yet
+}
+
+// New returns an empty ledger.
+func New() *Ledger {
+	return &Ledger{tenants: make(map[string]*tenant)}
+}
+
+// Now is the logical time of the last applied command, in unix nanoseconds.
+func (l *Ledger) Now() int64 { return l.now }
+
+// LastSeq is the sequence number of the last applied command.
+func (l *Ledger) LastSeq() uint64 { return l.lastSeq }
+
+// Apply applies one sequenced command and returns its outcome. The returned events alias a
+// buffer owned by the ledger and are valid until the next call to Apply; copy what you keep.
+func (l *Ledger) Apply(env *depot.Envelope) depot.Result {
+	l.events = l.events[:0]
+	// Time only moves forward: a sequencer whose clock stepped back must not be able to revive
+	// expired reservations or reorder retention.
+	if env.Time > l.now {
+		l.now = env.Time
+	}
+	if env.Seq > l.lastSeq {
+		l.lastSeq = env.Seq
+	}
+	res := depot.Result{Seq: env.Seq}
+	if env.Cmd == nil {
+		res.Rejection = depot.Reject(depot.CodeInvalidArgument, "", "empty command")
+		return res
+	}
+	if r := env.Cmd.Validate(); r != nil {
+		res.Rejection = r
+		return res
+	}
+	st := step{seq: env.Seq, now: l.now}
+	var rej *depot.Rejection
+	switch c := env.Cmd.(type) {
+	case *depot.DefineSKU:
+		rej = l.defineSKU(&st, c)
+	case *depot.DefineLocation:
+		rej = l.defineLocation(&st, c)
+	case *depot.DefineChannel:
+		rej = l.defineChannel(&st, c)
+	case *depot.ExpectInbound:
+		rej, st.replayed = l.expectInbound(&st, c)
+	case *depot.Receive:
+		rej, st.replayed = l.remembered(&st, c, c.ID, l.receive)
+	case *depot.Adjust:
+		rej, st.replayed = l.remembered(&st, c, c.ID, l.adjust)
+	case *depot.Count:
+		rej, st.replayed = l.remembered(&st, c, c.ID, l.count)
+	case *depot.Hold:
+		rej, st.replayed = l.remembered(&st, c, c.ID, l.hold)
+	case *depot.Ship:
+		rej, st.replayed = l.remembered(&st, c, c.ID, l.ship)
+	case *depot.Return:
+		rej, st.replayed = l.remembered(&st, c, c.ID, l.returnStock)
+	case *depot.Reserve:
+		rej, st.replayed = l.reserve(&st, c)
+	case *depot.Extend:
+		rej = l.extend(&st, c)
+	case *depot.Release:
+		rej, st.replayed = l.release(&st, c)
+	case *depot.Commit:
+		rej, st.replayed = l.commit(&st, c)
+	case *depot.Tick:
+		l.tick(&st)
+	default:
+		rej = depot.Reject(depot.CodeInvalidArgument, "", "unsupported command %T", c)
+	}
+	res.Rejection = rej
+	res.Replayed = st.replayed
+	if rej == nil {
+		res.Events = l.events
+	} else if len(l.events) != 0 {
+		// A handler that emitted events and then rejected has half-applied a command.
+		panic("ledger: rejected command emitted events")
+	}
+	return res
+}
+
+// step carries what one command's handlers share: its sequence number, the logical time and
+// whether it turned out to be an idempotent repeat.
+type step struct {
+	seq      uint64
+	now      int64
+	replayed bool
+}
+
+func (l *Ledger) emit(st *step, t *tenant, ev depot.Event) {
+	ev.Seq = st.seq
+	ev.Time = st.now
+	ev.Tenant = t.id
+	l.events = append(l.events, ev)
+}
+
+func (l *Ledger) tenantOf(id string) *tenant { return l.tenants[id] }
+
+func (l *Ledger) ensureTenant(id string) (*tenant, *depot.Rejection) {
+	if t := l.tenants[id]; t != nil {
+		return t, nil
+	}
+	if len(l.tenants) >= depot.MaxTenants {
+		return nil, depot.Reject(depot.CodeLimitExceeded, "tenant", "at most %d tenants", depot.MaxTenants)
+	}
+	t := newTenant(id)
+	l.tenants[id] = t
+	return t, nil
+}
+
+func newTenant(id string) *tenant {
+	return &tenant{
+		id:           id,
+		skus:         make(map[string]*sku),
+		locations:    make(map[string]*location),
+		channels:     make(map[string]*channel),
+		posIndex:     make(map[uint64]int32),
+		reservations: make(map[string]*reservation),
+		allocations:  make(map[string]*allocation),
+		inbound:      make(map[string]*inbound),
+		memos:        make(map[memoKey]*memo),
+	}
+}
+
+func posKey(s, loc uint32) uint64 { return uint64(s)<<32 | uint64(loc) }
+
+// positionOf returns the index of the position of (s, loc), or -1 if it does not exist yet.
+func (t *tenant) positionOf(s *sku, loc *location) int32 {
+	if i, ok := t.posIndex[posKey(s.idx, loc.idx)]; ok {
+		return i
+	}
+	return -1
+}
+
+// ensurePosition returns the index of the position, creating it. Callers check the position
+// limit first (see canCreatePosition) so creation never fails half way through a command.
+func (l *Ledger) ensurePosition(t *tenant, s *sku, loc *location) int32 {
+	if i := t.positionOf(s, loc); i >= 0 {
+		return i
+	}
+	i := int32(len(t.positions))
+	t.positions = append(t.positions, position{sku: s.idx, loc: loc.idx})
+	t.posIndex[posKey(s.idx, loc.idx)] = i
+	l.positions++
+	return i
+}
+
+func (l *Ledger) canCreatePosition(t *tenant, s *sku, loc *location) *depot.Rejection {
+	if t.positionOf(s, loc) >= 0 {
+		return nil
+	}
+	if l.positions >= depot.MaxPositions {
+		return depot.Reject(depot.CodeLimitExceeded, "location", "at most %d positions", depot.MaxPositions)
+	}
+	return nil
+}
+
+// lookupStocked finds a stock-keeping SKU and a location; kits have no stock of their own.
+func (t *tenant) lookupStocked(skuID, locID string) (*sku, *location, *depot.Rejection) {
+	s := t.skus[skuID]
+	if s == nil {
+		return nil, nil, depot.Reject(depot.CodeUnknownSKU, "sku", "unknown SKU %q", skuID)
+	}
+	if len(s.components) > 0 {
+		return nil, nil, depot.Reject(depot.CodeInvalidArgument, "sku", "SKU %q is a kit and holds no stock of its own; use its components", skuID)
+	}
+	loc := t.locations[locID]
+	if loc == nil {
+		return nil, nil, depot.Reject(depot.CodeUnknownLocation, "location", "unknown location %q", locID)
+	}
+	return s, loc, nil
+}
+
+// fingerprint identifies a command's content so a retry with the same id can be told apart from
+// a different command reusing it. FNV-1a is written out because hash/fnv would allocate per call.
+func (l *Ledger) fingerprint(c depot.Command) uint64 {
+	l.scratch = depot.AppendCommand(l.scratch[:0], c)
+	h := uint64(14695981039346656037)
+	for _, b := range l.scratch {
+		h ^= uint64(b)
+		h *= 1099511628211
+	}
+	return h
+}

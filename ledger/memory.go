@@ -1,0 +1,77 @@
+package ledger
+
+import (
+	"github.com/depothq/depot"
+)
+
+// The ledger remembers accepted command ids (and finished reservations) for depot.Retention of
+// logical time, at most depot.MaxRemembered of them, so that a client retrying after a timeout
+// gets the first outcome instead of a second application. Rejected commands are not remembered:
+// a rejection changes nothing, so retrying it simply asks again.
+
+type handler func(st *step, t *tenant, c depot.Command) *depot.Rejection
+
+// remembered runs apply at most once per (tenant, kind, id). A repeat with the same content is
+// answered as replayed with no new events; the same id with other content is a duplicate.
+func (l *Ledger) remembered(st *step, c depot.Command, id string, apply handler) (*depot.Rejection, bool) {
+	key := memoKey{kind: c.Kind(), id: id}
+	fp := l.fingerprint(c)
+	t := l.tenants[c.TenantID()]
+	if t != nil {
+		if m := t.memos[key]; m != nil {
+			if m.fingerprint == fp {
+				return nil, true
+			}
+			return depot.Reject(depot.CodeDuplicate, "id", "%s id %q was already used for a different command at seq %d", key.kind, id, m.seq), false
+		}
+	}
+	if rej := apply(st, t, c); rej != nil {
+		return rej, false
+	}
+	t = l.tenants[c.TenantID()]
+	m := &memo{fingerprint: fp, seq: st.seq, finishedAt: st.now}
+	t.memos[key] = m
+	m.fifo = l.remember(t, key, st.now)
+	return nil, false
+}
+
+// remember appends to the FIFO of remembered outcomes and returns the entry's number.
+func (l *Ledger) remember(t *tenant, key memoKey, at int64) uint64 {
+	l.fifoNext++
+	l.memory = append(l.memory, memoRef{tenant: t, key: key, at: at, fifo: l.fifoNext})
+	if l.rememberedCount() > depot.MaxRemembered {
+		l.forgetOldest()
+	}
+	return l.fifoNext
+}
+
+func (l *Ledger) rememberedCount() int { return len(l.memory) - l.memHead }
+
+// prune forgets outcomes older than the retention window.
+func (l *Ledger) prune(now int64) {
+	for l.memHead < len(l.memory) && now-l.memory[l.memHead].at > depot.Retention {
+		l.forgetOldest()
+	}
+}
+
+func (l *Ledger) forgetOldest() {
+	ref := l.memory[l.memHead]
+	l.memory[l.memHead] = memoRef{}
+	l.memHead++
+	t := ref.tenant
+	if ref.key.kind == depot.KindReserve {
+		if r := t.reservations[ref.key.id]; r != nil && r.fifo == ref.fifo && r.status != depot.ReservationActive {
+			delete(t.reservations, ref.key.id)
+		}
+	} else if m := t.memos[ref.key]; m != nil && m.fifo == ref.fifo {
+		delete(t.memos, ref.key)
+	}
+	// Compact once the dead prefix dominates, so the FIFO's memory stays proportional to what
+	// it holds.
+	if l.memHead > 1024 && l.memHead*2 > len(l.memory) {
+		n := copy(l.memory, l.memory[l.memHead:])
+		clear(l.memory[n:])
+		l.memory = l.memory[:n]
+		l.memHead = 0
+	}
+}

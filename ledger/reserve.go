@@ -1,0 +1,361 @@
+package ledger
+
+import (
+	"github.com/depothq/depot"
+)
+
+// Reservations: the claims a channel puts on stock before an order is placed, committed into
+// allocations when it is, and returned when released or expired.
+
+func (l *Ledger) reserve(st *step, c *depot.Reserve) (*depot.Rejection, bool) {
+	t := orEmpty(l.tenants[c.Tenant])
+	fp := l.fingerprint(c)
+	if r := t.reservations[c.Reservation]; r != nil {
+		if r.fingerprint == fp {
+			return nil, true
+		}
+		return depot.Reject(depot.CodeDuplicate, "id", "reservation %q already exists with different content", c.Reservation), false
+	}
+	ch := t.channels[c.Channel]
+	if ch == nil {
+		return depot.Reject(depot.CodeUnknownChannel, "channel", "unknown channel %q", c.Channel), false
+	}
+	if l.active >= depot.MaxActiveReservations {
+		return depot.Reject(depot.CodeLimitExceeded, "id", "at most %d live reservations", depot.MaxActiveReservations), false
+	}
+	if rej := l.placeDemand(t, ch, c.Lines); rej != nil {
+		return rej, false
+	}
+	ttl := c.TTL
+	if ttl == 0 {
+		ttl = depot.DefaultTTL
+	}
+	r := &reservation{
+		id: c.Reservation, tenant: t, channel: ch.id, status: depot.ReservationActive,
+		expiresAt: st.now + ttl, createdSeq: st.seq, fingerprint: fp,
+	}
+	if len(l.need) <= len(r.inline) {
+		r.lines = r.inline[:len(l.need)]
+	} else {
+		r.lines = make([]line, len(l.need))
+	}
+	for i, n := range l.need {
+		p := &t.positions[n.pos]
+		p.reserved += n.qty
+		r.lines[i] = line{pos: n.pos, qty: n.qty}
+		l.emit(st, t, depot.Event{Kind: depot.EventReserved, Ref: r.id, SKU: n.sku.id, Location: n.loc.id, Channel: ch.id, Qty: n.qty, At: r.expiresAt})
+	}
+	t.reservations[r.id] = r
+	l.active++
+	l.expiry.push(r)
+	return nil, false
+}
+
+// placeDemand resolves the lines of a reserve into l.need: kits become components, lines without
+// a location are placed by the channel's policy (the first open feeding location, in the
+// channel's order, that can fill the whole line), and the demand is summed per position before it
+// is checked against ATP and the channel's buffers. It changes nothing.
+func (l *Ledger) placeDemand(t *tenant, ch *channel, lines []depot.ReserveLine) *depot.Rejection {
+	l.need = l.need[:0]
+	for _, ln := range lines {
+		s := t.skus[ln.SKU]
+		if s == nil {
+			return depot.Reject(depot.CodeUnknownSKU, "lines.sku", "unknown SKU %q", ln.SKU)
+		}
+		if ln.Location != "" {
+			loc := t.locations[ln.Location]
+			if loc == nil {
+				return depot.Reject(depot.CodeUnknownLocation, "lines.location", "unknown location %q", ln.Location)
+			}
+			if loc.status != depot.LocationOpen {
+				return depot.Reject(depot.CodeLocationUnavailable, "lines.location", "location %q is %s", loc.id, loc.status)
+			}
+			if !ch.feeds(loc) {
+				return depot.Reject(depot.CodeLocationUnavailable, "lines.location", "location %q does not feed channel %q", loc.id, ch.id)
+			}
+			if rej := l.addNeed(t, s, loc, ln.Qty); rej != nil {
+				return rej
+			}
+			continue
+		}
+		loc := l.choose(t, ch, s, ln.Qty)
+		if loc == nil {
+			r := depot.Reject(depot.CodeInsufficientStock, "lines.qty", "no location feeding %q can fill %d of %q", ch.id, ln.Qty, ln.SKU)
+			r.Shortfalls = []depot.Shortfall{{SKU: s.id, Requested: ln.Qty, Available: l.channelATP(t, ch, s)}}
+			return r
+		}
+		if rej := l.addNeed(t, s, loc, ln.Qty); rej != nil {
+			return rej
+		}
+	}
+	var short []depot.Shortfall
+	for _, n := range l.need {
+		var atp int64
+		if n.pos >= 0 {
+			atp = t.positions[n.pos].atp()
+		}
+		if n.qty > atp {
+			short = append(short, depot.Shortfall{SKU: n.sku.id, Location: n.loc.id, Requested: n.qty, Available: max(atp, 0)})
+		}
+	}
+	if len(short) > 0 {
+		r := depot.Reject(depot.CodeInsufficientStock, "lines.qty", "%d of %d positions lack stock", len(short), len(l.need))
+		r.Shortfalls = short
+		return r
+	}
+	return l.checkBuffers(t, ch, lines)
+}
+
+// addNeed adds the demand of qty units of s (or of its components) at loc.
+func (l *Ledger) addNeed(t *tenant, s *sku, loc *location, qty int64) *depot.Rejection {
+	if len(s.components) == 0 {
+		return l.addNeedOne(t, s, loc, qty)
+	}
+	for _, c := range s.components {
+		if rej := l.addNeedOne(t, c.sku, loc, qty*c.qty); rej != nil {
+			return rej
+		}
+	}
+	return nil
+}
+
+func (l *Ledger) addNeedOne(t *tenant, s *sku, loc *location, qty int64) *depot.Rejection {
+	pos := t.positionOf(s, loc)
+	for i := range l.need {
+		n := &l.need[i]
+		if n.sku == s && n.loc == loc {
+			n.qty += qty
+			return nil
+		}
+	}
+	if pos < 0 {
+		// No position means no stock; the ATP check reports the shortfall with the SKU and
+		// location named, and nothing is created for a demand that cannot be met.
+		l.need = append(l.need, need{pos: -1, qty: qty, sku: s, loc: loc, fresh: true})
+		return nil
+	}
+	l.need = append(l.need, need{pos: pos, qty: qty, sku: s, loc: loc})
+	return nil
+}
+
+// claimed is the demand already placed on (s, loc) by earlier lines of the same command.
+func (l *Ledger) claimed(s *sku, loc *location) int64 {
+	for _, n := range l.need {
+		if n.sku == s && n.loc == loc {
+			return n.qty
+		}
+	}
+	return 0
+}
+
+// choose returns the first open location feeding ch that can fill qty of s (all components of a
+// kit at one location, so the line ships as one parcel), counting what earlier lines claimed.
+func (l *Ledger) choose(t *tenant, ch *channel, s *sku, qty int64) *location {
+	for _, loc := range ch.locations {
+		if loc.status != depot.LocationOpen {
+			continue
+		}
+		if len(s.components) == 0 {
+			if l.free(t, s, loc) >= qty {
+				return loc
+			}
+			continue
+		}
+		ok := true
+		for _, c := range s.components {
+			if l.free(t, c.sku, loc) < qty*c.qty {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return loc
+		}
+	}
+	return nil
+}
+
+// free is the ATP of (s, loc) minus what this command already claimed there.
+func (l *Ledger) free(t *tenant, s *sku, loc *location) int64 {
+	i := t.positionOf(s, loc)
+	if i < 0 {
+		return 0
+	}
+	return t.positions[i].atp() - l.claimed(s, loc)
+}
+
+// checkBuffers refuses a reserve that would take a SKU below what the channel must withhold.
+// Without a buffer or cap the per-location check already implies it, so the common case costs
+// one map lookup per line.
+func (l *Ledger) checkBuffers(t *tenant, ch *channel, lines []depot.ReserveLine) *depot.Rejection {
+	for i, ln := range lines {
+		s := t.skus[ln.SKU]
+		b := ch.bufferFor(s)
+		if b == (depot.Buffer{}) {
+			continue
+		}
+		seen := false
+		for _, prev := range lines[:i] {
+			if prev.SKU == ln.SKU {
+				seen = true
+				break
+			}
+		}
+		if seen {
+			continue
+		}
+		var want int64
+		for _, other := range lines[i:] {
+			if other.SKU == ln.SKU {
+				want += other.Qty
+			}
+		}
+		if avail := l.channelATP(t, ch, s); want > avail {
+			r := depot.Reject(depot.CodeInsufficientStock, "lines.qty", "channel %q may sell %d of %q after its buffer, asked for %d", ch.id, avail, s.id, want)
+			r.Shortfalls = []depot.Shortfall{{SKU: s.id, Requested: want, Available: avail}}
+			return r
+		}
+	}
+	return nil
+}
+
+// atpAt is the ATP of s at loc; for a kit, how many whole kits its components allow.
+func (t *tenant) atpAt(s *sku, loc *location) int64 {
+	if len(s.components) == 0 {
+		i := t.positionOf(s, loc)
+		if i < 0 {
+			return 0
+		}
+		return max(t.positions[i].atp(), 0)
+	}
+	kits := int64(-1)
+	for _, c := range s.components {
+		i := t.positionOf(c.sku, loc)
+		if i < 0 {
+			return 0
+		}
+		n := max(t.positions[i].atp(), 0) / c.qty
+		if kits < 0 || n < kits {
+			kits = n
+		}
+	}
+	return max(kits, 0)
+}
+
+// channelATP is the sum of ATP over the open locations feeding ch, less its buffer.
+func (l *Ledger) channelATP(t *tenant, ch *channel, s *sku) int64 {
+	var sum int64
+	for _, loc := range ch.locations {
+		if loc.status == depot.LocationOpen {
+			sum += t.atpAt(s, loc)
+		}
+	}
+	return withhold(sum, ch.bufferFor(s))
+}
+
+func (l *Ledger) extend(st *step, c *depot.Extend) *depot.Rejection {
+	t := orEmpty(l.tenants[c.Tenant])
+	r := t.reservations[c.Reservation]
+	if rej := l.live(r, c.Reservation, st.now); rej != nil {
+		return rej
+	}
+	r.expiresAt = st.now + c.TTL
+	l.expiry.fix(r)
+	l.emit(st, t, depot.Event{Kind: depot.EventExtended, Ref: r.id, Channel: r.channel, At: r.expiresAt})
+	return nil
+}
+
+// live checks that a reservation exists and still holds stock at now. A reservation past its
+// expiry is expired even before the tick that formally releases it: time, not the tick's
+// arrival, decides.
+func (l *Ledger) live(r *reservation, id string, now int64) *depot.Rejection {
+	if r == nil {
+		return depot.Reject(depot.CodeUnknownReservation, "id", "unknown reservation %q", id)
+	}
+	if r.status == depot.ReservationExpired || (r.status == depot.ReservationActive && now >= r.expiresAt) {
+		return depot.Reject(depot.CodeExpired, "id", "reservation %q expired", id)
+	}
+	if r.status != depot.ReservationActive {
+		return depot.Reject(depot.CodeInvalidState, "id", "reservation %q is %s", id, r.status)
+	}
+	return nil
+}
+
+func (l *Ledger) release(st *step, c *depot.Release) (*depot.Rejection, bool) {
+	t := orEmpty(l.tenants[c.Tenant])
+	r := t.reservations[c.Reservation]
+	if r != nil && r.status == depot.ReservationReleased {
+		return nil, true
+	}
+	if rej := l.live(r, c.Reservation, st.now); rej != nil {
+		return rej, false
+	}
+	l.finish(st, t, r, depot.ReservationReleased, depot.EventReleased)
+	return nil, false
+}
+
+func (l *Ledger) commit(st *step, c *depot.Commit) (*depot.Rejection, bool) {
+	t := orEmpty(l.tenants[c.Tenant])
+	r := t.reservations[c.Reservation]
+	if r != nil && r.status == depot.ReservationCommitted {
+		if r.order == c.Order {
+			return nil, true
+		}
+		return depot.Reject(depot.CodeInvalidState, "order", "reservation %q is committed to order %q", r.id, r.order), false
+	}
+	if rej := l.live(r, c.Reservation, st.now); rej != nil {
+		return rej, false
+	}
+	a := t.allocations[c.Order]
+	if a == nil {
+		a = &allocation{order: c.Order}
+		t.allocations[c.Order] = a
+	}
+	for _, ln := range r.lines {
+		p := &t.positions[ln.pos]
+		p.reserved -= ln.qty
+		p.allocated += ln.qty
+		if j := a.find(ln.pos); j >= 0 {
+			a.lines[j].qty += ln.qty
+		} else {
+			a.lines = append(a.lines, ln)
+		}
+		l.emit(st, t, depot.Event{Kind: depot.EventCommitted, Ref: r.id, Order: c.Order, SKU: t.skuList[p.sku].id,
+			Location: t.locList[p.loc].id, Channel: r.channel, Qty: ln.qty})
+	}
+	r.order = c.Order
+	l.retire(st, t, r, depot.ReservationCommitted)
+	return nil, false
+}
+
+// finish returns a reservation's stock and retires it.
+func (l *Ledger) finish(st *step, t *tenant, r *reservation, status depot.ReservationStatus, kind depot.EventKind) {
+	for _, ln := range r.lines {
+		p := &t.positions[ln.pos]
+		p.reserved -= ln.qty
+		l.emit(st, t, depot.Event{Kind: kind, Ref: r.id, SKU: t.skuList[p.sku].id, Location: t.locList[p.loc].id, Channel: r.channel, Qty: ln.qty})
+	}
+	l.retire(st, t, r, status)
+}
+
+// retire moves an active reservation to a final status and starts its retention clock.
+func (l *Ledger) retire(st *step, t *tenant, r *reservation, status depot.ReservationStatus) {
+	l.expiry.remove(r)
+	r.status = status
+	r.finishedAt = st.now
+	l.active--
+	r.fifo = l.remember(t, memoKey{kind: depot.KindReserve, id: r.id}, st.now)
+}
+
+// tick expires every reservation whose TTL has passed, in (expiry, creation) order, and forgets
+// outcomes older than the retention window.
+func (l *Ledger) tick(st *step) {
+	for {
+		r := l.expiry.peek()
+		if r == nil || r.expiresAt > st.now {
+			break
+		}
+		l.finish(st, r.tenant, r, depot.ReservationExpired, depot.EventExpired)
+	}
+	l.prune(st.now)
+}

@@ -1,0 +1,341 @@
+package sequencer_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/depothq/depot"
+	"github.com/depothq/depot/engine"
+	"github.com/depothq/depot/journal"
+	"github.com/depothq/depot/sequencer"
+)
+
+// clock is a deterministic time source: every call advances one millisecond.
+type clock struct{ t atomic.Int64 }
+
+func (c *clock) now() int64 { return c.t.Add(1e6) }
+
+func newClock() *clock {
+	c := &clock{}
+	c.t.Store(1_800_000_000e9)
+	return c
+}
+
+func mustOpen(t testing.TB, j journal.Journal, opts sequencer.Options) *sequencer.Sequencer {
+	t.Helper()
+	if opts.Clock == nil {
+		opts.Clock = newClock().now
+	}
+	s, err := sequencer.Open(j, opts)
+	if err != nil {
+		t.Fatalf("open sequencer: %v", err)
+	}
+	return s
+}
+
+func mustSubmit(t testing.TB, s *sequencer.Sequencer, c depot.Command) depot.Result {
+	t.Helper()
+	res, err := s.Submit(context.Background(), c)
+	if err != nil {
+		t.Fatalf("submit %s: %v", c.Kind(), err)
+	}
+	return res
+}
+
+// seed defines one SKU at one location with stock, fed to one channel.
+func seed(t testing.TB, s *sequencer.Sequencer, units int64) {
+	t.Helper()
+	for _, c := range []depot.Command{
+		&depot.DefineSKU{Tenant: "t1", SKU: "sku-1"},
+		&depot.DefineLocation{Tenant: "t1", Location: "wh-1", Type: depot.LocationWarehouse, Status: depot.LocationOpen},
+		&depot.DefineChannel{Tenant: "t1", Channel: "web", Locations: []string{"wh-1"}},
+		&depot.Receive{Tenant: "t1", ID: "rcv-1", SKU: "sku-1", Location: "wh-1", Qty: units},
+	} {
+		if res := mustSubmit(t, s, c); !res.OK() {
+			t.Fatalf("seed %s: %v", c.Kind(), res.Rejection)
+		}
+	}
+}
+
+func reserve(id string, qty int64) *depot.Reserve {
+	return &depot.Reserve{Tenant: "t1", Reservation: id, Channel: "web", Lines: []depot.ReserveLine{{SKU: "sku-1", Qty: qty}}}
+}
+
+func position(t testing.TB, s *sequencer.Sequencer) depot.Position {
+	t.Helper()
+	var p depot.Position
+	if err := s.Read(context.Background(), func(e *engine.Engine) {
+		p, _ = e.Ledger().Position("t1", "sku-1", "wh-1")
+	}); err != nil {
+		t.Fatalf("read: %v", err)
+	}
+	return p
+}
+
+func TestSubmitStampsAndAnswersAfterDurability(t *testing.T) {
+	j := journal.NewMemory()
+	s := mustOpen(t, j, sequencer.Options{})
+	defer s.Close()
+	seed(t, s, 10)
+	res := mustSubmit(t, s, reserve("r1", 4))
+	if !res.OK() || res.Seq != 5 || len(res.Events) != 1 || res.Events[0].Kind != depot.EventReserved {
+		t.Fatalf("reserve result = %+v", res)
+	}
+	if j.LastSeq() < res.Seq {
+		t.Fatalf("answered seq %d but the journal holds only %d", res.Seq, j.LastSeq())
+	}
+	if got := position(t, s); got.Reserved != 4 || got.ATP != 6 {
+		t.Fatalf("position = %+v", got)
+	}
+}
+
+func TestMalformedCommandsAreNotSequenced(t *testing.T) {
+	j := journal.NewMemory()
+	s := mustOpen(t, j, sequencer.Options{})
+	defer s.Close()
+	res := mustSubmit(t, s, &depot.Receive{Tenant: "t1", ID: "x", SKU: "sku-1", Location: "wh-1", Qty: -5})
+	if res.Rejection == nil || res.Rejection.Code != depot.CodeInvalidQuantity || res.Seq != 0 {
+		t.Fatalf("result = %+v", res)
+	}
+	if j.LastSeq() != 0 {
+		t.Fatalf("journal holds %d entries, want 0", j.LastSeq())
+	}
+}
+
+func TestSubmitBatchAnswersEachCommand(t *testing.T) {
+	s := mustOpen(t, journal.NewMemory(), sequencer.Options{})
+	defer s.Close()
+	seed(t, s, 5)
+	results, err := s.SubmitBatch(context.Background(), []depot.Command{
+		reserve("a", 3),
+		&depot.Receive{Tenant: "t1", ID: "bad", SKU: "sku-1", Location: "wh-1", Qty: 0},
+		reserve("b", 3),
+		reserve("c", 2),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := make([]string, len(results))
+	for i, r := range results {
+		codes[i] = "ok"
+		if r.Rejection != nil {
+			codes[i] = r.Rejection.Code.String()
+		}
+	}
+	want := []string{"ok", "invalid_quantity", "insufficient_stock", "ok"}
+	if fmt.Sprint(codes) != fmt.Sprint(want) {
+		t.Fatalf("codes = %v, want %v", codes, want)
+	}
+}
+
+func TestConcurrentCallersNeverOversell(t *testing.T) {
+	dir := t.TempDir()
+	j, err := journal.OpenFile(dir, journal.FileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := mustOpen(t, j, sequencer.Options{SnapshotEvery: 50})
+	const stock, callers, each = 100, 16, 20
+	seed(t, s, stock)
+	var ok atomic.Int64
+	var wg sync.WaitGroup
+	for c := range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				res, err := s.Submit(context.Background(), reserve(fmt.Sprintf("r-%d-%d", c, i), 1))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if res.OK() {
+					ok.Add(1)
+				} else if res.Rejection.Code != depot.CodeInsufficientStock {
+					t.Errorf("unexpected rejection %v", res.Rejection)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if ok.Load() != stock {
+		t.Fatalf("%d reservations accepted, want exactly %d", ok.Load(), stock)
+	}
+	var liveHash [32]byte
+	if err := s.Read(context.Background(), func(e *engine.Engine) {
+		liveHash = e.Hash()
+		if err := e.CheckInvariants(); err != nil {
+			t.Error(err)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// Recovery from snapshot + tail and a full replay from zero agree with the live state.
+	j2, err := journal.OpenFile(dir, journal.FileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j2.Close()
+	recovered, err := sequencer.Recover(j2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := engine.New()
+	if err := sequencer.ReplayInto(full, j2); err != nil {
+		t.Fatal(err)
+	}
+	if recovered.Hash() != liveHash || full.Hash() != liveHash {
+		t.Fatalf("hashes differ: live %x recovered %x full replay %x", liveHash, recovered.Hash(), full.Hash())
+	}
+	if _, _, ok, _ := j2.LatestSnapshot(); !ok {
+		t.Fatal("no snapshot was written")
+	}
+}
+
+// failingJournal fails every Append after the first n.
+type failingJournal struct {
+	journal.Journal
+	n atomic.Int64
+}
+
+var errDisk = errors.New("injected: fsync failed")
+
+func (f *failingJournal) Append(e []journal.Entry) error {
+	if f.n.Add(-1) < 0 {
+		return errDisk
+	}
+	return f.Journal.Append(e)
+}
+
+func TestFailedSyncStopsEverything(t *testing.T) {
+	fj := &failingJournal{Journal: journal.NewMemory()}
+	fj.n.Store(4)
+	s := mustOpen(t, fj, sequencer.Options{})
+	seed(t, s, 10)
+	_, err := s.Submit(context.Background(), reserve("r1", 1))
+	if !errors.Is(err, sequencer.ErrFailed) || !errors.Is(err, errDisk) {
+		t.Fatalf("submit after failed sync: err = %v", err)
+	}
+	if _, err := s.Submit(context.Background(), reserve("r2", 1)); !errors.Is(err, sequencer.ErrFailed) {
+		t.Fatalf("later submit: err = %v", err)
+	}
+	if err := s.Read(context.Background(), func(*engine.Engine) {}); !errors.Is(err, sequencer.ErrFailed) {
+		t.Fatalf("read after failure: err = %v", err)
+	}
+	if err := s.Close(); !errors.Is(err, sequencer.ErrFailed) {
+		t.Fatalf("close: err = %v", err)
+	}
+	// Nothing unacknowledged reached the journal.
+	if got := fj.Journal.LastSeq(); got != 4 {
+		t.Fatalf("journal last seq = %d, want 4", got)
+	}
+}
+
+func TestCloseDrainsAndRefuses(t *testing.T) {
+	j := journal.NewMemory()
+	s := mustOpen(t, j, sequencer.Options{SnapshotEvery: -1})
+	seed(t, s, 1000)
+	var wg sync.WaitGroup
+	var acked atomic.Int64
+	for i := range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := s.Submit(context.Background(), reserve(fmt.Sprintf("r%d", i), 1)); err == nil {
+				acked.Add(1)
+			} else if !errors.Is(err, sequencer.ErrClosed) {
+				t.Error(err)
+			}
+		}()
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	if _, err := s.Submit(context.Background(), reserve("late", 1)); !errors.Is(err, sequencer.ErrClosed) {
+		t.Fatalf("submit after close: %v", err)
+	}
+	// Every acknowledged command is in the journal, and Close left a snapshot of the end state.
+	if got := int64(j.LastSeq()); got != 4+acked.Load() {
+		t.Fatalf("journal holds %d entries, want %d", got, 4+acked.Load())
+	}
+	seq, _, ok, err := j.LatestSnapshot()
+	if err != nil || !ok || seq != j.LastSeq() {
+		t.Fatalf("final snapshot at %d (ok %v, err %v), want %d", seq, ok, err, j.LastSeq())
+	}
+}
+
+func TestOverloadedQueueIsExplicit(t *testing.T) {
+	// A journal that blocks holds the writer, so the queue fills.
+	bj := &blockingJournal{Journal: journal.NewMemory(), release: make(chan struct{})}
+	s := mustOpen(t, bj, sequencer.Options{QueueSize: 2, MaxBatch: 1})
+	var overloaded atomic.Bool
+	var wg sync.WaitGroup
+	// The writer can hold at most a few batches in flight while the journal blocks, plus the two
+	// queue slots; long before 1,000 submissions the bounded queue must refuse.
+	for i := 0; i < 1000 && !overloaded.Load(); i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.Submit(context.Background(), &depot.DefineSKU{Tenant: "t", SKU: fmt.Sprintf("s%d", i)})
+			if errors.Is(err, sequencer.ErrOverloaded) {
+				overloaded.Store(true)
+			}
+		}()
+		if i%8 == 7 {
+			time.Sleep(time.Millisecond) // let the submitters reach the queue
+		}
+	}
+	close(bj.release)
+	wg.Wait()
+	if !overloaded.Load() {
+		t.Fatal("1,000 submissions against a blocked journal were all queued")
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+type blockingJournal struct {
+	journal.Journal
+	release chan struct{}
+}
+
+func (b *blockingJournal) Append(e []journal.Entry) error {
+	<-b.release
+	return b.Journal.Append(e)
+}
+
+func TestClockGoingBackwardsNeverReordersTime(t *testing.T) {
+	times := []int64{5e9, 9e9, 3e9, 4e9, 10e9}
+	var i atomic.Int64
+	clk := func() int64 {
+		n := i.Add(1) - 1
+		if int(n) < len(times) {
+			return times[n]
+		}
+		return times[len(times)-1]
+	}
+	s := mustOpen(t, journal.NewMemory(), sequencer.Options{Clock: clk})
+	defer s.Close()
+	var last int64
+	for k := range 5 {
+		res := mustSubmit(t, s, &depot.DefineSKU{Tenant: "t", SKU: fmt.Sprintf("s%d", k)})
+		if len(res.Events) != 1 || res.Events[0].Time < last {
+			t.Fatalf("event time went from %d to %+v", last, res.Events)
+		}
+		last = res.Events[0].Time
+	}
+}
