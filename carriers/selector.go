@@ -29,6 +29,7 @@ func NewSelector(services []Service) (*Selector, error) {
 		if err := s.validate(); err != nil {
 			return nil, err
 		}
+		s.marginMinutes = riskMarginMinutes(s.TransitMaxMinutes, s.OnTime.BP())
 		out[i] = s
 	}
 	sort.Slice(out, func(a, b int) bool { return serviceLess(&out[a], &out[b]) })
@@ -50,9 +51,9 @@ func serviceLess(a, b *Service) bool {
 // Len returns the number of services.
 func (s *Selector) Len() int { return len(s.services) }
 
-// Service returns service i (0 <= i < Len) in canonical order. The pointer is owned by the
-// Selector; read it, do not keep it across Observe.
-func (s *Selector) Service(i int) *Service { return &s.services[i] }
+// Service returns a copy of service i (0 <= i < Len) in canonical order; its slices are shared
+// with the Selector and must not be modified. Scores change only through Observe.
+func (s *Selector) Service(i int) Service { return s.services[i] }
 
 // Index returns the canonical index of the service (carrier, id).
 func (s *Selector) Index(carrier, id string) (int, bool) {
@@ -67,7 +68,11 @@ func (s *Selector) Index(carrier, id string) (int, bool) {
 }
 
 // Observe folds one tracking outcome of service i into its on-time score.
-func (s *Selector) Observe(i int, onTime bool) { s.services[i].OnTime.Observe(onTime) }
+func (s *Selector) Observe(i int, onTime bool) {
+	sv := &s.services[i]
+	sv.OnTime.Observe(onTime)
+	sv.marginMinutes = riskMarginMinutes(sv.TransitMaxMinutes, sv.OnTime.BP())
+}
 
 // Shipment is what selection needs to know about one parcel.
 type Shipment struct {
@@ -111,38 +116,53 @@ type Choice struct {
 // one with the earliest PromisedAt (ties: cheaper, then ids), flagged AtRisk. Services that
 // cannot carry the parcel are skipped; ErrNoService if none can. It does not allocate.
 func (s *Selector) Choose(sh *Shipment) (Choice, error) {
-	best, fast := Choice{Service: -1}, Choice{Service: -1}
+	best, fast := offer{svc: -1}, offer{svc: -1}
+	day, _ := LocalDay(sh.ReadyAt, sh.UTCOffsetMinutes)
+	wd := Weekday(day)
 	for i := range s.services {
-		c, ok := s.quote(i, sh)
-		if !ok {
+		o := s.offer(i, sh, day, wd)
+		if o.svc < 0 {
 			continue
 		}
 		// Services are in canonical order, so a strict comparison keeps the smaller ids on ties.
-		if sh.DeliverBy == 0 || c.PromisedAt <= sh.DeliverBy {
-			if best.Service < 0 || c.PriceMinor < best.PriceMinor ||
-				(c.PriceMinor == best.PriceMinor && c.PromisedAt < best.PromisedAt) {
-				best = c
+		if sh.DeliverBy == 0 || o.promised <= sh.DeliverBy {
+			if best.svc < 0 || o.price < best.price || (o.price == best.price && o.promised < best.promised) {
+				best = o
 			}
 		}
-		if fast.Service < 0 || c.PromisedAt < fast.PromisedAt ||
-			(c.PromisedAt == fast.PromisedAt && c.PriceMinor < fast.PriceMinor) {
-			fast = c
+		if fast.svc < 0 || o.promised < fast.promised || (o.promised == fast.promised && o.price < fast.price) {
+			fast = o
 		}
 	}
-	if best.Service >= 0 {
-		return best, nil
-	}
-	if fast.Service >= 0 {
-		fast.AtRisk = true
-		return fast, nil
+	switch {
+	case best.svc >= 0:
+		return s.choice(best, false), nil
+	case fast.svc >= 0:
+		return s.choice(fast, true), nil
 	}
 	return Choice{Service: -1}, ErrNoService
 }
 
 // Quote prices service i for a shipment without choosing; false if it cannot carry it.
-func (s *Selector) Quote(i int, sh *Shipment) (Choice, bool) { return s.quote(i, sh) }
+func (s *Selector) Quote(i int, sh *Shipment) (Choice, bool) {
+	day, _ := LocalDay(sh.ReadyAt, sh.UTCOffsetMinutes)
+	o := s.offer(i, sh, day, Weekday(day))
+	if o.svc < 0 {
+		return Choice{Service: -1}, false
+	}
+	return s.choice(o, false), true
+}
 
-func (s *Selector) quote(i int, sh *Shipment) (Choice, bool) {
+// offer is a quote without the ids: small enough that comparing services copies little.
+type offer struct {
+	svc      int
+	price    int64
+	pickup   int64
+	promised int64
+	margin   int64
+}
+
+func (s *Selector) offer(i int, sh *Shipment, day int64, wd int) offer {
 	sv := &s.services[i]
 	key := sh.DistanceM
 	if sv.Rates.Basis == ByZone {
@@ -150,21 +170,27 @@ func (s *Selector) quote(i int, sh *Shipment) (Choice, bool) {
 	}
 	price, ok := sv.Rates.Price(key, sh.WeightG)
 	if !ok {
-		return Choice{}, false
+		return offer{svc: -1}
 	}
-	pickup, ok := sv.NextPickup(sh.Location, sh.UTCOffsetMinutes, sh.ReadyAt)
+	pickup, ok := sv.nextPickup(sh.Location, sh.UTCOffsetMinutes, sh.ReadyAt, day, wd)
 	if !ok {
-		return Choice{}, false
+		return offer{svc: -1}
 	}
-	margin := riskMarginMinutes(sv.TransitMaxMinutes, sv.OnTime.BP())
+	margin := sv.marginMinutes
+	return offer{svc: i, price: price, pickup: pickup, promised: pickup + (sv.TransitMaxMinutes+margin)*MinuteNanos, margin: margin}
+}
+
+func (s *Selector) choice(o offer, atRisk bool) Choice {
+	sv := &s.services[o.svc]
 	return Choice{
-		Service:           i,
+		Service:           o.svc,
 		Carrier:           sv.Carrier,
 		ServiceID:         sv.ID,
-		PriceMinor:        price,
-		PickupAt:          pickup,
-		EarliestAt:        pickup + sv.TransitMinMinutes*MinuteNanos,
-		PromisedAt:        pickup + (sv.TransitMaxMinutes+margin)*MinuteNanos,
-		RiskMarginMinutes: margin,
-	}, true
+		PriceMinor:        o.price,
+		PickupAt:          o.pickup,
+		EarliestAt:        o.pickup + sv.TransitMinMinutes*MinuteNanos,
+		PromisedAt:        o.promised,
+		RiskMarginMinutes: o.margin,
+		AtRisk:            atRisk,
+	}
 }

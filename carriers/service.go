@@ -22,6 +22,10 @@ type Service struct {
 	// OnTime is the learned on-time score; a zero score (no prior, no samples) is replaced by
 	// NewOnTimeScore(DefaultOnTimeBP) when the Selector is built.
 	OnTime OnTimeScore
+
+	// marginMinutes caches riskMarginMinutes of the current score; the Selector keeps it in
+	// step with OnTime.
+	marginMinutes int64
 }
 
 // Cutoff is the pickup minute of a service at one location.
@@ -84,15 +88,21 @@ func (s *Service) cutoffAt(location string) int32 {
 // whose local clock runs utcOffsetMinutes ahead of UTC: the first operating day whose cutoff
 // instant is not before readyAt. It returns false if none falls within MaxPickupSearchDays.
 func (s *Service) NextPickup(location string, utcOffsetMinutes int32, readyAt int64) (int64, bool) {
-	cut := int64(s.cutoffAt(location)) * MinuteNanos
 	day, _ := LocalDay(readyAt, utcOffsetMinutes)
-	for k := int64(0); k < MaxPickupSearchDays; k++ {
-		d := day + k
-		if !s.Days.Has(Weekday(d)) {
-			continue
-		}
-		if at := DayStart(d, utcOffsetMinutes) + cut; at >= readyAt {
+	return s.nextPickup(location, utcOffsetMinutes, readyAt, day, Weekday(day))
+}
+
+// nextPickup is NextPickup with the local day of readyAt and its weekday already computed, so a
+// Selector divides once per shipment rather than once per service and day.
+func (s *Service) nextPickup(location string, utcOffsetMinutes int32, readyAt, day int64, wd int) (int64, bool) {
+	at := DayStart(day, utcOffsetMinutes) + int64(s.cutoffAt(location))*MinuteNanos
+	for k := 0; k < MaxPickupSearchDays; k++ {
+		if s.Days.Has(wd) && at >= readyAt {
 			return at, true
+		}
+		at += DayNanos
+		if wd++; wd == 7 {
+			wd = 0
 		}
 	}
 	return 0, false

@@ -24,12 +24,10 @@ type feed struct {
 	t   testing.TB
 	eng *engine.Engine
 	now int64
-	log [][]byte // every envelope applied, encoded
 }
 
 func (f *feed) apply(c depot.Command) depot.Result {
 	env := depot.Envelope{Seq: f.eng.LastSeq() + 1, Time: f.now, Cmd: c}
-	f.log = append(f.log, depot.AppendEnvelope(nil, &env))
 	return f.eng.Apply(&env)
 }
 

@@ -75,6 +75,16 @@ func TestDefineLocation(t *testing.T) {
 				}
 			}
 		}, cmd: defLoc("one-more", depot.LocationOpen), code: depot.CodeLimitExceeded, field: "location"},
+		{name: "MaxTenants", setup: func(h *harness) {
+			for i := 1; i < depot.MaxTenants; i++ { // the fixture's tenant is the first
+				c := defLoc("ams", depot.LocationOpen)
+				c.Tenant = "t" + strconv.Itoa(i)
+				if res := h.raw(c); !res.OK() {
+					h.t.Fatalf("tenant %d: %v", i, res.Rejection)
+				}
+			}
+		}, cmd: &depot.DefineLocation{Tenant: "one-more", Location: "ams", Type: depot.LocationWarehouse, Status: depot.LocationOpen},
+			code: depot.CodeLimitExceeded, field: "tenant"},
 	})
 }
 

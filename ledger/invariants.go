@@ -56,22 +56,25 @@ func (l *Ledger) CheckInvariants() error {
 		}
 		for i := range t.positions {
 			p := &t.positions[i]
-			name := fmt.Sprintf("tenant %q position (%s, %s)", id, t.skuList[p.sku].id, t.locList[p.loc].id)
+			// Named only on failure: formatting a million positions would dominate a restore.
+			name := func() string {
+				return fmt.Sprintf("tenant %q position (%s, %s)", id, t.skuList[p.sku].id, t.locList[p.loc].id)
+			}
 			switch {
 			case p.onHand < 0 || p.reserved < 0 || p.allocated < 0 || p.held < 0 || p.inbound < 0:
-				return fmt.Errorf("ledger: %s has a negative bucket: %+v", name, *p)
+				return fmt.Errorf("ledger: %s has a negative bucket: %+v", name(), *p)
 			case p.reserved+p.allocated+p.held > p.onHand:
 				return fmt.Errorf("ledger: %s is oversold: reserved %d + allocated %d + held %d > on hand %d",
-					name, p.reserved, p.allocated, p.held, p.onHand)
+					name(), p.reserved, p.allocated, p.held, p.onHand)
 			case p.reserved != reserved[i]:
-				return fmt.Errorf("ledger: %s reserved %d but its live reservations hold %d", name, p.reserved, reserved[i])
+				return fmt.Errorf("ledger: %s reserved %d but its live reservations hold %d", name(), p.reserved, reserved[i])
 			case p.allocated != allocated[i]:
-				return fmt.Errorf("ledger: %s allocated %d but its allocations hold %d", name, p.allocated, allocated[i])
+				return fmt.Errorf("ledger: %s allocated %d but its allocations hold %d", name(), p.allocated, allocated[i])
 			case p.inbound != inbound[i]:
-				return fmt.Errorf("ledger: %s inbound %d but its open receipts expect %d", name, p.inbound, inbound[i])
+				return fmt.Errorf("ledger: %s inbound %d but its open receipts expect %d", name(), p.inbound, inbound[i])
 			case p.received+p.adjusted+p.returned-p.shipped != p.onHand:
 				return fmt.Errorf("ledger: %s breaks conservation: received %d + adjusted %d + returned %d - shipped %d != on hand %d",
-					name, p.received, p.adjusted, p.returned, p.shipped, p.onHand)
+					name(), p.received, p.adjusted, p.returned, p.shipped, p.onHand)
 			}
 		}
 	}

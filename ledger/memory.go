@@ -69,9 +69,16 @@ func (l *Ledger) forgetOldest() {
 	// Compact once the dead prefix dominates, so the FIFO's memory stays proportional to what
 	// it holds.
 	if l.memHead > 1024 && l.memHead*2 > len(l.memory) {
-		n := copy(l.memory, l.memory[l.memHead:])
-		clear(l.memory[n:])
-		l.memory = l.memory[:n]
+		live := l.memory[l.memHead:]
+		if cap(l.memory) > 4*len(live) {
+			// Mostly dead after a burst: move the survivors to a right-sized array, or the
+			// burst's peak would stay allocated for the life of the process.
+			l.memory = append(make([]memoRef, 0, 2*len(live)), live...)
+		} else {
+			n := copy(l.memory, live)
+			clear(l.memory[n:])
+			l.memory = l.memory[:n]
+		}
 		l.memHead = 0
 	}
 }

@@ -310,7 +310,10 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 	}
 	np := d.Count(maxStateCount)
 	if np > 0 {
+		// Sized up front: growing a million-entry index dominated restores. Count bounds np
+		// by the remaining input, so hostile bytes cannot ask for more than they carry.
 		t.positions = make([]position, 0, np)
+		t.posIndex = make(map[uint64]int32, np)
 	}
 	for i := 0; i < np && d.Err == nil; i++ {
 		p := position{}
@@ -322,12 +325,13 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 		p.sku, p.loc = uint32(si), uint32(li)
 		p.onHand, p.reserved, p.allocated, p.held, p.inbound = d.Varint(), d.Varint(), d.Varint(), d.Varint(), d.Varint()
 		p.received, p.adjusted, p.returned, p.shipped = d.Varint(), d.Varint(), d.Varint(), d.Varint()
-		key := posKey(p.sku, p.loc)
-		if _, dup := t.posIndex[key]; dup {
+		// One map operation instead of a lookup and an insert: a duplicate key leaves the
+		// index's size unchanged.
+		t.posIndex[posKey(p.sku, p.loc)] = int32(len(t.positions))
+		if len(t.posIndex) != len(t.positions)+1 {
 			d.Fail("duplicate position")
 			break
 		}
-		t.posIndex[key] = int32(len(t.positions))
 		t.positions = append(t.positions, p)
 		l.positions++
 	}

@@ -148,3 +148,52 @@ func TestRetentionForgetsFinishedReservations(t *testing.T) {
 		t.Fatalf("%d outcomes remembered after pruning, want 0", got)
 	}
 }
+
+func TestRetentionAfterBurst(t *testing.T) {
+	// Pruning a burst of remembered ids compacts the FIFO that orders them; whichever way it
+	// compacts (in place, or into a smaller array when most entries are dead), the survivors
+	// must stay remembered in order and the forgotten ones must be gone.
+	tests := []struct {
+		name         string
+		old, young   int
+		wantRemember int
+	}{
+		{"mostly dead", 3000, 10, 10},
+		{"half dead", 2000, 1500, 1500},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := mustFixture(t)
+			base := h.eng.Ledger().Stats().RememberedOutcomes
+			for i := range tc.old {
+				h.raw(rcv("old-"+itoa(i), "mug", "ber", 1))
+			}
+			h.advance(depot.Retention / 2)
+			for i := range tc.young {
+				h.raw(rcv("young-"+itoa(i), "mug", "ber", 1))
+			}
+			h.advance(depot.Retention/2 + 1)
+			h.tick() // forgets the fixture's receipts and the old burst
+			if got := h.eng.Ledger().Stats().RememberedOutcomes; got != tc.wantRemember {
+				t.Fatalf("%d outcomes remembered (fixture had %d), want %d", got, base, tc.wantRemember)
+			}
+			if res := h.apply(rcv("young-0", "mug", "ber", 1)); !res.Replayed {
+				t.Fatalf("young id forgotten: %+v", res)
+			}
+			if res := h.apply(rcv("old-0", "mug", "ber", 1)); !res.OK() || res.Replayed {
+				t.Fatalf("old id still remembered: %+v", res)
+			}
+			// The FIFO keeps working after compaction: the next prune forgets the young burst
+			// and keeps old-0's second application, which is younger than the window.
+			h.advance(depot.Retention/2 + 1)
+			h.tick()
+			if got := h.eng.Ledger().Stats().RememberedOutcomes; got != 1 {
+				t.Fatalf("%d outcomes remembered after the second prune, want 1", got)
+			}
+			if res := h.apply(rcv("old-0", "mug", "ber", 1)); !res.Replayed {
+				t.Fatalf("old-0's second application forgotten: %+v", res)
+			}
+			h.wantPos("mug", "ber", int64(tc.old+tc.young+1), 0, 0, 0, 0)
+		})
+	}
+}

@@ -56,6 +56,10 @@ type Options struct {
 	// SnapshotEvery is the number of commands between snapshots (default DefaultSnapshotEvery;
 	// negative disables periodic snapshots, a snapshot is still written at Close).
 	SnapshotEvery int64
+	// InlineSnapshots saves snapshots on the syncer goroutine instead of a background one. Disk
+	// operations then happen in one deterministic order, which the simulator needs to reproduce a
+	// run from its seed; in production it would stall commits while a large snapshot is written.
+	InlineSnapshots bool
 	// Clock returns unix nanoseconds (default time.Now). Stamps never go backwards even if it does.
 	Clock func() int64
 	// Logger receives recovery and failure reports (default slog.Default()).
@@ -96,7 +100,10 @@ type batch struct {
 	entries []journal.Entry
 	ends    []int
 	buf     []byte
-	info    Batch
+	// snap, when set, is a snapshot of the state after this batch, to be saved once the batch is
+	// durable: a snapshot ahead of the journal would resurrect commands never acknowledged.
+	snap *snapshotJob
+	info Batch
 }
 
 // Sequencer is the single writer. Create it with Open.
@@ -121,7 +128,7 @@ type Sequencer struct {
 	failed   atomic.Pointer[error]
 	toSync   chan *batch
 	free     chan *batch
-	snapshot chan snapshotJob
+	snapshot chan *snapshotJob
 	lastSnap uint64 // writer-only
 
 	writerDone   chan struct{}
@@ -163,7 +170,7 @@ func Open(j journal.Journal, opts Options) (*Sequencer, error) {
 		now:          eng.Now(),
 		toSync:       make(chan *batch, 1),
 		free:         make(chan *batch, 3),
-		snapshot:     make(chan snapshotJob, 1),
+		snapshot:     make(chan *snapshotJob, 1),
 		lastSnap:     eng.LastSeq(),
 		writerDone:   make(chan struct{}),
 		syncerDone:   make(chan struct{}),
@@ -385,7 +392,7 @@ func (s *Sequencer) Close() error {
 	s.closeMu.Unlock()
 	<-s.writerDone
 	<-s.syncerDone
-	// The writer already sent its final snapshot; wait for it to land.
+	// The syncer handed over the final snapshot before it finished; wait for it to land.
 	<-s.snapshotDone
 	return s.Err()
 }

@@ -52,8 +52,8 @@ func (s *Sequencer) writer() {
 			continue
 		}
 		s.apply(b, n)
+		s.maybeSnapshot(b)
 		s.toSync <- b
-		s.maybeSnapshot()
 	}
 }
 
@@ -132,6 +132,7 @@ func (s *Sequencer) apply(b *batch, n int) {
 // syncer makes each batch durable, publishes the durable sequence number and answers callers.
 func (s *Sequencer) syncer() {
 	defer close(s.syncerDone)
+	defer close(s.snapshot)
 	for b := range s.toSync {
 		if errp := s.failed.Load(); errp != nil {
 			s.answer(b, *errp)
@@ -146,10 +147,14 @@ func (s *Sequencer) syncer() {
 		b.info.SyncTime = time.Since(started)
 		s.durable.Store(b.info.LastSeq)
 		s.wake()
-		info := b.info
+		info, snap := b.info, b.snap
+		final := len(b.reqs) == 0
 		s.answer(b, nil)
-		if s.opts.OnCommit != nil {
+		if s.opts.OnCommit != nil && info.Commands > 0 {
 			s.opts.OnCommit(&info)
+		}
+		if snap != nil {
+			s.saveSnapshot(snap, final)
 		}
 	}
 }
@@ -161,56 +166,66 @@ func (s *Sequencer) answer(b *batch, err error) {
 	clear(b.reqs)
 	b.reqs = b.reqs[:0]
 	b.info = Batch{}
+	b.snap = nil
 	s.free <- b
 }
 
-// maybeSnapshot encodes a snapshot every SnapshotEvery commands. Encoding happens on the writer
-// (it owns the engine, so no lock is needed to read it); saving happens on the snapshotter, which
-// first waits until the snapshot's sequence number is durable, because a snapshot ahead of the
-// journal would resurrect commands that were never acknowledged.
-func (s *Sequencer) maybeSnapshot() {
+// maybeSnapshot attaches a snapshot to the batch every SnapshotEvery commands. Encoding happens
+// on the writer, which owns the engine and so needs no lock to read it; saving happens only after
+// the batch is durable (see syncer).
+func (s *Sequencer) maybeSnapshot(b *batch) {
 	if s.opts.SnapshotEvery < 0 || int64(s.applied-s.lastSnap) < s.opts.SnapshotEvery {
 		return
 	}
-	select {
-	case s.snapshot <- snapshotJob{seq: s.applied, data: s.eng.AppendSnapshot(nil)}:
-		s.lastSnap = s.applied
-	default:
-		// The previous snapshot is still being written; try again after the next batch.
-	}
+	b.snap = &snapshotJob{seq: s.applied, data: s.eng.AppendSnapshot(nil)}
+	s.lastSnap = s.applied
 }
 
+// finalSnapshot sends, at shutdown, an empty batch carrying the snapshot of the final state.
 func (s *Sequencer) finalSnapshot() {
-	defer close(s.snapshot)
 	if s.failed.Load() != nil || s.applied == s.lastSnap {
 		return
 	}
-	s.snapshot <- snapshotJob{seq: s.applied, data: s.eng.AppendSnapshot(nil)}
+	b := <-s.free
+	b.entries, b.ends, b.buf = b.entries[:0], b.ends[:0], b.buf[:0]
+	b.info = Batch{FirstSeq: s.applied + 1, LastSeq: s.applied}
+	b.snap = &snapshotJob{seq: s.applied, data: s.eng.AppendSnapshot(nil)}
 	s.lastSnap = s.applied
+	s.toSync <- b
+}
+
+// saveSnapshot hands a durable snapshot to the snapshotter, or saves it here in inline mode. A
+// snapshot arriving while the previous one is still being written is dropped: the next one comes
+// SnapshotEvery commands later, and the journal holds everything meanwhile.
+func (s *Sequencer) saveSnapshot(job *snapshotJob, final bool) {
+	if s.opts.InlineSnapshots {
+		s.writeSnapshot(job)
+		return
+	}
+	if final {
+		s.snapshot <- job
+		return
+	}
+	select {
+	case s.snapshot <- job:
+	default:
+		s.log.Warn("snapshot skipped: the previous one is still being written", "seq", job.seq)
+	}
 }
 
 func (s *Sequencer) snapshotter() {
 	defer close(s.snapshotDone)
 	for job := range s.snapshot {
-		for s.durable.Load() < job.seq {
-			if s.failed.Load() != nil {
-				break
-			}
-			ch := *s.notify.Load()
-			if s.durable.Load() >= job.seq || s.failed.Load() != nil {
-				break
-			}
-			<-ch
-		}
-		if s.failed.Load() != nil {
-			continue
-		}
-		started := time.Now()
-		if err := s.journal.SaveSnapshot(job.seq, job.data); err != nil {
-			// A failed snapshot loses nothing: the journal still holds every command.
-			s.log.Warn("snapshot failed", "seq", job.seq, "err", err)
-			continue
-		}
-		s.log.Info("snapshot saved", "seq", job.seq, "bytes", len(job.data), "took", time.Since(started))
+		s.writeSnapshot(job)
 	}
+}
+
+func (s *Sequencer) writeSnapshot(job *snapshotJob) {
+	started := time.Now()
+	if err := s.journal.SaveSnapshot(job.seq, job.data); err != nil {
+		// A failed snapshot loses nothing: the journal still holds every command.
+		s.log.Warn("snapshot failed", "seq", job.seq, "err", err)
+		return
+	}
+	s.log.Info("snapshot saved", "seq", job.seq, "bytes", len(job.data), "took", time.Since(started))
 }

@@ -18,10 +18,11 @@ type Estimator interface {
 	Estimate(loc *Location, distanceM, weightG int64) (Quote, bool)
 }
 
-// CostFloorer is an optional interface of an Estimator: CostFloor returns a cost no quote is
-// ever below. The exact search uses it to rule out split plans without quoting every location.
+// CostFloorer is an optional interface of an Estimator: CostFloor returns a cost no quote for
+// a shipment over at least minDistanceM metres is below. The exact search uses it to rule out
+// split plans without quoting every location.
 type CostFloorer interface {
-	CostFloor() int64
+	CostFloor(minDistanceM int64) int64
 }
 
 // TableEstimator is an Estimator from a blended rate table: Prices[band*len(WeightUpToG)+w]
@@ -44,13 +45,16 @@ func (t *TableEstimator) Estimate(_ *Location, distanceM, weightG int64) (Quote,
 	return Quote{CostMinor: t.Prices[d*len(t.WeightUpToG)+w], TransitMinutes: t.TransitMinutes[d]}, true
 }
 
-// CostFloor implements CostFloorer: the cheapest cell of the table.
-func (t *TableEstimator) CostFloor() int64 {
-	if len(t.Prices) == 0 {
+// CostFloor implements CostFloorer: the cheapest cell in the distance bands from minDistanceM's
+// band on (0 if minDistanceM is beyond the table: nothing can be quoted there anyway).
+func (t *TableEstimator) CostFloor(minDistanceM int64) int64 {
+	d := band(t.DistanceUpToM, minDistanceM)
+	if d < 0 || len(t.WeightUpToG) == 0 {
 		return 0
 	}
-	m := t.Prices[0]
-	for _, p := range t.Prices[1:] {
+	cells := t.Prices[d*len(t.WeightUpToG):]
+	m := cells[0]
+	for _, p := range cells[1:] {
 		m = min(m, p)
 	}
 	return m

@@ -15,7 +15,8 @@ func (p *Planner) setupCache() {
 	}
 	size := len(p.cands) << uint(p.n)
 	if cap(p.cache) < size {
-		p.cache = make([]quoteEntry, size, MaxQuoteCache)
+		// Fresh entries have generation 0, which the increment below makes stale.
+		p.cache = make([]quoteEntry, size, min(max(size, 2*cap(p.cache)), MaxQuoteCache))
 		p.cacheGen = 0
 	}
 	p.cache = p.cache[:size]
@@ -56,7 +57,7 @@ func (p *Planner) exactAllowed() bool {
 }
 
 func (p *Planner) exact() {
-	p.used = [MaxLocations / 64]uint64{}
+	p.used = [(MaxLocations + 63) / 64]uint64{}
 	p.search(uint64(1)<<uint(p.n)-1, key{})
 }
 
@@ -132,17 +133,16 @@ func (p *Planner) leaf(k *key) {
 // at least a lower bound) must end worse than the incumbent. It tries the cheap bound first and
 // computes the tight one only when the cheap one does not decide.
 func (p *Planner) splitsHopeless(partial *key) bool {
-	for _, mv := range [2]*key{p.floorVector(), p.minVector()} {
-		if mv == nil {
-			continue
-		}
-		lb := p.add(partial, mv)
-		lb = p.add(&lb, mv)
-		if p.cmp(&lb, &p.bestKey) > 0 {
-			return true
-		}
+	if mv := p.floorVector(); mv != nil && p.twiceWorse(partial, mv) {
+		return true
 	}
-	return false
+	return p.twiceWorse(partial, p.minVector())
+}
+
+func (p *Planner) twiceWorse(partial, mv *key) bool {
+	lb := p.add(partial, mv)
+	lb = p.add(&lb, mv)
+	return p.cmp(&lb, &p.bestKey) > 0
 }
 
 // floorVector is a lower bound of any one shipment's key without quoting anything: the
@@ -164,14 +164,18 @@ func (p *Planner) floorVector() *key {
 		return nil
 	}
 	var mv key
+	minDist := int64(0)
 	for ci := range p.cands {
 		for k := 0; k < p.nk; k++ {
 			if ci == 0 || p.base[ci][k] < mv[k] {
 				mv[k] = p.base[ci][k]
 			}
 		}
+		if d := p.cands[ci].distM; ci == 0 || d < minDist {
+			minDist = d
+		}
 	}
-	obj := max(f.CostFloor(), 0) + p.req.Options.SplitPenaltyMinor
+	obj := max(f.CostFloor(minDist), 0) + p.req.Options.SplitPenaltyMinor
 	for k := 0; k < p.nk; k++ {
 		if p.costSlot&(1<<uint(k)) != 0 {
 			mv[k] = obj
@@ -183,7 +187,8 @@ func (p *Planner) floorVector() *key {
 
 type zeroFloor struct{}
 
-func (zeroFloor) CostFloor() int64 { return 0 }
+// CostFloor implements CostFloorer for the rider model, which quotes zero.
+func (zeroFloor) CostFloor(int64) int64 { return 0 }
 
 // minVector returns a lower bound of any one shipment's key: the slot-wise minimum over the
 // candidates of a shipment of the lightest line (quotes do not fall with weight, see Estimator).

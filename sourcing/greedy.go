@@ -94,7 +94,7 @@ func (p *Planner) cover() bool {
 	clear(p.covered)
 	p.tmp = grow64(p.tmp, p.n)
 	clear(p.tmp)
-	p.used = [MaxLocations / 64]uint64{}
+	p.used = [(MaxLocations + 63) / 64]uint64{}
 	p.order = p.order[:0]
 	p.bestKey = key{}
 	left := p.n
@@ -166,8 +166,7 @@ func (p *Planner) coverable(ci int, commit bool) (count int, w int64, mask uint6
 // greedySplit covers what it can with whole lines, then fills every uncovered line from several
 // locations: those already shipping first (in the order they were chosen), then the others,
 // preferring one that can supply all that is still missing, then by key and id. It fills
-// p.parts in line order and reports whether every unit was placed; if not, p.shortLine and
-// p.shortQty say where it failed.
+// p.parts in line order and reports whether every unit was placed.
 func (p *Planner) greedySplit() bool {
 	p.cover()
 	lines := p.req.Order.Lines
@@ -183,7 +182,6 @@ func (p *Planner) greedySplit() bool {
 		for need > 0 {
 			ci := p.splitSource(li, g, need)
 			if ci < 0 {
-				p.shortLine, p.shortQty = li, need
 				return false
 			}
 			take := min(p.rem[ci*p.n+g], need)

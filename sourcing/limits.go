@@ -1,13 +1,15 @@
 package sourcing
 
+import "github.com/depothq/depot"
+
 // Limits and default parameters of sourcing, in one place. The Planner's scratch space is sized
 // by them, so they bound its memory as well as its work.
 const (
 	// MaxLines bounds the lines of one order (the API's limit for one reserve).
-	MaxLines = 100
+	MaxLines = depot.MaxLines
 	// MaxLocations bounds the candidate locations of one request (the most locations that may
-	// feed one channel).
-	MaxLocations = 256
+	// feed one channel). The exact search's used-set is a bitset of this many bits.
+	MaxLocations = depot.MaxChannelLocations
 	// MaxRules bounds the routing rules of one request.
 	MaxRules = 8
 	// MaxExactLines bounds the lines the exact search handles; its line sets are bitmasks and

@@ -16,6 +16,12 @@ type Planner struct {
 	shared bool // some lines share a SKU
 
 	cands []cand
+	// by is the order's promise (see deliverBy); dayStart caches the last local midnight of
+	// departAt for dayOffset.
+	by        int64
+	dayStart  int64
+	dayOffset int32
+	dayValid  bool
 	// base is per candidate the plan-key contribution of one shipment, objective slots zero;
 	// it and the distances are filled once distReady.
 	base      []key
@@ -34,7 +40,7 @@ type Planner struct {
 	cacheOn    bool
 	cacheGen   uint32
 	cache      []quoteEntry
-	used       [MaxLocations / 64]uint64
+	used       [(MaxLocations + 63) / 64]uint64
 	lineLoc    []int32 // the assignment being explored: candidate per line
 	bestLoc    []int32
 	bestKey    key
@@ -46,14 +52,12 @@ type Planner struct {
 	nodes      int
 
 	// Greedy state: units left per candidate and stock pool, rem[c*n+group].
-	rem       []int64
-	tmp       []int64 // per stock pool: units tentatively taken while counting
-	covered   []bool
-	order     []int32 // candidates in the order greedy chose them
-	shortLine int
-	shortQty  int64
-	parts     []ipart
-	shipOf    []int32 // per candidate: shipment index while building a plan, -1 otherwise
+	rem     []int64
+	tmp     []int64 // per stock pool: units tentatively taken while counting
+	covered []bool
+	order   []int32 // candidates in the order greedy chose them
+	parts   []ipart
+	shipOf  []int32 // per candidate: shipment index while building a plan, -1 otherwise
 
 	// Quick fast path: the nearest candidate holding each set of lines, and the partition DP.
 	quickBest [1 << MaxQuickLines]int32
@@ -208,6 +212,8 @@ func (p *Planner) filter() {
 	p.candOf = grow32(p.candOf, p.nl)
 	quick := o.Level == Quick
 	split := req.Options.AllowSplitLines
+	p.dayValid = false
+	p.by = p.deliverBy()
 	for i := range req.Locations {
 		l := &req.Locations[i]
 		p.candOf[i] = -1
@@ -262,7 +268,11 @@ func (p *Planner) filter() {
 			continue
 		}
 		p.candOf[i] = int32(len(p.cands))
-		p.cands = append(p.cands, cand{loc: int32(i), dist2: d2, hold: hold, holds: holds, departAt: p.departAt(l)})
+		// Fields are stored in place: building the struct on the stack and copying it costs a
+		// store-forwarding stall per candidate.
+		p.cands = append(p.cands, cand{})
+		c := &p.cands[len(p.cands)-1]
+		c.loc, c.dist2, c.hold, c.holds, c.departAt = int32(i), d2, hold, holds, p.departAt(l)
 	}
 	p.distReady = false
 	if !quick || p.n > MaxQuickLines || p.shared {
@@ -360,8 +370,14 @@ func (p *Planner) departAt(l *Location) int64 {
 	if l.CutoffMinute == 0 {
 		return now
 	}
-	day := floorDiv(now+int64(l.UTCOffsetMinutes)*MinuteNanos, DayNanos)
-	start := day*DayNanos - int64(l.UTCOffsetMinutes)*MinuteNanos
+	// Locations of one request mostly share an offset: remember the last local midnight, as
+	// the division is the costliest step of filtering.
+	if !p.dayValid || p.dayOffset != l.UTCOffsetMinutes {
+		day := floorDiv(now+int64(l.UTCOffsetMinutes)*MinuteNanos, DayNanos)
+		p.dayStart = day*DayNanos - int64(l.UTCOffsetMinutes)*MinuteNanos
+		p.dayOffset, p.dayValid = l.UTCOffsetMinutes, true
+	}
+	start := p.dayStart
 	if now < start+int64(l.CutoffMinute)*MinuteNanos {
 		return now
 	}
@@ -407,7 +423,7 @@ func (p *Planner) quote(ci int, weightG int64) (Quote, bool) {
 // lateHours counts the started hours a shipment's estimate is past the promise.
 func (p *Planner) lateHours(ci int, transitMinutes int64) (eta, late int64) {
 	eta = p.cands[ci].departAt + transitMinutes*MinuteNanos
-	if by := p.deliverBy(); by != 0 && eta > by {
+	if by := p.by; by != 0 && eta > by {
 		late = ceilDiv(eta-by, HourNanos)
 	}
 	return eta, late

@@ -278,7 +278,19 @@ func bruteForce(req *Request) int64 {
 		}
 	}
 	n, nl := len(req.Order.Lines), len(req.Locations)
+	pool := make([]int, n) // first line with the same SKU
+	for i := range pool {
+		pool[i] = i
+		for j := 0; j < i; j++ {
+			if req.Order.Lines[j].SKU == req.Order.Lines[i].SKU {
+				pool[i] = pool[j]
+				break
+			}
+		}
+	}
 	assign := make([]int, n)
+	use := make([]int64, n*nl)
+	weight := make([]int64, nl)
 	best := int64(-1)
 	var rec func(i int)
 	rec = func(i int) {
@@ -289,18 +301,25 @@ func bruteForce(req *Request) int64 {
 			}
 			return
 		}
-		use := map[string]int64{}
-		weight := map[int]int64{}
+		clear(use)
+		clear(weight)
 		for li, c := range assign {
 			l := req.Order.Lines[li]
-			use[fmt.Sprint(l.SKU, c)] += l.Qty
-			if use[fmt.Sprint(l.SKU, c)] > req.Available[li*nl+c] {
+			use[pool[li]*nl+c] += l.Qty
+			if use[pool[li]*nl+c] > req.Available[li*nl+c] {
 				return
 			}
 			weight[c] += l.Qty * l.UnitWeightG
 		}
 		var total int64
 		for c, w := range weight {
+			used := false
+			for _, a := range assign {
+				used = used || a == c
+			}
+			if !used {
+				continue
+			}
 			loc := &req.Locations[c]
 			d := Distance(loc.LatE6, loc.LonE6, req.Order.ShipToLatE6, req.Order.ShipToLonE6)
 			q, ok := req.Estimator.Estimate(loc, d, w)
@@ -324,7 +343,7 @@ func bruteForce(req *Request) int64 {
 }
 
 func (p *Planner) departAtFor(req *Request, l *Location) int64 {
-	p.req = req
+	p.req, p.dayValid = req, false
 	defer func() { p.req = nil }()
 	return p.departAt(l)
 }

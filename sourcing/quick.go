@@ -7,6 +7,8 @@ package sourcing
 // dynamic programme over the 2^lines line sets: the nearest store holding each set, then the
 // cheapest partition of all lines into such sets. A min-count partition never uses one store
 // twice (its two sets would merge into one with fewer stores), so its stores are distinct.
+// Merchant rankers do not apply to quick orders (filters do), and the estimator, if any, only
+// prices the chosen shipments: the rider promise makes proximity the objective.
 
 func (p *Planner) quick() bool {
 	full := uint64(1)<<uint(p.n) - 1
