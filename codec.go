@@ -35,7 +35,22 @@ func AppendEnvelope(dst []byte, env *Envelope) []byte {
 
 // DecodeEnvelope decodes one envelope that fills data exactly. The result shares no memory
 // with data.
-func DecodeEnvelope(data []byte) (Envelope, error) {
+func DecodeEnvelope(data []byte) (Envelope, error) { return decodeEnvelope(data, nil) }
+
+// EnvelopeDecoder decodes many envelopes, interning the catalogue ids (tenant, SKU, location,
+// channel) they repeat, which is most of what replaying a journal would otherwise allocate. It
+// is not safe for concurrent use.
+type EnvelopeDecoder struct{ symbols *wire.Symbols }
+
+// NewEnvelopeDecoder returns a decoder with an empty symbol table.
+func NewEnvelopeDecoder() *EnvelopeDecoder { return &EnvelopeDecoder{symbols: wire.NewSymbols()} }
+
+// Decode decodes one envelope like DecodeEnvelope.
+func (d *EnvelopeDecoder) Decode(data []byte) (Envelope, error) {
+	return decodeEnvelope(data, d.symbols)
+}
+
+func decodeEnvelope(data []byte, symbols *wire.Symbols) (Envelope, error) {
 	if len(data) > MaxCommandBytes {
 		return Envelope{}, fmt.Errorf("%w: %d bytes exceeds %d", ErrCodec, len(data), MaxCommandBytes)
 	}
@@ -50,7 +65,7 @@ func DecodeEnvelope(data []byte) (Envelope, error) {
 	if cmd == nil {
 		return Envelope{}, fmt.Errorf("%w: unknown command kind %d", ErrCodec, data[1])
 	}
-	d := wire.Decoder{B: data[2:]}
+	d := wire.Decoder{B: data[2:], Symbols: symbols}
 	env := Envelope{Seq: d.Uvarint(), Time: d.Varint(), Cmd: cmd}
 	cmd.decode(&d)
 	d.Done()
@@ -93,12 +108,12 @@ func (c *DefineSKU) encode(e *wire.Encoder) {
 }
 
 func (c *DefineSKU) decode(d *wire.Decoder) {
-	c.Tenant, c.SKU, c.Name = d.String(MaxIDLen), d.String(MaxIDLen), d.String(MaxNameLen)
+	c.Tenant, c.SKU, c.Name = d.Symbol(MaxIDLen), d.Symbol(MaxIDLen), d.String(MaxNameLen)
 	c.WeightGrams, c.PriceMinor = d.Varint(), d.Varint()
 	if n := d.Count(MaxComponents); n > 0 {
 		c.Components = make([]Component, n)
 		for i := range c.Components {
-			c.Components[i] = Component{SKU: d.String(MaxIDLen), Qty: d.Varint()}
+			c.Components[i] = Component{SKU: d.Symbol(MaxIDLen), Qty: d.Varint()}
 		}
 	}
 }
@@ -114,14 +129,30 @@ func (c *DefineLocation) encode(e *wire.Encoder) {
 	e.Varint(c.ServiceRadiusM)
 	e.Varint(c.CapacityPerHour)
 	e.Strings(c.Groups)
+	e.Varint(int64(c.UTCOffsetMinutes))
+	e.Varint(int64(c.CutoffMinute))
+	e.Varint(int64(c.RidersPerSlot))
+	e.Varint(int64(c.RiderSlotMinutes))
 }
 
 func (c *DefineLocation) decode(d *wire.Decoder) {
-	c.Tenant, c.Location, c.Name = d.String(MaxIDLen), d.String(MaxIDLen), d.String(MaxNameLen)
+	c.Tenant, c.Location, c.Name = d.Symbol(MaxIDLen), d.Symbol(MaxIDLen), d.String(MaxNameLen)
 	c.Type, c.Status = LocationKind(d.Byte()), LocationStatus(d.Byte())
 	c.LatE6, c.LonE6 = decodeCoordinate(d), decodeCoordinate(d)
 	c.ServiceRadiusM, c.CapacityPerHour = d.Varint(), d.Varint()
 	c.Groups = d.Strings(MaxLocationGroups, MaxIDLen)
+	c.UTCOffsetMinutes, c.CutoffMinute = decodeInt32(d), decodeInt32(d)
+	c.RidersPerSlot, c.RiderSlotMinutes = decodeInt32(d), decodeInt32(d)
+}
+
+// decodeInt32 reads a varint that must fit an int32, so the decoded value re-encodes to itself.
+func decodeInt32(d *wire.Decoder) int32 {
+	v := d.Varint()
+	if v > math.MaxInt32 || v < math.MinInt32 {
+		d.Fail("value %d out of int32 range", v)
+		return 0
+	}
+	return int32(v)
 }
 
 func (c *DefineChannel) encode(e *wire.Encoder) {
@@ -138,13 +169,13 @@ func (c *DefineChannel) encode(e *wire.Encoder) {
 }
 
 func (c *DefineChannel) decode(d *wire.Decoder) {
-	c.Tenant, c.Channel, c.Name = d.String(MaxIDLen), d.String(MaxIDLen), d.String(MaxNameLen)
+	c.Tenant, c.Channel, c.Name = d.Symbol(MaxIDLen), d.Symbol(MaxIDLen), d.String(MaxNameLen)
 	c.Locations = d.Strings(MaxChannelLocations, MaxIDLen)
 	c.Default = decodeBuffer(d)
 	if n := d.Count(MaxSKUBuffers); n > 0 {
 		c.Overrides = make([]SKUBuffer, n)
 		for i := range c.Overrides {
-			c.Overrides[i] = SKUBuffer{SKU: d.String(MaxIDLen), Buffer: decodeBuffer(d)}
+			c.Overrides[i] = SKUBuffer{SKU: d.Symbol(MaxIDLen), Buffer: decodeBuffer(d)}
 		}
 	}
 }
@@ -159,7 +190,7 @@ func (c *ExpectInbound) encode(e *wire.Encoder) {
 }
 
 func (c *ExpectInbound) decode(d *wire.Decoder) {
-	c.Tenant, c.ID, c.SKU, c.Location = d.String(MaxIDLen), d.String(MaxIDLen), d.String(MaxIDLen), d.String(MaxIDLen)
+	c.Tenant, c.ID, c.SKU, c.Location = d.Symbol(MaxIDLen), d.String(MaxIDLen), d.Symbol(MaxIDLen), d.Symbol(MaxIDLen)
 	c.Qty, c.ETA = d.Varint(), d.Varint()
 }
 
@@ -173,7 +204,7 @@ func (c *Receive) encode(e *wire.Encoder) {
 }
 
 func (c *Receive) decode(d *wire.Decoder) {
-	c.Tenant, c.ID, c.SKU, c.Location = d.String(MaxIDLen), d.String(MaxIDLen), d.String(MaxIDLen), d.String(MaxIDLen)
+	c.Tenant, c.ID, c.SKU, c.Location = d.Symbol(MaxIDLen), d.String(MaxIDLen), d.Symbol(MaxIDLen), d.Symbol(MaxIDLen)
 	c.Qty = d.Varint()
 	c.Inbound = d.String(MaxIDLen)
 }
@@ -188,7 +219,7 @@ func (c *Adjust) encode(e *wire.Encoder) {
 }
 
 func (c *Adjust) decode(d *wire.Decoder) {
-	c.Tenant, c.ID, c.SKU, c.Location = d.String(MaxIDLen), d.String(MaxIDLen), d.String(MaxIDLen), d.String(MaxIDLen)
+	c.Tenant, c.ID, c.SKU, c.Location = d.Symbol(MaxIDLen), d.String(MaxIDLen), d.Symbol(MaxIDLen), d.Symbol(MaxIDLen)
 	c.Delta = d.Varint()
 	c.Reason = d.String(MaxReasonLen)
 }
@@ -202,7 +233,7 @@ func (c *Count) encode(e *wire.Encoder) {
 }
 
 func (c *Count) decode(d *wire.Decoder) {
-	c.Tenant, c.ID, c.SKU, c.Location = d.String(MaxIDLen), d.String(MaxIDLen), d.String(MaxIDLen), d.String(MaxIDLen)
+	c.Tenant, c.ID, c.SKU, c.Location = d.Symbol(MaxIDLen), d.String(MaxIDLen), d.Symbol(MaxIDLen), d.Symbol(MaxIDLen)
 	c.OnHand = d.Varint()
 }
 
@@ -216,7 +247,7 @@ func (c *Hold) encode(e *wire.Encoder) {
 }
 
 func (c *Hold) decode(d *wire.Decoder) {
-	c.Tenant, c.ID, c.SKU, c.Location = d.String(MaxIDLen), d.String(MaxIDLen), d.String(MaxIDLen), d.String(MaxIDLen)
+	c.Tenant, c.ID, c.SKU, c.Location = d.Symbol(MaxIDLen), d.String(MaxIDLen), d.Symbol(MaxIDLen), d.Symbol(MaxIDLen)
 	c.Delta = d.Varint()
 	c.Reason = d.String(MaxReasonLen)
 }
@@ -235,12 +266,12 @@ func (c *Reserve) encode(e *wire.Encoder) {
 }
 
 func (c *Reserve) decode(d *wire.Decoder) {
-	c.Tenant, c.Reservation, c.Channel = d.String(MaxIDLen), d.String(MaxIDLen), d.String(MaxIDLen)
+	c.Tenant, c.Reservation, c.Channel = d.Symbol(MaxIDLen), d.String(MaxIDLen), d.Symbol(MaxIDLen)
 	c.TTL = d.Varint()
 	if n := d.Count(MaxLines); n > 0 {
 		c.Lines = make([]ReserveLine, n)
 		for i := range c.Lines {
-			c.Lines[i] = ReserveLine{SKU: d.String(MaxIDLen), Location: d.String(MaxIDLen), Qty: d.Varint()}
+			c.Lines[i] = ReserveLine{SKU: d.Symbol(MaxIDLen), Location: d.Symbol(MaxIDLen), Qty: d.Varint()}
 		}
 	}
 }
@@ -252,7 +283,7 @@ func (c *Extend) encode(e *wire.Encoder) {
 }
 
 func (c *Extend) decode(d *wire.Decoder) {
-	c.Tenant, c.Reservation = d.String(MaxIDLen), d.String(MaxIDLen)
+	c.Tenant, c.Reservation = d.Symbol(MaxIDLen), d.String(MaxIDLen)
 	c.TTL = d.Varint()
 }
 
@@ -262,7 +293,7 @@ func (c *Release) encode(e *wire.Encoder) {
 }
 
 func (c *Release) decode(d *wire.Decoder) {
-	c.Tenant, c.Reservation = d.String(MaxIDLen), d.String(MaxIDLen)
+	c.Tenant, c.Reservation = d.Symbol(MaxIDLen), d.String(MaxIDLen)
 }
 
 func (c *Commit) encode(e *wire.Encoder) {
@@ -272,7 +303,7 @@ func (c *Commit) encode(e *wire.Encoder) {
 }
 
 func (c *Commit) decode(d *wire.Decoder) {
-	c.Tenant, c.Reservation, c.Order = d.String(MaxIDLen), d.String(MaxIDLen), d.String(MaxIDLen)
+	c.Tenant, c.Reservation, c.Order = d.Symbol(MaxIDLen), d.String(MaxIDLen), d.String(MaxIDLen)
 }
 
 func (c *Ship) encode(e *wire.Encoder) {
@@ -288,11 +319,11 @@ func (c *Ship) encode(e *wire.Encoder) {
 }
 
 func (c *Ship) decode(d *wire.Decoder) {
-	c.Tenant, c.ID, c.Order = d.String(MaxIDLen), d.String(MaxIDLen), d.String(MaxIDLen)
+	c.Tenant, c.ID, c.Order = d.Symbol(MaxIDLen), d.String(MaxIDLen), d.String(MaxIDLen)
 	if n := d.Count(MaxLines); n > 0 {
 		c.Lines = make([]ShipLine, n)
 		for i := range c.Lines {
-			c.Lines[i] = ShipLine{SKU: d.String(MaxIDLen), Location: d.String(MaxIDLen), Qty: d.Varint()}
+			c.Lines[i] = ShipLine{SKU: d.Symbol(MaxIDLen), Location: d.Symbol(MaxIDLen), Qty: d.Varint()}
 		}
 	}
 }
@@ -309,8 +340,8 @@ func (c *Return) encode(e *wire.Encoder) {
 }
 
 func (c *Return) decode(d *wire.Decoder) {
-	c.Tenant, c.ID, c.Order = d.String(MaxIDLen), d.String(MaxIDLen), d.String(MaxIDLen)
-	c.SKU, c.Location = d.String(MaxIDLen), d.String(MaxIDLen)
+	c.Tenant, c.ID, c.Order = d.Symbol(MaxIDLen), d.String(MaxIDLen), d.String(MaxIDLen)
+	c.SKU, c.Location = d.Symbol(MaxIDLen), d.Symbol(MaxIDLen)
 	c.Qty = d.Varint()
 	c.Restock = d.Bool()
 	c.Reason = d.String(MaxReasonLen)

@@ -10,6 +10,8 @@
 package ledger
 
 import (
+	"encoding/binary"
+
 	"github.com/depothq/depot"
 )
 
@@ -348,13 +350,28 @@ func (t *tenant) lookupStocked(skuID, locID string) (*sku, *location, *depot.Rej
 }
 
 // fingerprint identifies a command's content so a retry with the same id can be told apart from
-// a different command reusing it. FNV-1a is written out because hash/fnv would allocate per call.
+// a different command reusing it. It mixes eight bytes at a time (a multiply-xorshift in the
+// style of wyhash and splitmix64); hash/fnv would allocate per call and go a byte at a time. The
+// value is part of the state, so it must never change for the same bytes.
 func (l *Ledger) fingerprint(c depot.Command) uint64 {
 	l.scratch = depot.AppendCommand(l.scratch[:0], c)
-	h := uint64(14695981039346656037)
-	for _, b := range l.scratch {
-		h ^= uint64(b)
-		h *= 1099511628211
+	b := l.scratch
+	h := uint64(len(b)) * 0x9e3779b97f4a7c15
+	for len(b) >= 8 {
+		h = mix64(h ^ binary.LittleEndian.Uint64(b))
+		b = b[8:]
 	}
+	var tail uint64
+	for i, x := range b {
+		tail |= uint64(x) << (8 * i)
+	}
+	return mix64(h ^ tail ^ uint64(len(b))<<56)
+}
+
+func mix64(h uint64) uint64 {
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 31
+	h *= 0x94d049bb133111eb
+	h ^= h >> 29
 	return h
 }

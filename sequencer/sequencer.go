@@ -223,8 +223,9 @@ func ReplayInto(eng *engine.Engine, j journal.Journal) error {
 	if last := j.LastSeq(); last < eng.LastSeq() {
 		return fmt.Errorf("sequencer: journal ends at seq %d but the snapshot is at %d: the journal lost entries", last, eng.LastSeq())
 	}
+	dec := depot.NewEnvelopeDecoder()
 	err := j.Replay(eng.LastSeq()+1, func(e journal.Entry) error {
-		env, err := depot.DecodeEnvelope(e.Data)
+		env, err := dec.Decode(e.Data)
 		if err != nil {
 			return fmt.Errorf("sequencer: replay seq %d: %w", e.Seq, err)
 		}

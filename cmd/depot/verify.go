@@ -50,11 +50,12 @@ func verifyData(ctx context.Context, dir string) (string, error) {
 
 	full := engine.New()
 	var rejected, commands uint64
+	dec := depot.NewEnvelopeDecoder()
 	err = j.Replay(1, func(e journal.Entry) error {
 		if commands%65536 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		env, err := depot.DecodeEnvelope(e.Data)
+		env, err := dec.Decode(e.Data)
 		if err != nil {
 			return fmt.Errorf("seq %d: %w", e.Seq, err)
 		}

@@ -48,6 +48,8 @@ func (e *Encoder) Strings(ss []string) {
 type Decoder struct {
 	B   []byte
 	Err error
+	// Symbols, when set, interns the strings read with Symbol.
+	Symbols *Symbols
 }
 
 // Fail records the first error and stops further reads.
@@ -169,4 +171,45 @@ func (d *Decoder) Done() {
 	if d.Err == nil && len(d.B) != 0 {
 		d.Fail("%d trailing bytes", len(d.B))
 	}
+}
+
+// MaxSymbols bounds a symbol table: catalogue names repeat, so a few thousand cover a tenant,
+// and a table full of one-off values must stop growing rather than become a leak.
+const MaxSymbols = 1 << 16
+
+// Symbols interns strings that repeat across many decoded values (tenant, SKU, location and
+// channel ids), so that replaying millions of commands allocates each once instead of per
+// command. It is not safe for concurrent use.
+type Symbols struct{ m map[string]string }
+
+// NewSymbols returns an empty table.
+func NewSymbols() *Symbols { return &Symbols{m: make(map[string]string)} }
+
+func (s *Symbols) intern(b []byte) string {
+	if v, ok := s.m[string(b)]; ok { // the conversion in a map index does not allocate
+		return v
+	}
+	v := string(b)
+	if len(s.m) < MaxSymbols {
+		s.m[v] = v
+	}
+	return v
+}
+
+// Symbol reads a string like String, interning it in d.Symbols when set.
+func (d *Decoder) Symbol(limit int) string {
+	if d.Symbols == nil {
+		return d.String(limit)
+	}
+	n := d.Uvarint()
+	if d.Err != nil {
+		return ""
+	}
+	if n > uint64(limit) || n > uint64(len(d.B)) {
+		d.Fail("string of %d bytes exceeds limit %d or remaining %d", n, limit, len(d.B))
+		return ""
+	}
+	s := d.Symbols.intern(d.B[:n])
+	d.B = d.B[n:]
+	return s
 }
