@@ -27,7 +27,13 @@ const (
 	KindShip
 	KindReturn
 	KindTick
-	kindEnd
+	// Order orchestration (order_command.go).
+	KindDefineCarrier
+	KindDefineRouting
+	KindCreateOrder
+	KindAdvanceShipment
+	KindCancelOrder
+	KindTrackShipment
 )
 
 var commandKindNames = [...]string{
@@ -35,6 +41,8 @@ var commandKindNames = [...]string{
 	KindExpectInbound: "expect_inbound", KindReceive: "receive", KindAdjust: "adjust", KindCount: "count",
 	KindHold: "hold", KindReserve: "reserve", KindExtend: "extend", KindRelease: "release",
 	KindCommit: "commit", KindShip: "ship", KindReturn: "return", KindTick: "tick",
+	KindDefineCarrier: "define_carrier", KindDefineRouting: "define_routing", KindCreateOrder: "create_order",
+	KindAdvanceShipment: "advance_shipment", KindCancelOrder: "cancel_order", KindTrackShipment: "track_shipment",
 }
 
 // String returns the wire name of the kind.
@@ -81,17 +89,27 @@ type DefineSKU struct {
 
 // DefineLocation creates or updates a location. Coordinates are micro-degrees so that the state
 // stays integer.
+//
+// The last four fields serve order orchestration: the location's fixed offset from UTC (its
+// local day), its daily pick cutoff as a local minute of day (1..1440, 0 for none), and for a
+// dark store its rider fleet (riders per dispatch slot, 0 for no fleet limit, and the slot length
+// in minutes, 0 for the default of 10). Setting a location paused or closed re-sources the orders
+// it has not started picking.
 type DefineLocation struct {
-	Tenant          string         `json:"-"`
-	Location        string         `json:"location"`
-	Name            string         `json:"name,omitempty"`
-	Type            LocationKind   `json:"-"`
-	Status          LocationStatus `json:"-"`
-	LatE6           int64          `json:"lat_e6"`
-	LonE6           int64          `json:"lon_e6"`
-	ServiceRadiusM  int64          `json:"service_radius_m,omitempty"`
-	CapacityPerHour int64          `json:"capacity_per_hour,omitempty"`
-	Groups          []string       `json:"groups,omitempty"`
+	Tenant           string         `json:"-"`
+	Location         string         `json:"location"`
+	Name             string         `json:"name,omitempty"`
+	Type             LocationKind   `json:"-"`
+	Status           LocationStatus `json:"-"`
+	LatE6            int64          `json:"lat_e6"`
+	LonE6            int64          `json:"lon_e6"`
+	ServiceRadiusM   int64          `json:"service_radius_m,omitempty"`
+	CapacityPerHour  int64          `json:"capacity_per_hour,omitempty"`
+	Groups           []string       `json:"groups,omitempty"`
+	UTCOffsetMinutes int32          `json:"utc_offset_minutes,omitempty"`
+	CutoffMinute     int32          `json:"cutoff_minute,omitempty"`
+	RidersPerSlot    int32          `json:"riders_per_slot,omitempty"`
+	RiderSlotMinutes int32          `json:"rider_slot_minutes,omitempty"`
 }
 
 // DefineChannel creates or updates a sales channel and its allocation policy: Locations feed
@@ -293,7 +311,7 @@ func NewCommand(k CommandKind) Command {
 	case KindTick:
 		return &Tick{}
 	}
-	return nil
+	return newOrderCommand(k)
 }
 
 // Validation of shapes. Each check names the offending field so the API can point at it.
@@ -442,6 +460,19 @@ func (c *DefineLocation) Validate() *Rejection {
 		if r := checkID("groups", g); r != nil {
 			return r
 		}
+	}
+	if c.UTCOffsetMinutes < -MaxUTCOffsetMinutes || c.UTCOffsetMinutes > MaxUTCOffsetMinutes {
+		return Reject(CodeInvalidArgument, "utc_offset_minutes", "the UTC offset must be within ±%d minutes", MaxUTCOffsetMinutes)
+	}
+	if c.CutoffMinute < 0 || c.CutoffMinute > 1440 {
+		return Reject(CodeInvalidArgument, "cutoff_minute", "the pick cutoff must be a minute of the day, 1 to 1440, or 0 for none")
+	}
+	if c.RidersPerSlot < 0 || c.RidersPerSlot > MaxRidersPerSlot {
+		return Reject(CodeInvalidArgument, "riders_per_slot", "riders per slot must be between 0 and %d", MaxRidersPerSlot)
+	}
+	// A slot must divide the day so slots line up with local days at every offset.
+	if c.RiderSlotMinutes < 0 || (c.RiderSlotMinutes > 0 && 1440%c.RiderSlotMinutes != 0) {
+		return Reject(CodeInvalidArgument, "rider_slot_minutes", "the rider slot must divide a day (1440 minutes), or be 0 for the default")
 	}
 	return nil
 }

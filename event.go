@@ -20,6 +20,28 @@ const (
 	EventCommitted
 	EventShipped
 	EventReturned
+	// Order orchestration; see order_event.go for what each carries.
+	EventCarrierDefined
+	EventRoutingDefined
+	EventOrderReceived
+	EventAllocated
+	EventDeallocated
+	EventBackordered
+	EventShipmentPlanned
+	EventOrderAllocated
+	EventShipmentReleased
+	EventShipmentPicked
+	EventShipmentPacked
+	EventShipmentShipped
+	EventShipmentDelivered
+	EventShipmentCancelled
+	EventOrderCancelled
+	EventOrderCompleted
+	EventOrderException
+	EventSLAAtRisk
+	EventSLABreached
+	EventTrackingUpdated
+	EventShipmentDelayed
 )
 
 var eventKindNames = [...]string{
@@ -27,7 +49,16 @@ var eventKindNames = [...]string{
 	EventInboundExpected: "inbound_expected", EventReceived: "received", EventAdjusted: "adjusted",
 	EventCounted: "counted", EventHeld: "held", EventReserved: "reserved", EventExtended: "extended",
 	EventReleased: "released", EventExpired: "expired", EventCommitted: "committed", EventShipped: "shipped",
-	EventReturned: "returned",
+	EventReturned:       "returned",
+	EventCarrierDefined: "carrier_defined", EventRoutingDefined: "routing_defined", EventOrderReceived: "order_received",
+	EventAllocated: "allocated", EventDeallocated: "deallocated", EventBackordered: "backordered",
+	EventShipmentPlanned: "shipment_planned", EventOrderAllocated: "order_allocated",
+	EventShipmentReleased: "shipment_released", EventShipmentPicked: "shipment_picked", EventShipmentPacked: "shipment_packed",
+	EventShipmentShipped: "shipment_shipped", EventShipmentDelivered: "shipment_delivered",
+	EventShipmentCancelled: "shipment_cancelled", EventOrderCancelled: "order_cancelled",
+	EventOrderCompleted: "order_completed", EventOrderException: "order_exception",
+	EventSLAAtRisk: "sla_at_risk", EventSLABreached: "sla_breached", EventTrackingUpdated: "tracking_updated",
+	EventShipmentDelayed: "shipment_delayed",
 }
 
 // String returns the wire name of the kind.
@@ -61,6 +92,10 @@ type Event struct {
 	Qty      int64     `json:"qty,omitempty"`
 	At       int64     `json:"at,omitempty"`
 	Reason   string    `json:"reason,omitempty"`
+	// Carrier, Service and Tracking name the carrier service and parcel of a shipment's events.
+	Carrier  string `json:"carrier,omitempty"`
+	Service  string `json:"service,omitempty"`
+	Tracking string `json:"tracking,omitempty"`
 }
 
 // Result is the outcome of one command: its events, or the one rejection that changed nothing.
@@ -71,6 +106,9 @@ type Result struct {
 	Events    []Event
 	Rejection *Rejection
 	Replayed  bool
+	// Ref is the id of what the command created, when the engine chose it (the order id of
+	// create_order); on a replay it is the id the first application created.
+	Ref string
 }
 
 // OK reports whether the command was accepted.

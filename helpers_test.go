@@ -27,7 +27,7 @@ func sampleCommands() []depot.Command {
 			Components: []depot.Component{{SKU: "mug", Qty: 1}, {SKU: "tee", Qty: 2}}},
 		&depot.DefineLocation{Tenant: "acme", Location: "ams", Name: "Amsterdam DC", Type: depot.LocationDarkStore,
 			Status: depot.LocationPaused, LatE6: 52_370_216, LonE6: -4_895_168, ServiceRadiusM: 8000, CapacityPerHour: 450,
-			Groups: []string{"eu", "nl"}},
+			Groups: []string{"eu", "nl"}, UTCOffsetMinutes: 60, CutoffMinute: 17 * 60, RidersPerSlot: 12, RiderSlotMinutes: 15},
 		&depot.DefineChannel{Tenant: "acme", Channel: "web", Name: "Web shop", Locations: []string{"ams", "ber"},
 			Default:   depot.Buffer{Units: 2, Percent: 10, Cap: 500},
 			Overrides: []depot.SKUBuffer{{SKU: "mug", Buffer: depot.Buffer{Units: 1, Percent: 5, Cap: 9}}}},
@@ -44,6 +44,21 @@ func sampleCommands() []depot.Command {
 		&depot.Ship{Tenant: "acme", ID: "shp-1", Order: "ord-1", Lines: []depot.ShipLine{{SKU: "tee", Location: "ams", Qty: 2}}},
 		&depot.Return{Tenant: "acme", ID: "ret-1", Order: "ord-1", SKU: "tee", Location: "ams", Qty: 1, Restock: true, Reason: "wrong size"},
 		&depot.Tick{},
+		&depot.DefineCarrier{Tenant: "acme", Carrier: "dhl", Services: []depot.CarrierService{{
+			Service: "paket", DistanceUpToM: []int64{50_000, 500_000}, WeightUpToG: []int64{1_000, 10_000},
+			Prices: []int64{450, 650, 550, 750}, TransitMinMinutes: 1440, TransitMaxMinutes: 2880, CutoffMinute: 16 * 60,
+			Cutoffs: []depot.CarrierCutoff{{Location: "ams", Minute: 18 * 60}}, Days: 0x3e,
+		}}},
+		&depot.DefineRouting{Tenant: "acme", Channel: "web", Rules: []depot.RoutingRule{{Kind: depot.RulePreferGroup, Group: "nl"}, {Kind: depot.RuleCheapest}},
+			Own: []string{"ams"}, AllowSplitLines: true, SplitPenaltyMinor: 400, LatePenaltyPerHourMinor: 25},
+		&depot.CreateOrder{Tenant: "acme", Channel: "web", ExternalID: "#1001",
+			Lines:       []depot.OrderLine{{SKU: "tee", Qty: 2, UnitPriceMinor: 1999}, {SKU: "kit-1", Qty: 1, UnitPriceMinor: 4999}},
+			ShipToLatE6: 52_360_000, ShipToLonE6: 4_900_000, PostalCode: "1011 AB", Country: "NL", Level: depot.LevelQuick,
+			PromiseMinutes: 20, PlacedAt: 1_700_000_000_000_000_000, ShipBy: 1_700_000_600_000_000_000,
+			DeliverBy: 1_700_001_200_000_000_000, Priority: 5, Attributes: []depot.Attribute{{Key: "gift", Value: "yes\nwrap it"}}},
+		&depot.AdvanceShipment{Tenant: "acme", Shipment: "o-17-1", Step: depot.StepShip, Tracking: "1Z999"},
+		&depot.CancelOrder{Tenant: "acme", Order: "o-17", Lines: []depot.CancelLine{{SKU: "tee", Qty: 1}}, Reason: "customer asked"},
+		&depot.TrackShipment{Tenant: "acme", Shipment: "o-17-1", Status: "Out for Delivery", At: 1_700_000_900_000_000_000},
 	}
 }
 

@@ -55,3 +55,45 @@ const (
 	// MaxCommandBytes bounds one encoded command.
 	MaxCommandBytes = 64 << 10
 )
+
+// Limits of order orchestration (order_command.go). A define_carrier at every limit stays well
+// under MaxCommandBytes: 8 services of 16 x 16 rate cells and 64 cutoffs are about 45 KiB.
+const (
+	// MaxAttributes bounds the free-form attributes of one order; MaxAttributeKeyLen and
+	// MaxAttributeValueLen bound each pair.
+	MaxAttributes        = 32
+	MaxAttributeKeyLen   = 64
+	MaxAttributeValueLen = 512
+	// MaxPostalCodeLen bounds a ship-to postal code.
+	MaxPostalCodeLen = 16
+	// MaxPriority is the highest order priority; backorders are filled highest first.
+	MaxPriority = 1000
+	// MaxPromiseMinutes bounds the quick-commerce promise (one day).
+	MaxPromiseMinutes = 1440
+	// MaxCarrierServices bounds the services of one carrier, MaxRateBands the distance and the
+	// weight bands of one rate card, MaxCarrierCutoffs its per-location pickup cutoffs.
+	MaxCarrierServices = 8
+	MaxRateBands       = 16
+	MaxCarrierCutoffs  = 64
+	// MaxCarriers bounds the carriers of one tenant (every service of every carrier is
+	// considered per shipment).
+	MaxCarriers = 32
+	// MaxPriceMinor bounds one rate-card price, so sums over an order's shipments cannot overflow.
+	MaxPriceMinor = 1_000_000_000
+	// MaxTransitMinutes bounds a service's transit time (30 days).
+	MaxTransitMinutes = 30 * 1440
+	// MaxRoutingRules bounds the routing rules of one channel.
+	MaxRoutingRules = 8
+	// MaxPenaltyMinor bounds the routing penalties.
+	MaxPenaltyMinor = 1_000_000_000
+	// MaxUTCOffsetMinutes bounds a location's fixed offset from UTC (±14 hours).
+	MaxUTCOffsetMinutes = 14 * 60
+	// MaxRidersPerSlot bounds a dark store's rider fleet per dispatch slot.
+	MaxRidersPerSlot = 10_000
+	// MaxLiveOrders bounds the orders one engine holds (finished ones are forgotten after
+	// OrderRetention); more is limit_exceeded.
+	MaxLiveOrders = 1 << 24
+	// OrderRetention is how long (logical time) a finished order (completed or cancelled) is
+	// kept, with its external id, before it is forgotten (30 days).
+	OrderRetention = int64(30 * 24 * 3600 * 1e9)
+)

@@ -120,7 +120,7 @@ func TestRestoreRejects(t *testing.T) {
 	}{
 		{"empty", nil, "not a snapshot"},
 		{"bad magic", with(0, 'X'), "not a snapshot"},
-		{"unknown version", with(4, 2), "unknown snapshot version 2"},
+		{"unknown version", with(4, 3), "unknown snapshot version 3"},
 		{"bad ledger magic", with(5, 'X'), "bad magic"},
 		{"unknown ledger version", with(9, 9), "unknown version 9"},
 		{"trailing byte", append(bytes.Clone(snap), 0), "trailing"},

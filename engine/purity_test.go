@@ -20,6 +20,9 @@ import (
 var corePackages = []string{
 	"github.com/depothq/depot",
 	"github.com/depothq/depot/ledger",
+	"github.com/depothq/depot/orders",
+	"github.com/depothq/depot/sourcing",
+	"github.com/depothq/depot/carriers",
 	"github.com/depothq/depot/engine",
 }
 

@@ -34,7 +34,7 @@ func subcommands() map[string]subcommand {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
@@ -42,6 +42,12 @@ func main() {
 		}
 		os.Exit(exitCode(err))
 	}
+}
+
+// signalContext ends on Ctrl-C or SIGTERM, which every long-running subcommand treats as "stop
+// cleanly".
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
 func exitCode(err error) int {

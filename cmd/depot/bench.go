@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/depothq/depot/bench"
+)
+
+// benchDefaultDSN is the PostgreSQL the baseline uses unless --dsn or DEPOT_DSN says otherwise.
+const benchDefaultDSN = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+// benchOrderSeed fixes the baseline's orders, so runs compare like with like.
+const benchOrderSeed = 1
+
+// benchOptions are the bench's flags.
+type benchOptions struct {
+	data     string
+	json     bool
+	sizes    bench.Sizes
+	baseline string
+	dsn      string
+}
+
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("bench", stderr)
+	var o benchOptions
+	d := bench.DefaultSizes()
+	quick := fs.Bool("quick", false, "tiny sizes: checks that every workload runs, in seconds; the figures mean little")
+	fs.StringVar(&o.data, "data", "", "directory for the fixtures, absent or empty (default: a temporary directory, removed afterwards)")
+	fs.BoolVar(&o.json, "json", false, "print the figures as one JSON object instead of a table")
+	fs.IntVar(&o.sizes.ApplyOps, "apply-ops", d.ApplyOps, "(a) single-line reserves applied in memory")
+	fs.IntVar(&o.sizes.DurableOps, "durable-ops", d.DurableOps, "(b) single-line reserves sequenced durably")
+	fs.IntVar(&o.sizes.Callers, "callers", d.Callers, "(b, f) concurrent callers")
+	fs.IntVar(&o.sizes.History, "history", d.History, "(c, d) commands of history; the issue's start-up figure is for --history 10000000")
+	fs.Int64Var(&o.sizes.SnapshotEvery, "snapshot-every", d.SnapshotEvery, "(d) commands between snapshots of the history")
+	fs.IntVar(&o.sizes.Positions, "positions", d.Positions, "(e) positions built to measure memory, a multiple of 100")
+	fs.IntVar(&o.sizes.Orders, "orders", d.Orders, "(f) 3-line orders taken by Depot")
+	fs.StringVar(&o.baseline, "baseline", "", `"postgres" also runs the PostgreSQL OMS baseline and Depot beside it`)
+	fs.StringVar(&o.dsn, "dsn", benchDefaultDSN, "PostgreSQL of the baseline (also DEPOT_DSN)")
+	fs.IntVar(&o.sizes.PGOrders, "pg-orders", d.PGOrders, "(h, i) 3-line orders of the baseline")
+	fs.IntVar(&o.sizes.PGConns, "pg-conns", d.PGConns, "(h, i) PostgreSQL connections, and Depot callers beside them")
+	fs.IntVar(&o.sizes.HTTPClients, "http-clients", d.HTTPClients, "(g) concurrent HTTP clients")
+	fs.IntVar(&o.sizes.HTTPOrdersPerRequest, "http-batch", d.HTTPOrdersPerRequest, "(g) orders per batch request (a reserve and a commit each)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), `usage: depot bench [flags]
+
+Measures Depot on this machine and prints a table (--json: one JSON object):
+  (a) in-memory apply of single-line reserves, one goroutine
+  (b) durable single-line reserves through the sequencer, many callers, fsync on
+  (c) replay of the file journal from the first command
+  (d) start-up with a history and snapshots (newest snapshot plus a full interval of tail)
+  (e) memory per position
+  (f) durable 3-line orders (reserve + commit in one submission), many callers
+  (g) the same orders over HTTP on loopback, through the batch endpoint
+  --baseline postgres adds (h) the same orders taken by a PostgreSQL OMS, one transaction per
+  order, and (i) Depot taking them with as many callers as PostgreSQL has connections.
+
+The issue's full-size start-up figure: depot bench --history 10000000 (about 800 MB of journal).
+
+Flags:`)
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *quick {
+		// Quick sizes, except where a flag was given explicitly.
+		q := bench.QuickSizes()
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		pick := func(name string, dst *int, v int) {
+			if !set[name] {
+				*dst = v
+			}
+		}
+		pick("apply-ops", &o.sizes.ApplyOps, q.ApplyOps)
+		pick("durable-ops", &o.sizes.DurableOps, q.DurableOps)
+		pick("callers", &o.sizes.Callers, q.Callers)
+		pick("history", &o.sizes.History, q.History)
+		pick("positions", &o.sizes.Positions, q.Positions)
+		pick("orders", &o.sizes.Orders, q.Orders)
+		pick("pg-orders", &o.sizes.PGOrders, q.PGOrders)
+		pick("pg-conns", &o.sizes.PGConns, q.PGConns)
+		pick("http-clients", &o.sizes.HTTPClients, q.HTTPClients)
+		pick("http-batch", &o.sizes.HTTPOrdersPerRequest, q.HTTPOrdersPerRequest)
+		if !set["snapshot-every"] {
+			o.sizes.SnapshotEvery = q.SnapshotEvery
+		}
+	}
+	if err := o.sizes.Validate(); err != nil {
+		return err
+	}
+	if o.baseline != "" && o.baseline != "postgres" {
+		return fmt.Errorf("bench: unknown --baseline %q (the one baseline is postgres)", o.baseline)
+	}
+	report, err := benchRun(ctx, o, stderr)
+	if err != nil {
+		return err
+	}
+	if o.json {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(report)
+	}
+	printBenchTable(stdout, report)
+	return nil
+}
+
+// benchRun runs every workload in turn, each on its own fresh fixture directory.
+func benchRun(ctx context.Context, o benchOptions, progress io.Writer) (r *benchReport, err error) {
+	dir, cleanup, err := benchDataDir(o.data)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if cerr := cleanup(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	started := time.Now()
+	r = &benchReport{Machine: benchMachineInfo(), Sizes: o.sizes, DataDir: dir}
+	step := func(name string) { fmt.Fprintf(progress, "bench: %s ...\n", name) }
+	s := o.sizes
+
+	step("(a) in-memory apply")
+	if r.Apply, err = bench.ApplyReserves(s.ApplyOps); err != nil {
+		return nil, err
+	}
+	step("(b) durable reserves")
+	if r.Durable, err = bench.DurableReserves(ctx, filepath.Join(dir, "durable"), s.DurableOps, s.Callers); err != nil {
+		return nil, err
+	}
+	step("(c, d) writing the history")
+	history := filepath.Join(dir, "history")
+	if r.History, err = bench.BuildHistory(history, s.History, s.SnapshotEvery); err != nil {
+		return nil, err
+	}
+	step("(c) replay")
+	if r.Replay, err = bench.Replay(history); err != nil {
+		return nil, err
+	}
+	step("(d) start-up")
+	if r.Startup, err = bench.Startup(history); err != nil {
+		return nil, err
+	}
+	// The history is large; free the disk before the next workloads write theirs.
+	if err := os.RemoveAll(history); err != nil {
+		return nil, fmt.Errorf("bench: remove history: %w", err)
+	}
+	step("(e) memory per position")
+	if r.Memory, err = bench.MemoryPerPosition(s.Positions); err != nil {
+		return nil, err
+	}
+	step("(f) durable 3-line orders")
+	orders := bench.GenerateOrders(benchOrderSeed, max(s.Orders, s.PGOrders))
+	if r.Orders, err = bench.DepotOrders(ctx, filepath.Join(dir, "orders"), orders[:s.Orders], s.Callers); err != nil {
+		return nil, err
+	}
+	step("(g) 3-line orders over HTTP")
+	if r.HTTP, err = bench.HTTPOrders(ctx, filepath.Join(dir, "http"), orders[:s.Orders], s.HTTPClients, s.HTTPOrdersPerRequest); err != nil {
+		return nil, err
+	}
+	if o.baseline == "postgres" {
+		if err := benchBaseline(ctx, o, dir, orders[:s.PGOrders], r, step); err != nil {
+			return nil, err
+		}
+	}
+	r.Seconds = time.Since(started).Seconds()
+	return r, nil
+}
+
+// benchBaseline runs the PostgreSQL OMS and Depot beside it on the same orders. An unreachable
+// PostgreSQL is reported in the result, not as an error: the rest of the run stands.
+func benchBaseline(ctx context.Context, o benchOptions, dir string, orders []bench.Order, r *benchReport, step func(string)) error {
+	step("(h) PostgreSQL baseline")
+	pg, err := bench.Postgres(ctx, o.dsn, orders, o.sizes.PGConns)
+	if errors.Is(err, bench.ErrPostgresUnavailable) {
+		r.BaselineSkipped = fmt.Sprintf("PostgreSQL is not reachable (%v); start it or pass --dsn", err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	step("(i) Depot on the same orders")
+	same, err := bench.DepotOrders(ctx, filepath.Join(dir, "orders-baseline"), orders, o.sizes.PGConns)
+	if err != nil {
+		return err
+	}
+	r.Baseline = &benchBaselineReport{
+		Postgres: pg, DepotSameConcurrency: same,
+		RatioSameConcurrency: same.OrdersPerSec / pg.OrdersPerSec,
+		Ratio:                r.Orders.OrdersPerSec / pg.OrdersPerSec,
+		RatioHTTP:            r.HTTP.OrdersPerSec / pg.OrdersPerSec,
+	}
+	return nil
+}
+
+// benchDataDir returns the directory for the fixtures and how to clean up after: a temporary
+// directory is removed, a given one is kept (and must be absent or empty, like the demo's).
+func benchDataDir(dir string) (string, func() error, error) {
+	if dir == "" {
+		d, err := os.MkdirTemp("", "depot-bench-")
+		if err != nil {
+			return "", nil, fmt.Errorf("bench: create a data directory: %w", err)
+		}
+		return d, func() error {
+			if err := os.RemoveAll(d); err != nil {
+				return fmt.Errorf("bench: remove %s: %w", d, err)
+			}
+			return nil
+		}, nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return "", nil, fmt.Errorf("bench: read data directory: %w", err)
+	}
+	if len(entries) > 0 {
+		return "", nil, fmt.Errorf("bench: data directory %s is not empty", dir)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", nil, fmt.Errorf("bench: create data directory: %w", err)
+	}
+	return dir, func() error { return nil }, nil
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/depothq/depot/api"
+	"github.com/depothq/depot/api/client"
+)
+
+// lockedBuffer is an io.Writer safe for the server goroutine and the test to share.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// waitFor polls out until re matches, bounded by a generous deadline (never a timed assertion).
+func waitFor(t *testing.T, out *lockedBuffer, re *regexp.Regexp) []string {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			return m
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s in:\n%s", re, out.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// serveInBackground runs `depot serve` on a free port and returns its URL, its output and a stop
+// function that waits for a clean exit.
+func serveInBackground(t *testing.T, args ...string) (string, *lockedBuffer, func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out, errOut := &lockedBuffer{}, &lockedBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), out, errOut)
+	}()
+	m := waitFor(t, out, regexp.MustCompile(`depot serving (http://\S+)`))
+	stopped := false
+	stop := func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve ended with %v; stderr:\n%s", err, errOut.String())
+		}
+	}
+	t.Cleanup(stop)
+	return m[1], out, stop
+}
+
+func TestKeysAndServe(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+
+	var out, errOut bytes.Buffer
+	if err := run(ctx, []string{"keys", "create", "--data", dir, "--tenant", "acme", "--scope", "admin", "--name", "ops"}, &out, &errOut); err != nil {
+		t.Fatalf("keys create: %v", err)
+	}
+	secret := regexp.MustCompile(`dpk_[A-Za-z0-9_-]{43}`).FindString(out.String())
+	id := regexp.MustCompile(`key_[0-9a-f]{16}`).FindString(out.String())
+	if secret == "" || id == "" {
+		t.Fatalf("keys create printed no key:\n%s", out.String())
+	}
+	out.Reset()
+	if err := run(ctx, []string{"keys", "list", "--data", dir}, &out, &errOut); err != nil || !strings.Contains(out.String(), id) || strings.Contains(out.String(), secret) {
+		t.Fatalf("keys list (%v):\n%s", err, out.String())
+	}
+
+	url, served, stop := serveInBackground(t, "--data", dir)
+	if !strings.Contains(served.String(), "API keys      1 in") {
+		t.Fatalf("serve did not say how to get a key:\n%s", served.String())
+	}
+	c := client.New(url, secret, nil)
+	if _, err := c.PutSKU(ctx, "tee", api.SKUSpec{Name: "T-shirt"}); err != nil {
+		t.Fatalf("put over the served API: %v", err)
+	}
+	stop()
+	if !strings.Contains(served.String(), "stopped cleanly") {
+		t.Fatalf("serve did not stop cleanly:\n%s", served.String())
+	}
+
+	// What the first run acknowledged is there after a restart, and the journal verifies.
+	out.Reset()
+	if err := run(ctx, []string{"verify", "--data", dir}, &out, &errOut); err != nil {
+		t.Fatalf("verify after serve: %v\n%s", err, errOut.String())
+	}
+	url, _, stop = serveInBackground(t, "--data", dir)
+	c = client.New(url, secret, nil)
+	if sku, err := c.GetSKU(ctx, "tee"); err != nil || sku.Name != "T-shirt" {
+		t.Fatalf("after restart: %+v %v", sku, err)
+	}
+	// Revoking with the CLI while the server runs takes effect without a restart.
+	out.Reset()
+	if err := run(ctx, []string{"keys", "revoke", id, "--data", dir}, &out, &errOut); err != nil {
+		t.Fatalf("keys revoke: %v", err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for client.CodeOf(serveErrOf(c.GetSKU(ctx, "tee"))) != api.CodeUnauthorized {
+		if time.Now().After(deadline) {
+			t.Fatal("the running server still accepts a revoked key")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop()
+}
+
+func TestServeDevKey(t *testing.T) {
+	dir := t.TempDir()
+	url, out, _ := serveInBackground(t, "--data", dir, "--dev-key", "--dev-tenant", "play")
+	m := waitFor(t, out, regexp.MustCompile(`dev key\s+(dpk_\S+)`))
+	c := client.New(url, m[1], nil)
+	if _, err := c.PutSKU(context.Background(), "tee", api.SKUSpec{}); err != nil {
+		t.Fatalf("the dev key does not work: %v", err)
+	}
+	ks, err := api.OpenKeyStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ks.List("")) != 0 {
+		t.Fatal("the dev key was written to disk")
+	}
+}
+
+func TestKeysUsage(t *testing.T) {
+	var out, errOut bytes.Buffer
+	ctx := context.Background()
+	for _, args := range [][]string{
+		{"keys", "create", "--data", t.TempDir()},
+		{"keys", "create", "--data", t.TempDir(), "--tenant", "a", "--scope", "root"},
+		{"keys", "revoke", "--data", t.TempDir()},
+		{"keys", "revoke", "--data", t.TempDir(), "key_nope"},
+		{"keys", "rotate"},
+	} {
+		if err := run(ctx, args, &out, &errOut); err == nil {
+			t.Errorf("%v succeeded", args)
+		}
+	}
+}
+
+func serveErrOf[T any](_ T, err error) error { return err }

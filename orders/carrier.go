@@ -1,0 +1,237 @@
+package orders
+
+import (
+	"sort"
+
+	"github.com/depothq/depot"
+	"github.com/depothq/depot/carriers"
+	"github.com/depothq/depot/ledger"
+	"github.com/depothq/depot/sourcing"
+)
+
+// Carriers as data: define_carrier keeps the services as defined (the snapshot writes them back)
+// and rebuilds the tenant's Selector over every service of every carrier, carrying learned
+// on-time scores over to the services that stay.
+
+type carrierDef struct {
+	id       string
+	services []depot.CarrierService
+}
+
+func (x *Orders) defineCarrier(st *step, c *depot.DefineCarrier) *depot.Rejection {
+	t := x.tenantOf(c.Tenant)
+	if t == nil {
+		// Carriers need locations to ship from; a tenant is born with its first catalogue entry.
+		return depot.Reject(depot.CodeInvalidState, "tenant", "tenant %q has no catalogue yet; define its locations first", c.Tenant)
+	}
+	i := sort.Search(len(t.carriers), func(i int) bool { return t.carriers[i].id >= c.Carrier })
+	exists := i < len(t.carriers) && t.carriers[i].id == c.Carrier
+	if !exists && len(t.carriers) >= depot.MaxCarriers {
+		return depot.Reject(depot.CodeLimitExceeded, "carrier", "a tenant has at most %d carriers", depot.MaxCarriers)
+	}
+	def := &carrierDef{id: c.Carrier, services: cloneServices(c.Services)}
+	next := append([]*carrierDef(nil), t.carriers...)
+	switch {
+	case exists && len(def.services) == 0:
+		next = append(next[:i], next[i+1:]...)
+	case exists:
+		next[i] = def
+	case len(def.services) > 0:
+		next = append(next[:i], append([]*carrierDef{def}, next[i:]...)...)
+	}
+	sel, err := buildSelector(next, t.sel)
+	if err != nil {
+		// Validate checks what the Selector checks; a difference is a bug worth seeing.
+		return depot.Reject(depot.CodeInvalidArgument, "services", "%v", err)
+	}
+	t.carriers, t.sel, t.est = next, sel, newEstimator(sel)
+	x.emit(st, t, depot.Event{Kind: depot.EventCarrierDefined, Ref: c.Carrier, Qty: int64(len(c.Services))})
+	return nil
+}
+
+func cloneServices(in []depot.CarrierService) []depot.CarrierService {
+	out := make([]depot.CarrierService, len(in))
+	for i, s := range in {
+		s.DistanceUpToM = append([]int64(nil), s.DistanceUpToM...)
+		s.WeightUpToG = append([]int64(nil), s.WeightUpToG...)
+		s.Prices = append([]int64(nil), s.Prices...)
+		s.Cutoffs = append([]depot.CarrierCutoff(nil), s.Cutoffs...)
+		out[i] = s
+	}
+	return out
+}
+
+// buildSelector builds the Selector of all services, scores taken from prev where the same
+// (carrier, service) existed; nil when there are no services.
+func buildSelector(defs []*carrierDef, prev *carriers.Selector) (*carriers.Selector, error) {
+	var svcs []carriers.Service
+	for _, d := range defs {
+		for _, s := range d.services {
+			cs := carriers.Service{
+				Carrier: d.id, ID: s.Service,
+				Rates:             carriers.RateCard{Basis: carriers.ByDistance, BandUpTo: s.DistanceUpToM, WeightUpToG: s.WeightUpToG, Prices: s.Prices},
+				TransitMinMinutes: s.TransitMinMinutes, TransitMaxMinutes: s.TransitMaxMinutes,
+				CutoffMinute: s.CutoffMinute, Days: carriers.Weekdays(s.Days),
+			}
+			for _, co := range s.Cutoffs {
+				cs.Cutoffs = append(cs.Cutoffs, carriers.Cutoff{Location: co.Location, Minute: co.Minute})
+			}
+			if prev != nil {
+				if j, ok := prev.Index(d.id, s.Service); ok {
+					cs.OnTime = prev.Service(j).OnTime
+				}
+			}
+			svcs = append(svcs, cs)
+		}
+	}
+	if len(svcs) == 0 {
+		return nil, nil
+	}
+	return carriers.NewSelector(svcs)
+}
+
+// estimator quotes shipments for the sourcing search from the tenant's rate cards: the cheapest
+// service that can carry the parcel, with its maximum transit. The carrier choice proper, with
+// pickups and the promise, happens once per planned shipment.
+type estimator struct {
+	cards   []carriers.RateCard
+	transit []int64
+}
+
+func newEstimator(sel *carriers.Selector) *estimator {
+	if sel == nil {
+		return nil
+	}
+	e := &estimator{}
+	for i := 0; i < sel.Len(); i++ {
+		s := sel.Service(i)
+		e.cards = append(e.cards, s.Rates)
+		e.transit = append(e.transit, s.TransitMaxMinutes)
+	}
+	return e
+}
+
+// Estimate implements sourcing.Estimator.
+func (e *estimator) Estimate(_ *sourcing.Location, distanceM, weightG int64) (sourcing.Quote, bool) {
+	best := -1
+	var price int64
+	for i := range e.cards {
+		p, ok := e.cards[i].Price(distanceM, weightG)
+		if ok && (best < 0 || p < price || (p == price && e.transit[i] < e.transit[best])) {
+			best, price = i, p
+		}
+	}
+	if best < 0 {
+		return sourcing.Quote{}, false
+	}
+	return sourcing.Quote{CostMinor: price, TransitMinutes: e.transit[best]}, true
+}
+
+// CostFloor implements sourcing.CostFloorer: no service quotes a shipment over at least
+// minDistanceM metres below the cheapest cell of its bands from minDistanceM's band on.
+func (e *estimator) CostFloor(minDistanceM int64) int64 {
+	floor := int64(-1)
+	for i := range e.cards {
+		c := &e.cards[i]
+		w := len(c.WeightUpToG)
+		for b, up := range c.BandUpTo {
+			if up < minDistanceM {
+				continue
+			}
+			for _, p := range c.Prices[b*w : (b+1)*w] {
+				if floor < 0 || p < floor {
+					floor = p
+				}
+			}
+		}
+	}
+	return max(floor, 0)
+}
+
+// choice is what was decided for one planned shipment's carriage.
+type choice struct {
+	carrier, service string
+	price            int64
+	pickupAt         int64
+	promisedAt       int64
+	dueAt            int64
+	slot             int64
+	hasSlot          bool
+	atRisk           string // why the promise cannot be met, "" if it can
+}
+
+// choose picks the carriage of a planned shipment: for a quick order a rider slot of the dark
+// store's fleet, else the cheapest carrier service whose promise meets deliver_by (the fastest,
+// flagged, if none does). readyAt is when the parcel can leave the location.
+func (x *Orders) choose(t *tenant, o *order, loc ledger.LocRef, distanceM, weightG, readyAt int64) choice {
+	if o.level == depot.LevelQuick {
+		n := t.node(loc)
+		if n.fleet == nil {
+			arrive := readyAt + ceilDiv(distanceM, carriers.DefaultRiderSpeedMPerMin)*minuteNanos
+			c := choice{carrier: riderCarrier, pickupAt: readyAt, promisedAt: arrive}
+			if o.deliverBy != 0 && arrive > o.deliverBy {
+				c.atRisk = "the ride arrives " + formatTime(arrive)
+			}
+			return c
+		}
+		b, err := n.fleet.Book(readyAt, o.deliverBy, distanceM)
+		if err != nil {
+			return choice{carrier: riderCarrier, pickupAt: readyAt, promisedAt: 0, atRisk: "no rider slot is free"}
+		}
+		c := choice{carrier: riderCarrier, pickupAt: b.DepartAt, promisedAt: b.ArriveAt, slot: b.Slot, hasSlot: true}
+		if b.AtRisk {
+			c.atRisk = "the first free rider arrives " + formatTime(b.ArriveAt)
+		}
+		return c
+	}
+	if t.sel == nil {
+		return choice{pickupAt: readyAt, atRisk: "no carrier service is defined"}
+	}
+	n := t.node(loc)
+	ch, err := t.sel.Choose(&carriers.Shipment{Location: t.h.LocationID(loc), UTCOffsetMinutes: n.utcOffset, ReadyAt: readyAt,
+		DeliverBy: o.deliverBy, DistanceM: distanceM, WeightG: weightG})
+	if err != nil {
+		return choice{pickupAt: readyAt, atRisk: "no carrier service can carry it"}
+	}
+	svc := t.sel.Service(ch.Service)
+	c := choice{carrier: ch.Carrier, service: ch.ServiceID, price: ch.PriceMinor, pickupAt: ch.PickupAt, promisedAt: ch.PromisedAt,
+		dueAt: ch.PickupAt + svc.TransitMaxMinutes*minuteNanos}
+	if ch.AtRisk {
+		c.atRisk = "no service promises it in time; " + ch.Carrier + "/" + ch.ServiceID + " promises " + formatTime(ch.PromisedAt)
+	}
+	return c
+}
+
+// estimateFrom projects a shipment that is ready to leave at ready: when it leaves (the carrier's
+// pickup, the rider's departure) and when it arrives, by its current carriage.
+func (x *Orders) estimateFrom(t *tenant, sh *shipment, ready int64) (leave, arrive int64) {
+	switch {
+	case sh.carrier == riderCarrier:
+		ride := sh.promisedAt - sh.pickupAt
+		return ready, ready + max(ride, 0)
+	case sh.carrier != "" && t.sel != nil:
+		if i, ok := t.sel.Index(sh.carrier, sh.service); ok {
+			q, ok := t.sel.Quote(i, &carriers.Shipment{Location: t.h.LocationID(sh.loc), UTCOffsetMinutes: t.node(sh.loc).utcOffset,
+				ReadyAt: ready, DistanceM: sh.distanceM, WeightG: sh.weightG})
+			if ok {
+				return q.PickupAt, q.PromisedAt
+			}
+		}
+	}
+	transit := int64(0)
+	if sh.promisedAt > sh.pickupAt {
+		transit = sh.promisedAt - sh.pickupAt
+	}
+	return ready, ready + transit
+}
+
+// pickLead is how long a new shipment at loc waits for the pick queue: the backlog at the
+// location's pick rate (its capacity per hour), or defaultPickMinutes per queued shipment.
+func (x *Orders) pickLead(t *tenant, loc ledger.LocRef) int64 {
+	backlog := int64(len(t.node(loc).open))
+	t.h.LocationInfo(loc, &x.info)
+	if rate := x.info.CapacityPerHour; rate > 0 {
+		return ceilDiv(backlog*hourNanos, rate)
+	}
+	return backlog * defaultPickMinutes * minuteNanos
+}

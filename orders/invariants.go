@@ -1,0 +1,249 @@
+package orders
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/depothq/depot/ledger"
+)
+
+// CheckInvariants verifies that the orders state is consistent in itself and with the ledger,
+// and returns the first violation, walking tenants by id and orders by sequence number:
+//
+//   - every line's units are accounted for: qty = cancelled + waiting + the parts of its live
+//     shipments; parts are positive; cancelled shipments hold nothing;
+//   - what the ledger has allocated to each order is exactly what its unshipped shipments hold
+//     at their locations (kits as components), and nothing is allocated to an order that
+//     holds nothing: so backordered units are not allocated, and each shipment's lines are
+//     allocated at its location until it ships;
+//   - an order waits in the backorder queue of exactly the SKUs its waiting units need, and
+//     every queue is in priority-then-age order;
+//   - a location's pick queue holds exactly its allocated and released shipments;
+//   - the timer heap holds exactly the timers with a decision pending, at their due time;
+//   - finished orders are those with every unit delivered or cancelled; the counts agree.
+//
+// It costs a walk of the whole state; tests call it after every step.
+func (x *Orders) CheckInvariants() error {
+	live, timers := 0, 0
+	var alloc, want []ledger.Claim
+	for _, tid := range x.tenantIDs() {
+		t := x.tenants[tid]
+		indexed := 0
+		for k, o := range t.byExt {
+			for ; o != nil; o = o.extNext {
+				indexed++
+				if t.orders[o.seq] != o || k != extHash(o.channel, o.ext) || t.byExternalID(o.channel, o.ext) != o {
+					return fmt.Errorf("orders: tenant %q: the external id index disagrees about %s", tid, o.id)
+				}
+			}
+		}
+		if indexed != len(t.orders) {
+			return fmt.Errorf("orders: tenant %q: %d external ids for %d orders", tid, indexed, len(t.orders))
+		}
+		for s, q := range t.waiting {
+			if len(q) == 0 || !slices.IsSortedFunc(q, queueLess) {
+				return fmt.Errorf("orders: tenant %q: the backorder queue of %s is empty or out of order", tid, t.h.SKUID(s))
+			}
+			for _, o := range q {
+				if _, ok := slices.BinarySearch(o.waitSKUs, s); !ok || t.order(o.id) != o {
+					return fmt.Errorf("orders: tenant %q: %s is queued for %s but does not wait for it", tid, o.id, t.h.SKUID(s))
+				}
+			}
+		}
+		open := make([]int, len(t.nodes))
+		for i := range t.nodes {
+			for j, sh := range t.nodes[i].open {
+				if int(sh.openIdx) != j || int(sh.loc) != i || (sh.status != shipAllocated && sh.status != shipReleased) {
+					return fmt.Errorf("orders: tenant %q: the pick queue of %s holds %s (%s)", tid, t.h.LocationID(ledger.LocRef(i)), sh.id, sh.status)
+				}
+			}
+		}
+		for _, o := range sortedOrders(t) {
+			live++
+			if err := x.checkOrder(o); err != nil {
+				return fmt.Errorf("orders: tenant %q: %w", tid, err)
+			}
+			for _, sh := range o.ships {
+				if sh.status == shipAllocated || sh.status == shipReleased {
+					open[sh.loc]++
+				}
+			}
+			// The ledger's allocation against the shipments' parts, both summed per position.
+			alloc = t.h.AllocatedTo(o.id, alloc[:0])
+			want = want[:0]
+			for _, sh := range o.ships {
+				if !sh.status.unshipped() {
+					continue
+				}
+				for _, p := range sh.parts {
+					x.comps = t.h.Components(o.lines[p.line].sku, x.comps[:0])
+					for _, c := range x.comps {
+						want = append(want, ledger.Claim{SKU: c.SKU, Loc: sh.loc, Qty: p.qty * c.Qty})
+					}
+				}
+			}
+			if !sameClaims(alloc, want) {
+				return fmt.Errorf("orders: tenant %q: %s holds %v in its shipments but the ledger allocates %v", tid, o.id, want, alloc)
+			}
+			for _, tm := range []*timer{&o.shipTimer, &o.deliverTimer} {
+				due := o.nextDeadlineAt(o.shipBy, o.shipRiskAt, shipAtRisk, shipBreached, o.shipDone())
+				if tm == &o.deliverTimer {
+					due = o.nextDeadlineAt(o.deliverBy, o.deliverRiskAt, deliverAtRisk, deliverBreached, o.deliverDone())
+				}
+				if err := x.checkTimer(tm, due, o.id); err != nil {
+					return err
+				}
+				if due != 0 {
+					timers++
+				}
+			}
+			for _, sh := range o.ships {
+				if err := x.checkTimer(&sh.stuckTimer, sh.stuckAt(), sh.id); err != nil {
+					return err
+				}
+				if sh.stuckAt() != 0 {
+					timers++
+				}
+			}
+		}
+		for i := range t.nodes {
+			if open[i] != len(t.nodes[i].open) {
+				return fmt.Errorf("orders: tenant %q: %s has %d shipments to pick, its queue holds %d", tid, t.h.LocationID(ledger.LocRef(i)), open[i], len(t.nodes[i].open))
+			}
+		}
+	}
+	if live != x.live {
+		return fmt.Errorf("orders: %d orders held, the counter says %d", live, x.live)
+	}
+	if timers != len(x.timers.items) {
+		return fmt.Errorf("orders: %d timers pending, the heap holds %d", timers, len(x.timers.items))
+	}
+	for i := 1; i < len(x.timers.items); i++ {
+		if x.timers.less(i, (i-1)/2) {
+			return fmt.Errorf("orders: the timer heap is out of order at %d", i)
+		}
+	}
+	fin := 0
+	for i, o := range x.finished[x.finHead:] {
+		if o.finishedAt == 0 || (i > 0 && o.finishedAt < x.finished[x.finHead+i-1].finishedAt) {
+			return fmt.Errorf("orders: the retention queue is out of order at %s", o.id)
+		}
+		fin++
+	}
+	for _, t := range x.tenants {
+		for _, o := range t.orders {
+			if o.finishedAt != 0 {
+				fin--
+			}
+		}
+	}
+	if fin != 0 {
+		return fmt.Errorf("orders: the retention queue and the finished orders differ by %d", fin)
+	}
+	return nil
+}
+
+func (x *Orders) checkOrder(o *order) error {
+	t := o.t
+	if base := string(orderID(nil, o.seq)); !strings.HasPrefix(o.id, base) || strings.Trim(o.id[len(base):], "+") != "" || o.id1 != o.id+"-1" {
+		return fmt.Errorf("order %s has sequence %d", o.id, o.seq)
+	}
+	held := make([]int64, len(o.lines))
+	for i, sh := range o.ships {
+		if int(sh.n) != i+1 || sh.id != x.shipmentID(o, i+1) || sh.o != o {
+			return fmt.Errorf("%s: shipment %d is misnumbered (%s)", o.id, i+1, sh.id)
+		}
+		if sh.status == shipCancelled {
+			if len(sh.parts) != 0 {
+				return fmt.Errorf("%s is cancelled but holds %d parts", sh.id, len(sh.parts))
+			}
+			continue
+		}
+		if len(sh.parts) == 0 {
+			return fmt.Errorf("%s is %s but holds nothing", sh.id, sh.status)
+		}
+		for _, p := range sh.parts {
+			if p.qty <= 0 || int(p.line) >= len(o.lines) {
+				return fmt.Errorf("%s has a bad part %+v", sh.id, p)
+			}
+			held[p.line] += p.qty
+		}
+		if sh.hasSlot && sh.carrier != riderCarrier {
+			return fmt.Errorf("%s has a rider slot but goes with %q", sh.id, sh.carrier)
+		}
+	}
+	for i := range o.lines {
+		l := &o.lines[i]
+		if l.cancelled < 0 || l.waiting < 0 || l.qty != l.cancelled+l.waiting+held[i] {
+			return fmt.Errorf("%s line %d (%s): qty %d != cancelled %d + waiting %d + in shipments %d",
+				o.id, i, t.h.SKUID(l.sku), l.qty, l.cancelled, l.waiting, held[i])
+		}
+	}
+	var wantWait []ledger.SKURef
+	if o.finishedAt == 0 {
+		for i := range o.lines {
+			if o.lines[i].waiting > 0 {
+				for _, c := range t.h.Components(o.lines[i].sku, nil) {
+					wantWait = append(wantWait, c.SKU)
+				}
+			}
+		}
+	}
+	slices.Sort(wantWait)
+	wantWait = slices.Compact(wantWait)
+	if !slices.Equal(wantWait, o.waitSKUs) {
+		return fmt.Errorf("%s waits for %v but is queued for %v", o.id, wantWait, o.waitSKUs)
+	}
+	for _, s := range o.waitSKUs {
+		q := t.waiting[s]
+		i, found := slices.BinarySearchFunc(q, o, queueLess)
+		if !found || q[i] != o {
+			return fmt.Errorf("%s waits for %s but is not in its queue", o.id, t.h.SKUID(s))
+		}
+	}
+	if (o.finishedAt != 0) != o.deliverDone() {
+		return fmt.Errorf("%s: finished at %d, but every unit delivered or cancelled is %v", o.id, o.finishedAt, o.deliverDone())
+	}
+	return nil
+}
+
+func (x *Orders) checkTimer(tm *timer, due int64, name string) error {
+	if due == 0 {
+		if tm.idx >= 0 {
+			return fmt.Errorf("orders: %s has a timer queued with nothing pending", name)
+		}
+		return nil
+	}
+	if tm.idx < 0 || int(tm.idx) >= len(x.timers.items) || x.timers.items[tm.idx] != tm || tm.at != due {
+		return fmt.Errorf("orders: %s has a decision due at %d but its timer is not queued there", name, due)
+	}
+	return nil
+}
+
+// sameClaims compares two lists of (SKU, location, qty) as sums per position.
+func sameClaims(a, b []ledger.Claim) bool {
+	norm := func(c []ledger.Claim) []ledger.Claim {
+		slices.SortFunc(c, func(p, q ledger.Claim) int { return cmp.Or(cmp.Compare(p.SKU, q.SKU), cmp.Compare(p.Loc, q.Loc)) })
+		out := c[:0]
+		for _, v := range c {
+			if n := len(out); n > 0 && out[n-1].SKU == v.SKU && out[n-1].Loc == v.Loc {
+				out[n-1].Qty += v.Qty
+				continue
+			}
+			out = append(out, v)
+		}
+		return out
+	}
+	a, b = norm(a), norm(b)
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].SKU != b[i].SKU || a[i].Loc != b[i].Loc || a[i].Qty != b[i].Qty {
+			return false
+		}
+	}
+	return true
+}

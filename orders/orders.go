@@ -1,0 +1,210 @@
+package orders
+
+import (
+	"github.com/depothq/depot"
+	"github.com/depothq/depot/ledger"
+	"github.com/depothq/depot/sourcing"
+)
+
+// Orders is the order orchestration state of all tenants, composed with one ledger. It is not
+// safe for concurrent use: the engine applies commands to it one at a time.
+type Orders struct {
+	led     *ledger.Ledger
+	tenants map[string]*tenant
+	timers  timerHeap
+	live    int // orders held, finished ones included until they are forgotten
+
+	// lastHour is the hour window (floor(now / 1h)) of the last tick: a tick in a new hour gives
+	// waiting orders another round, as locations have new capacity.
+	lastHour int64
+
+	// finished is the FIFO of finished orders in the order they finished (finishedAt never
+	// decreases along it); orders older than depot.OrderRetention are forgotten from its head.
+	finished []*order
+	finHead  int
+
+	// Scratch space reused by every command so that ingesting an order does not allocate
+	// beyond the order itself.
+	planner  *sourcing.Planner
+	req      sourcing.Request
+	locs     []sourcing.Location
+	locRefs  []ledger.LocRef
+	avail    []int64
+	reqLines []sourcing.Line
+	lineOf   []int32 // request line -> order line
+	qtyOf    []int64  // per order line: the units this sourcing round tries to place
+	whyOf    []string // per order line: why the round could not place it
+	want     []ledger.SKURef
+	cands    []*order
+	claims   []ledger.Claim
+	shipIDs  []string // the ids of the shipments of the plan being recorded
+	comps    []ledger.Component
+	freed    []ledger.SKURef
+	scratch  []byte
+	events   []depot.Event
+	info     ledger.LocationInfo
+	pass     uint64
+
+	// The request locations are cached per (tenant, channel, tenant version); only backlog and
+	// capacity are refreshed per order. rate is each column's capacity per hour.
+	cacheT   *tenant
+	cacheCh  string
+	cacheVer uint64
+	rate     []int64
+}
+
+// New returns an empty orders state over the ledger.
+func New(led *ledger.Ledger) *Orders {
+	return &Orders{led: led, tenants: make(map[string]*tenant), planner: sourcing.NewPlanner()}
+}
+
+// step carries what one command's handlers share.
+type step struct {
+	seq      uint64
+	now      int64
+	replayed bool
+	ref      string
+}
+
+// IsCommand reports whether c is an order orchestration command, applied by Apply rather than
+// by the ledger.
+func IsCommand(c depot.Command) bool {
+	switch c.(type) {
+	case *depot.DefineCarrier, *depot.DefineRouting, *depot.CreateOrder, *depot.AdvanceShipment,
+		*depot.CancelOrder, *depot.TrackShipment:
+		return true
+	}
+	return false
+}
+
+// Apply applies one order orchestration command (see IsCommand). It stamps the ledger with the
+// envelope, so the caller must not. The returned events alias a buffer owned by Orders and are
+// valid until the next call.
+func (x *Orders) Apply(env *depot.Envelope) depot.Result {
+	x.led.Stamp(env)
+	x.events = x.events[:0]
+	res := depot.Result{Seq: env.Seq}
+	if r := env.Cmd.Validate(); r != nil {
+		res.Rejection = r
+		return res
+	}
+	st := step{seq: env.Seq, now: x.led.Now()}
+	var rej *depot.Rejection
+	switch c := env.Cmd.(type) {
+	case *depot.DefineCarrier:
+		rej = x.defineCarrier(&st, c)
+	case *depot.DefineRouting:
+		rej = x.defineRouting(&st, c)
+	case *depot.CreateOrder:
+		rej = x.create(&st, c)
+	case *depot.AdvanceShipment:
+		rej = x.advance(&st, c)
+	case *depot.CancelOrder:
+		rej = x.cancel(&st, c)
+	case *depot.TrackShipment:
+		rej = x.track(&st, c)
+	default:
+		rej = depot.Reject(depot.CodeInvalidArgument, "", "unsupported command %T", c)
+	}
+	res.Rejection, res.Replayed, res.Ref = rej, st.replayed, st.ref
+	if rej == nil {
+		res.Events = x.events
+	} else if len(x.events) != 0 {
+		// A handler that emitted events and then rejected has half-applied a command.
+		panic("orders: rejected command emitted events")
+	}
+	return res
+}
+
+func (x *Orders) emit(st *step, t *tenant, ev depot.Event) {
+	ev.Seq, ev.Time, ev.Tenant = st.seq, st.now, t.id
+	x.events = append(x.events, ev)
+}
+
+// tenantOf returns the orders state of a tenant, creating it when the ledger knows the tenant.
+func (x *Orders) tenantOf(id string) *tenant {
+	if t := x.tenants[id]; t != nil {
+		return t
+	}
+	h := x.led.Handle(id)
+	if !h.Valid() {
+		return nil
+	}
+	t := &tenant{
+		id: id, h: h,
+		orders:  make(map[uint64]*order),
+		byExt:   make(map[uint64]*order),
+		routing: make(map[string]*routing),
+		waiting: make(map[ledger.SKURef][]*order),
+	}
+	x.tenants[id] = t
+	return t
+}
+
+// order finds an order by id.
+func (t *tenant) order(id string) *order {
+	seq, ok := parseOrderSeq(id)
+	if !ok {
+		return nil
+	}
+	if o := t.orders[seq]; o != nil && o.id == id {
+		return o
+	}
+	return nil
+}
+
+// byExternalID finds the order a channel sent under an external id.
+func (t *tenant) byExternalID(channel, ext string) *order {
+	for o := t.byExt[extHash(channel, ext)]; o != nil; o = o.extNext {
+		if o.channel == channel && o.ext == ext {
+			return o
+		}
+	}
+	return nil
+}
+
+// index adds an order to the tenant's indexes.
+func (t *tenant) index(o *order) {
+	t.orders[o.seq] = o
+	k := extHash(o.channel, o.ext)
+	o.extNext = t.byExt[k]
+	t.byExt[k] = o
+}
+
+// unindex removes an order from the tenant's indexes.
+func (t *tenant) unindex(o *order) {
+	delete(t.orders, o.seq)
+	k := extHash(o.channel, o.ext)
+	if p := t.byExt[k]; p == o {
+		if o.extNext == nil {
+			delete(t.byExt, k)
+		} else {
+			t.byExt[k] = o.extNext
+		}
+	} else {
+		for ; p.extNext != o; p = p.extNext {
+		}
+		p.extNext = o.extNext
+	}
+	o.extNext = nil
+}
+
+// node returns the node of a location, growing the node table to the ledger's locations. The
+// pointer is valid until the table grows (when a location is defined).
+func (t *tenant) node(loc ledger.LocRef) *node {
+	if int(loc) >= len(t.nodes) {
+		t.growNodes()
+	}
+	return &t.nodes[loc]
+}
+
+// growNodes sizes the node table (and the column map) to the ledger's locations.
+func (t *tenant) growNodes() {
+	n := t.h.LocationCount()
+	for len(t.nodes) < n {
+		t.nodes = append(t.nodes, node{})
+	}
+	for len(t.col) < n {
+		t.col = append(t.col, -1)
+	}
+}

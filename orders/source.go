@@ -1,0 +1,377 @@
+package orders
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/depothq/depot"
+	"github.com/depothq/depot/ledger"
+	"github.com/depothq/depot/sourcing"
+)
+
+// A sourcing round places some units of an order's lines (x.qtyOf, per order line): it builds
+// the sourcing request over the locations feeding the order's channel with their available
+// units, plans, allocates the plan in the ledger, chooses the carriage of each new shipment and
+// records it. Lines that cannot be placed are dropped from the round, one at a time and in a
+// fixed order, until the rest can be placed; a round that must place everything (re-sourcing a
+// shipment) fails instead, having changed nothing.
+
+// roundResult says what a round did.
+type roundResult struct {
+	placed  bool   // at least one line was placed (all of them when the round was all-or-nothing)
+	dropped int    // lines dropped
+	why     string // why the last line was dropped
+}
+
+// place runs one sourcing round for o over x.qtyOf. reason is the Reason of nothing; allocations
+// carry the shipment ids. whyOf receives, per dropped order line, why it could not be placed.
+func (x *Orders) place(st *step, o *order, all bool, whyOf []string) roundResult {
+	t := o.t
+	ch, ok := t.h.Channel(o.channel)
+	if !ok {
+		// Channels are never deleted; an order always has its channel.
+		panic("orders: order " + o.id + " lost its channel")
+	}
+	var res roundResult
+	drop := func(li int32, why string) bool {
+		x.qtyOf[li] = 0
+		res.dropped++
+		res.why = why
+		if whyOf != nil {
+			whyOf[li] = why
+		}
+		return !all
+	}
+	x.buildLocations(t, o, ch)
+	for {
+		n := x.buildLines(t, o, ch)
+		if n == 0 {
+			return res
+		}
+		// Lines the channel's locations cannot cover even together cannot be planned; dropping
+		// them first saves a search per missing line.
+		if li, why := x.shortLine(t, n); li >= 0 {
+			if !drop(x.lineOf[li], why) {
+				return roundResult{why: why}
+			}
+			continue
+		}
+		plan, err := x.planner.Plan(&x.req)
+		if err != nil {
+			li := int32(n - 1)
+			var inf *sourcing.InfeasibleError
+			if errors.As(err, &inf) && inf.Line >= 0 {
+				li = int32(inf.Line)
+			}
+			if !drop(x.lineOf[li], err.Error()) {
+				return roundResult{why: err.Error()}
+			}
+			continue
+		}
+		if rej := x.allocate(st, t, o, ch, plan); rej != nil {
+			li := x.lineShort(t, o, rej, n)
+			if !drop(x.lineOf[li], rej.Message) {
+				return roundResult{why: rej.Message}
+			}
+			continue
+		}
+		x.record(st, t, o, plan)
+		res.placed = true
+		return res
+	}
+}
+
+// buildLocations fills the request's locations from the channel's, in the channel's order, with
+// what orders know of each (cutoff, offset, capacity left, backlog, ownership). The static part
+// is cached per channel until a location, channel or routing changes.
+func (x *Orders) buildLocations(t *tenant, o *order, ch ledger.ChannelRef) {
+	r := t.routingOf(o.channel)
+	if x.cacheT != t || x.cacheCh != o.channel || x.cacheVer != t.version {
+		x.fillLocations(t, o.channel, ch, r)
+	}
+	hour := floorDiv(x.led.Now(), hourNanos)
+	for i, ref := range x.locRefs {
+		nd := &t.nodes[ref]
+		l := &x.locs[i]
+		l.Backlog = min(int64(len(nd.open)), sourcing.MaxQty)
+		l.CapacityLeft = depot.MaxQty
+		if c := x.rate[i]; c > 0 {
+			used := int64(0)
+			if nd.hour == hour {
+				used = nd.planned
+			}
+			l.CapacityLeft = c - used
+		}
+	}
+	x.req.Locations = x.locs
+	x.req.Rules = r.rules
+	x.req.Options = sourcing.Options{AllowSplitLines: r.allowSplit, SplitPenaltyMinor: r.splitPenalty, LatePenaltyPerHourMinor: r.latePenal}
+	x.req.Now = x.led.Now()
+	x.req.Estimator = nil
+	if t.est != nil && o.level != depot.LevelQuick {
+		x.req.Estimator = t.est
+	}
+	x.req.Order = sourcing.Order{
+		ShipToLatE6: o.latE6, ShipToLonE6: o.lonE6, Level: sourcing.ServiceLevel(o.level),
+		PromiseMinutes: o.promiseMinutes, DeliverBy: o.deliverBy, Channel: o.channel,
+	}
+}
+
+// fillLocations builds the static part of the request locations for a channel and makes it the
+// cached one.
+func (x *Orders) fillLocations(t *tenant, channel string, ch ledger.ChannelRef, r *routing) {
+	if old := x.cacheT; old != nil {
+		for _, ref := range x.locRefs {
+			old.col[ref] = -1
+		}
+	}
+	x.cacheT, x.cacheCh, x.cacheVer = t, channel, t.version
+	x.locRefs = ch.Locations(x.locRefs[:0])
+	nl := len(x.locRefs)
+	if cap(x.locs) < nl {
+		x.locs = make([]sourcing.Location, nl, max(nl, 2*cap(x.locs)))
+	}
+	x.locs, x.rate = x.locs[:nl], grow64(x.rate, nl)
+	t.growNodes()
+	for i, ref := range x.locRefs {
+		t.h.LocationInfo(ref, &x.info)
+		nd := &t.nodes[ref]
+		t.col[ref] = int32(i)
+		l := &x.locs[i]
+		*l = sourcing.Location{
+			ID: x.info.ID, Kind: x.info.Kind, Status: x.info.Status, LatE6: x.info.LatE6, LonE6: x.info.LonE6, Groups: x.info.Groups,
+			ServiceRadiusM: min(x.info.ServiceRadiusM, sourcing.MaxRadiusM), CutoffMinute: nd.cutoff, UTCOffsetMinutes: nd.utcOffset,
+			Own: len(r.own) > 0 && r.owns(ref),
+		}
+		x.rate[i] = x.info.CapacityPerHour
+	}
+}
+
+// buildLines fills the request's lines (the order lines with units to place) and the available
+// units per line and location, and returns the number of request lines.
+func (x *Orders) buildLines(t *tenant, o *order, ch ledger.ChannelRef) int {
+	x.reqLines, x.lineOf = x.reqLines[:0], x.lineOf[:0]
+	for i := range o.lines {
+		if q := x.qtyOf[i]; q > 0 {
+			x.reqLines = append(x.reqLines, sourcing.Line{SKU: t.h.SKUID(o.lines[i].sku), Qty: q, UnitWeightG: o.lines[i].weightG})
+			x.lineOf = append(x.lineOf, int32(i))
+		}
+	}
+	n, nl := len(x.reqLines), len(x.locRefs)
+	x.req.Order.Lines = x.reqLines
+	x.avail = grow64(x.avail, n*nl)
+	clear(x.avail)
+	x.syncPositions(t)
+	for li, ol := range x.lineOf {
+		s := o.lines[ol].sku
+		limit := int64(-1)
+		if ch.Buffered(s, t.h) {
+			limit = ch.Available(t.h, s)
+		}
+		row := x.avail[li*nl : (li+1)*nl]
+		if t.h.IsKit(s) {
+			for j, ref := range x.locRefs {
+				if x.locs[j].Status == depot.LocationOpen {
+					row[j] = t.h.ATP(s, ref)
+				}
+			}
+		} else if int(s) < len(t.skuPos) {
+			for _, at := range t.skuPos[s] {
+				if j := t.col[at.loc]; j >= 0 && x.locs[j].Status == depot.LocationOpen {
+					row[j] = t.h.PositionATP(at.pos)
+				}
+			}
+		}
+		if limit >= 0 {
+			for j := range row {
+				row[j] = min(row[j], limit)
+			}
+		}
+	}
+	x.req.Available = x.avail
+	return n
+}
+
+// syncPositions indexes the positions the ledger added since the last call.
+func (x *Orders) syncPositions(t *tenant) {
+	n := t.h.PositionCount()
+	for i := t.indexed; i < n; i++ {
+		s, loc := t.h.PositionAt(ledger.PosRef(i))
+		for len(t.skuPos) <= int(s) {
+			t.skuPos = append(t.skuPos, nil)
+		}
+		t.skuPos[s] = append(t.skuPos[s], skuAt{loc: loc, pos: ledger.PosRef(i)})
+	}
+	t.indexed = n
+}
+
+// shortLine returns the first request line whose units the channel's open locations do not hold
+// even together (counting earlier lines of the same SKU), and why; -1 if none.
+func (x *Orders) shortLine(t *tenant, n int) (int, string) {
+	nl := len(x.locRefs)
+	for li := 0; li < n; li++ {
+		need := x.reqLines[li].Qty
+		for j := 0; j < li; j++ {
+			if x.reqLines[j].SKU == x.reqLines[li].SKU {
+				need += x.reqLines[j].Qty
+			}
+		}
+		var total int64
+		for _, a := range x.avail[li*nl : (li+1)*nl] {
+			total += a
+		}
+		if total < need {
+			return li, strconv.FormatInt(total, 10) + " of " + strconv.FormatInt(need, 10) + " " + x.reqLines[li].SKU + " available to the channel"
+		}
+	}
+	return -1, ""
+}
+
+// lineShort picks the request line to drop after the ledger refused an allocation: the last one
+// whose SKU (or a component of it) the shortfall names, else the last line.
+func (x *Orders) lineShort(t *tenant, o *order, rej *depot.Rejection, n int) int {
+	if len(rej.Shortfalls) > 0 {
+		if short, ok := t.h.SKU(rej.Shortfalls[0].SKU); ok {
+			for li := n - 1; li >= 0; li-- {
+				x.comps = t.h.Components(o.lines[x.lineOf[li]].sku, x.comps[:0])
+				for _, c := range x.comps {
+					if c.SKU == short {
+						return li
+					}
+				}
+			}
+		}
+	}
+	return n - 1
+}
+
+// allocate allocates the plan's parts in the ledger under the order, with the ids the new
+// shipments will have; all or nothing.
+func (x *Orders) allocate(st *step, t *tenant, o *order, ch ledger.ChannelRef, plan *sourcing.Plan) *depot.Rejection {
+	base := len(o.ships)
+	x.shipIDs = x.shipIDs[:0]
+	for k := range plan.Shipments {
+		x.shipIDs = append(x.shipIDs, x.shipmentID(o, base+k+1))
+	}
+	x.claims = x.claims[:0]
+	for _, p := range plan.Parts {
+		x.claims = append(x.claims, ledger.Claim{
+			SKU: o.lines[x.lineOf[p.Line]].sku, Loc: x.locRefs[p.Location], Qty: p.Qty, Ref: x.shipIDs[p.Shipment],
+		})
+	}
+	if base+len(plan.Shipments) > maxShipmentsPerOrder {
+		return depot.Reject(depot.CodeLimitExceeded, "lines", "order %s would have more than %d shipments", o.id, maxShipmentsPerOrder)
+	}
+	evs, rej := x.led.Allocate(t.h, ch, o.id, x.claims, st.seq, st.now, x.events)
+	x.events = evs
+	return rej
+}
+
+// record creates the plan's shipments: parts, carriage, capacity and backlog, SLA projections.
+func (x *Orders) record(st *step, t *tenant, o *order, plan *sourcing.Plan) {
+	base := len(o.ships)
+	hour := floorDiv(st.now, hourNanos)
+	for k := range plan.Shipments {
+		ps := &plan.Shipments[k]
+		loc := x.locRefs[ps.Location]
+		sh := x.newShipment(o, base+k+1, loc)
+		sh.id = x.shipIDs[k]
+		sh.distanceM, sh.weightG = ps.DistanceM, ps.WeightG
+		for _, p := range plan.Parts {
+			if p.Shipment == k {
+				sh.parts = append(sh.parts, part{line: x.lineOf[p.Line], qty: p.Qty})
+				o.lines[x.lineOf[p.Line]].waiting -= p.Qty
+			}
+		}
+		ready := max(ps.DepartAt, st.now) + x.pickLead(t, loc)
+		c := x.choose(t, o, loc, ps.DistanceM, ps.WeightG, ready)
+		sh.carrier, sh.service, sh.priceMinor, sh.readyAt = c.carrier, c.service, c.price, ready
+		sh.pickupAt, sh.promisedAt, sh.dueAt = c.pickupAt, c.promisedAt, c.dueAt
+		sh.riderSlot, sh.hasSlot = c.slot, c.hasSlot
+		nd := t.node(loc)
+		if nd.hour != hour {
+			nd.hour, nd.planned = hour, 0
+		}
+		nd.planned++
+		x.openAt(t, sh)
+		x.emit(st, t, depot.Event{Kind: depot.EventShipmentPlanned, Ref: sh.id, Order: o.id, Location: t.h.LocationID(loc),
+			Carrier: sh.carrier, Service: sh.service, Qty: sh.units(), At: sh.promisedAt})
+		x.projectShipment(st, o, sh, c.atRisk)
+	}
+}
+
+// projectShipment raises the SLA risks a new shipment's carriage already shows and schedules
+// the risk checks: the last moment the same work, started then, would still meet the deadline.
+func (x *Orders) projectShipment(st *step, o *order, sh *shipment, atRisk string) {
+	t := o.t
+	if o.shipBy != 0 && o.sla&shipAtRisk == 0 {
+		if sh.pickupAt > o.shipBy {
+			o.sla |= shipAtRisk
+			x.emit(st, t, depot.Event{Kind: depot.EventSLAAtRisk, Ref: o.id, Order: o.id, Channel: o.channel, At: o.shipBy,
+				Reason: "ship_by: shipment " + sh.id + " leaves " + formatTime(sh.pickupAt)})
+		} else if at := o.shipBy - (sh.pickupAt - st.now); o.shipRiskAt == 0 || at < o.shipRiskAt {
+			o.shipRiskAt = at
+		}
+	}
+	if o.deliverBy != 0 && o.sla&deliverAtRisk == 0 {
+		if atRisk != "" || sh.promisedAt > o.deliverBy {
+			why := atRisk
+			if why == "" {
+				why = "promised " + formatTime(sh.promisedAt)
+			}
+			o.sla |= deliverAtRisk
+			x.emit(st, t, depot.Event{Kind: depot.EventSLAAtRisk, Ref: o.id, Order: o.id, Channel: o.channel, At: o.deliverBy,
+				Reason: "deliver_by: shipment " + sh.id + ": " + why})
+		} else if at := o.deliverBy - (sh.promisedAt - st.now); o.deliverRiskAt == 0 || at < o.deliverRiskAt {
+			o.deliverRiskAt = at
+		}
+	}
+}
+
+// newShipment adds shipment n at loc to the order; the first uses the order's inline storage.
+func (x *Orders) newShipment(o *order, n int, loc ledger.LocRef) *shipment {
+	var sh *shipment
+	if n == 1 {
+		sh = &o.first
+	} else {
+		sh = &shipment{}
+	}
+	sh.o, sh.n, sh.loc, sh.status = o, int32(n), loc, shipAllocated
+	sh.parts = sh.inline[:0]
+	sh.openIdx, sh.stuckTimer = -1, timer{idx: -1, slot: slotStuck + timerSlot(n), o: o, sh: sh}
+	if o.ships == nil {
+		o.ships = o.shipInline[:0]
+	}
+	o.ships = append(o.ships, sh)
+	return sh
+}
+
+// shipmentID returns the id of shipment n of o, "<order>-<n>". The first shipment's id was made
+// with the order's (they share one allocation).
+func (x *Orders) shipmentID(o *order, n int) string {
+	if n == 1 && o.id1 != "" {
+		return o.id1
+	}
+	return o.id + "-" + strconv.Itoa(n)
+}
+
+// openAt puts a shipment in its location's pick queue.
+func (x *Orders) openAt(t *tenant, sh *shipment) {
+	nd := t.node(sh.loc)
+	sh.openIdx = int32(len(nd.open))
+	nd.open = append(nd.open, sh)
+}
+
+// closeAt takes a shipment out of its location's pick queue.
+func (x *Orders) closeAt(t *tenant, sh *shipment) {
+	if sh.openIdx < 0 {
+		return
+	}
+	nd := t.node(sh.loc)
+	i, last := int(sh.openIdx), len(nd.open)-1
+	nd.open[i] = nd.open[last]
+	nd.open[i].openIdx = int32(i)
+	nd.open[last] = nil
+	nd.open = nd.open[:last]
+	sh.openIdx = -1
+}

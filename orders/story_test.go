@@ -1,0 +1,176 @@
+package orders_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/depothq/depot"
+)
+
+// Golden stories: each reads like what happened on a day of business, and its transcript of
+// commands and events is checked in under testdata/. Run `go test ./orders -run Story -update`
+// after an intended change and review the diff. Every story also replays its journal into a
+// fresh engine and from a snapshot half way, demanding the same decisions and the same hash.
+
+func TestStoryQuickOrderInADenseCity(t *testing.T) {
+	h := fixture(t)
+	h.note("Three dark stores in Berlin; Mitte has no eggs today, Kreuzberg has everything.")
+	h.ok(receive("r1", "milk", "ds-mitte", 20), receive("r2", "bread", "ds-mitte", 20),
+		receive("r3", "milk", "ds-kreuz", 20), receive("r4", "bread", "ds-kreuz", 20), receive("r5", "eggs", "ds-kreuz", 20),
+		receive("r6", "milk", "ds-prenz", 5))
+
+	h.note("A customer 300 m from Mitte orders milk and bread with a 15 minute promise: Mitte is closest and holds both; a rider slot is booked.")
+	h.ok(quickOrder("app-1", 300, 0, ln("milk", 2), ln("bread", 1)))
+
+	h.note("The next customer also wants eggs: the one store that holds all three is Kreuzberg, one parcel rather than two riders.")
+	h.ok(quickOrder("app-2", 200, 100, ln("milk", 1), ln("bread", 1), ln("eggs", 6)))
+
+	h.note("The app retries the first order after a timeout: the same order comes back, nothing is allocated twice.")
+	res := h.apply(quickOrder("app-1", 300, 0, ln("milk", 2), ln("bread", 1)))
+	if !res.Replayed || res.Ref == "" {
+		t.Fatalf("repeat: %+v", res)
+	}
+	h.note("A different order under the same external id is a duplicate.")
+	h.reject(quickOrder("app-1", 300, 0, ln("milk", 3)), depot.CodeDuplicate)
+
+	h.note("Mitte picks, packs and hands the first order to its rider; it arrives in time.")
+	first := res.Ref + "-1"
+	h.now += 2 * minute
+	h.ok(step(first, depot.StepRelease), step(first, depot.StepPick), step(first, depot.StepPack), ship(first, ""))
+	h.now += 6 * minute
+	h.ok(step(first, depot.StepDeliver))
+
+	h.note("Two riders per ten minutes: a burst of four orders at Mitte fills the slot, the next rides later and is at risk.")
+	for i := 3; i <= 5; i++ {
+		h.ok(quickOrder("app-"+itoa(i), 100, 100, ln("milk", 1)))
+	}
+	h.note("A customer outside every radius cannot be served now; the order waits.")
+	h.ok(quickOrder("app-far", 9_000, 9_000, ln("milk", 1)))
+	h.golden(t, "quick_order_dense_city")
+	h.replayCheck()
+}
+
+func TestStorySplitShipment(t *testing.T) {
+	h := fixture(t)
+	h.note("No warehouse holds everything: Berlin has tees and mugs, Hamburg tees and lamps, Munich lamps and mugs.")
+	h.ok(receive("r1", "tee", "wh-berlin", 5), receive("r2", "mug", "wh-berlin", 5),
+		receive("r3", "lamp", "wh-hamburg", 4), receive("r4", "tee", "wh-hamburg", 20),
+		receive("r5", "lamp", "wh-munich", 2), receive("r6", "mug", "wh-munich", 20))
+
+	h.note("A standard order for 2 tees, a mug and a lamp ships in two parcels: tees and mug from Berlin next door, the lamp from Hamburg. Five days allow the cheapest service for both.")
+	web1 := h.order(webOrder("web-1", ln("tee", 2), ln("mug", 1), ln("lamp", 1)))
+
+	h.note("An express order (two days) for a tee and a lamp: Hamburg holds both. Only UPS promises it in time.")
+	express := webOrder("web-2", ln("tee", 1), ln("lamp", 1))
+	express.Level = depot.LevelExpress
+	h.ok(express)
+
+	h.note("A promise no service can keep (10 hours): the fastest is chosen and the order is at risk.")
+	rush := webOrder("web-3", ln("tee", 1))
+	rush.DeliverBy = h.now + 10*hour
+	h.ok(rush)
+
+	h.note("A gift box is a kit: its tee and mug are allocated together at one location.")
+	h.ok(webOrder("web-4", ln("giftbox", 2)))
+
+	h.note("Both parcels of the first order ship and arrive; the order completes.")
+	h.now += 2 * hour
+	h.walk(web1+"-1", "HRM1")
+	h.walk(web1+"-2", "HRM2")
+	h.now += 48 * hour
+	h.ok(track(web1+"-1", "in transit", h.now-hour), track(web1+"-1", "Delivered", h.now), track(web1+"-2", "DELIVERED", h.now))
+	h.golden(t, "split_shipment")
+	h.replayCheck()
+}
+
+func TestStoryNodeOutageMidDay(t *testing.T) {
+	h := fixture(t)
+	h.note("Berlin and Hamburg both stock tees and mugs; only Berlin has lamps.")
+	h.ok(receive("r1", "tee", "wh-berlin", 10), receive("r2", "mug", "wh-berlin", 10), receive("r3", "lamp", "wh-berlin", 5),
+		receive("r4", "tee", "wh-hamburg", 10), receive("r5", "mug", "wh-hamburg", 10))
+	h.now = t0 + hour
+	h.note("The morning's orders all go to Berlin, the nearest.")
+	a, b := h.order(webOrder("a", ln("tee", 1))), h.order(webOrder("b", ln("mug", 2)))
+	c := h.order(webOrder("c", ln("lamp", 1)))
+	h.order(webOrder("d", ln("tee", 3)))
+	h.note("Berlin starts on them: a is picked, b is released to the floor; c and d wait for release.")
+	h.ok(step(a+"-1", depot.StepRelease), step(a+"-1", depot.StepPick), step(b+"-1", depot.StepRelease))
+
+	h.now = t0 + 4*hour
+	h.note("13:00: Berlin's conveyor fails and the warehouse is paused. What it has not picked moves to Hamburg in the same command; the lamp order cannot move and becomes an exception. The picked order stays.")
+	down := warehouse("wh-berlin", 0, -10, 17, 120)
+	down.Status = depot.LocationPaused
+	h.ok(down)
+	h.note("Work cannot be released to a paused location.")
+	h.reject(step(c+"-1", depot.StepRelease), depot.CodeLocationUnavailable)
+	h.note("The picked order is finished and shipped from Berlin all the same.")
+	h.ok(step(a+"-1", depot.StepPack), ship(a+"-1", "HRM-A"))
+
+	h.now = t0 + 6*hour
+	h.note("15:00: Berlin is back. The lamp order is released and leaves the exception.")
+	up := warehouse("wh-berlin", 0, -10, 17, 120)
+	h.ok(up, step(c+"-1", depot.StepRelease))
+	if v, _ := h.eng.Orders().Order(tenant, c); v.Status != "released" {
+		t.Fatalf("%s is %s after its release", c, v.Status)
+	}
+	h.golden(t, "node_outage")
+	h.replayCheck()
+}
+
+func TestStoryCarrierDelay(t *testing.T) {
+	h := fixture(t)
+	h.ok(receive("r1", "tee", "wh-berlin", 100))
+	h.note("Two orders ship with Hermes, the cheapest service that promises five days.")
+	w1, w2 := h.order(webOrder("w1", ln("tee", 1))), h.order(webOrder("w2", ln("tee", 1)))
+	h.now = t0 + 3*hour
+	h.walk(w1+"-1", "H-1")
+	h.walk(w2+"-1", "H-2")
+
+	h.note("The first parcel moves, then is delivered a day after Hermes' own promise: a delay, and Hermes' on-time score falls.")
+	h.ok(track(w1+"-1", "Departed Facility", t0+24*hour), track(w1+"-1", "Out for Delivery", t0+5*24*hour),
+		track(w1+"-1", "delivered", t0+5*24*hour+2*hour))
+	h.note("A carrier repeating itself changes nothing.")
+	if res := h.apply(track(w1+"-1", "delivered", t0+5*24*hour+2*hour)); !res.Replayed {
+		t.Fatalf("repeat: %+v", res)
+	}
+	h.note("The second parcel is scanned once and never again: 48 hours later it is stuck, another delay.")
+	h.ok(track(w2+"-1", "in transit", t0+20*hour))
+	h.tickAt(60 * hour)
+	h.tickAt(69 * hour)
+	bp, samples, _ := h.eng.Orders().OnTimeScore(tenant, "hermes", "std")
+	h.note("Hermes now scores %d bp after %d outcomes: its risk margin grows until its promise no longer fits five days, and the next order goes with DHL.", bp, samples)
+	h.ok(webOrder("w3", ln("tee", 1)))
+	h.golden(t, "carrier_delay")
+	h.replayCheck()
+}
+
+func TestStoryBackorderFilledByReceipt(t *testing.T) {
+	h := fixture(t)
+	h.ok(receive("r1", "tee", "wh-berlin", 10))
+	h.note("Lamps are out of stock everywhere. Three orders want them; Y is a priority customer; Z also wants a tee, which ships at once.")
+	x := h.order(webOrder("X", ln("lamp", 2)))
+	h.now += 5 * minute
+	y := webOrder("Y", ln("lamp", 1))
+	y.Priority = 5
+	yID := h.order(y)
+	h.now += 5 * minute
+	z := h.order(webOrder("Z", ln("tee", 1), ln("lamp", 1)))
+	if got := h.eng.Orders().Backorders(tenant, "lamp"); !slices.Equal(got, []string{yID, x, z}) {
+		t.Fatalf("queue %v, want priority then age", got)
+	}
+
+	h.note("Two lamps arrive in Hamburg: Y first (priority), then X needs two but one is left, so Z, next in line, gets it.")
+	h.now = t0 + 2*hour
+	h.ok(receive("r2", "lamp", "wh-hamburg", 2))
+
+	h.note("The others' deliver-by checks find them not shipped a day later: at risk. X is still waiting when its ship-by check comes: at risk too.")
+	h.tickAt(24 * hour)
+	h.tickAt(47 * hour)
+	h.note("Three more lamps arrive in Munich; X takes two.")
+	h.ok(receive("r3", "lamp", "wh-munich", 3))
+	h.note("Nobody ships: the ship-by deadlines pass and are breached, each once.")
+	h.tickAt(49 * hour)
+	h.tickAt(50 * hour)
+	h.golden(t, "backorder_filled_by_receipt")
+	h.replayCheck()
+}

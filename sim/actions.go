@@ -1,0 +1,132 @@
+package sim
+
+import (
+	"github.com/depothq/depot"
+)
+
+// actionKind is something the business will do at a simulated instant.
+type actionKind uint8
+
+const (
+	actArrival   actionKind = iota + 1 // a customer checks out: reserve
+	actCommit                          // payment succeeded: commit the reservation to an order
+	actRelease                         // payment failed or the customer cancelled: release
+	actShip                            // the order leaves the building
+	actReturn                          // a customer sends something back
+	actInspect                         // returned goods on hold are inspected: restock or write off
+	actTick                            // advance the engine's clock so TTLs expire
+	actCount                           // cycle-count one position
+	actReplenish                       // stock ran low: raise a purchase order or a transfer
+	actReceive                         // an inbound delivery arrives
+)
+
+// maxCommandsPerAction is the most commands one action emits (a transfer is an adjustment at the
+// source plus an expected receipt at the destination).
+const maxCommandsPerAction = 2
+
+// action is one scheduled deed. fresh actions read the workload's view of the stock when they
+// are emitted, so they must come first in their batch, after every earlier answer was observed.
+type action struct {
+	at    int64
+	seq   uint64
+	kind  actionKind
+	fresh bool
+	index int
+
+	order *order
+	pos   *position
+	qty   int64
+	ref   string // the inbound id a receipt fulfils
+}
+
+// actionQueue orders actions by (time, scheduling order): a deterministic total order.
+type actionQueue []*action
+
+// Len, Less, Swap, Push and Pop implement heap.Interface.
+func (q actionQueue) Len() int { return len(q) }
+func (q actionQueue) Less(i, j int) bool {
+	if q[i].at != q[j].at {
+		return q[i].at < q[j].at
+	}
+	return q[i].seq < q[j].seq
+}
+func (q actionQueue) Swap(i, j int) {
+	q[i], q[j] = q[j], q[i]
+	q[i].index, q[j].index = i, j
+}
+func (q *actionQueue) Push(x any) {
+	a := x.(*action)
+	a.index = len(*q)
+	*q = append(*q, a)
+}
+func (q *actionQueue) Pop() any {
+	old := *q
+	a := old[len(old)-1]
+	old[len(old)-1] = nil
+	*q = old[:len(old)-1]
+	return a
+}
+
+// emit turns a due action into its commands (none when it no longer applies).
+func (w *Workload) emit(a *action) []depot.Command {
+	switch a.kind {
+	case actArrival:
+		return w.emitArrival(a)
+	case actCommit:
+		return w.emitCommit(a)
+	case actRelease:
+		return w.emitRelease(a)
+	case actShip:
+		return w.emitShip(a)
+	case actReturn:
+		return w.emitReturn(a)
+	case actInspect:
+		return w.emitInspect(a)
+	case actTick:
+		w.schedule(&action{at: a.at + int64(w.cfg.TickEvery), kind: actTick})
+		return []depot.Command{&depot.Tick{}}
+	case actCount:
+		return w.emitCount(a)
+	case actReplenish:
+		return w.emitReplenish(a)
+	case actReceive:
+		return w.emitReceive(a)
+	}
+	panic("sim: unknown action kind")
+}
+
+// observe handles the answer to one step.
+func (w *Workload) observe(st *Step, res *depot.Result) {
+	w.applyEvents(res.Events)
+	if res.Rejection != nil {
+		w.metrics.reject(res.Rejection, st.Cmd.Kind() == depot.KindReserve)
+	}
+	a := st.act
+	if a == nil {
+		return
+	}
+	switch a.kind {
+	case actArrival:
+		w.observeReserve(a, res)
+	case actCommit:
+		w.observeCommit(a, res)
+	case actRelease:
+		w.observeRelease(a, res)
+	case actShip:
+		w.observeShip(a, res)
+	case actReturn:
+		w.observeReturn(a, st, res)
+	case actTick:
+		w.observeTick(res)
+	case actCount:
+		w.observeCount(res)
+	case actReplenish:
+		w.observeReplenish(st, res)
+	case actReceive:
+		if res.OK() {
+			w.metrics.update(func(s *Snapshot) { s.Receipts++ })
+		}
+	case actInspect:
+		w.observeInspect(st, res)
+	}
+}
