@@ -25,20 +25,26 @@ func (l *Ledger) CheckInvariants() error {
 		reserved := make([]int64, len(t.positions))
 		allocated := make([]int64, len(t.positions))
 		inbound := make([]int64, len(t.positions))
-		for _, r := range t.reservations {
-			if r.status != depot.ReservationActive {
-				continue
+		var bad error
+		t.reservations.each(func(r *reservation) {
+			if bad != nil || r.status != depot.ReservationActive {
+				return
 			}
 			active++
 			if int(r.heapIdx) >= len(l.expiry.items) || l.expiry.items[r.heapIdx] != r {
-				return fmt.Errorf("ledger: tenant %q reservation %q is live but not in the expiry heap", id, r.id)
+				bad = fmt.Errorf("ledger: tenant %q reservation %q is live but not in the expiry heap", id, r.id)
+				return
 			}
 			for _, ln := range r.lines {
 				if ln.pos < 0 || int(ln.pos) >= len(t.positions) || ln.qty <= 0 {
-					return fmt.Errorf("ledger: tenant %q reservation %q has a bad line %+v", id, r.id, ln)
+					bad = fmt.Errorf("ledger: tenant %q reservation %q has a bad line %+v", id, r.id, ln)
+					return
 				}
 				reserved[ln.pos] += ln.qty
 			}
+		})
+		if bad != nil {
+			return bad
 		}
 		for _, a := range t.allocations {
 			for _, ln := range a.lines {

@@ -53,10 +53,10 @@ type tenant struct {
 	positions []position
 	posIndex  map[uint64]int32
 
-	reservations map[string]*reservation
+	reservations idIndex[*reservation]
 	allocations  map[string]*allocation
 	inbound      map[string]*inbound
-	memos        map[memoKey]*memo
+	memos        memoTable
 }
 
 type sku struct {
@@ -153,6 +153,7 @@ type memoKey struct {
 }
 
 type memo struct {
+	id          string
 	fingerprint uint64
 	seq         uint64
 	finishedAt  int64
@@ -293,10 +294,9 @@ func newTenant(id string) *tenant {
 		locations:    make(map[string]*location),
 		channels:     make(map[string]*channel),
 		posIndex:     make(map[uint64]int32),
-		reservations: make(map[string]*reservation),
+		reservations: newIndex(func(r *reservation) string { return r.id }),
 		allocations:  make(map[string]*allocation),
 		inbound:      make(map[string]*inbound),
-		memos:        make(map[memoKey]*memo),
 	}
 }
 

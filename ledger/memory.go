@@ -1,6 +1,9 @@
 package ledger
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/depothq/depot"
 )
 
@@ -18,7 +21,7 @@ func (l *Ledger) remembered(st *step, c depot.Command, id string, apply handler)
 	fp := l.fingerprint(c)
 	t := l.tenants[c.TenantID()]
 	if t != nil {
-		if m := t.memos[key]; m != nil {
+		if m := t.memos.get(key); m != nil {
 			if m.fingerprint == fp {
 				return nil, true
 			}
@@ -29,8 +32,8 @@ func (l *Ledger) remembered(st *step, c depot.Command, id string, apply handler)
 		return rej, false
 	}
 	t = l.tenants[c.TenantID()]
-	m := &memo{fingerprint: fp, seq: st.seq, finishedAt: st.now}
-	t.memos[key] = m
+	m := &memo{id: id, fingerprint: fp, seq: st.seq, finishedAt: st.now}
+	t.memos.set(key, m)
 	m.fifo = l.remember(t, key, st.now)
 	return nil, false
 }
@@ -60,11 +63,11 @@ func (l *Ledger) forgetOldest() {
 	l.memHead++
 	t := ref.tenant
 	if ref.key.kind == depot.KindReserve {
-		if r := t.reservations[ref.key.id]; r != nil && r.fifo == ref.fifo && r.status != depot.ReservationActive {
-			delete(t.reservations, ref.key.id)
+		if r := t.reservations.get(ref.key.id); r != nil && r.fifo == ref.fifo && r.status != depot.ReservationActive {
+			t.reservations.remove(ref.key.id)
 		}
-	} else if m := t.memos[ref.key]; m != nil && m.fifo == ref.fifo {
-		delete(t.memos, ref.key)
+	} else if m := t.memos.get(ref.key); m != nil && m.fifo == ref.fifo {
+		t.memos.remove(ref.key)
 	}
 	// Compact once the dead prefix dominates, so the FIFO's memory stays proportional to what
 	// it holds.
@@ -80,5 +83,73 @@ func (l *Ledger) forgetOldest() {
 			l.memory = l.memory[:n]
 		}
 		l.memHead = 0
+	}
+}
+
+// maxMemoKinds bounds command kinds that remember ids; a kind at or above it is a bug.
+const maxMemoKinds = 64
+
+// memoTable holds a tenant's remembered command ids, one index per command kind (so that two
+// kinds may use the same id).
+type memoTable struct{ byKind [maxMemoKinds]*idIndex[*memo] }
+
+func memoID(m *memo) string { return m.id }
+
+func (m *memoTable) get(k memoKey) *memo {
+	if int(k.kind) >= maxMemoKinds || m.byKind[k.kind] == nil {
+		return nil
+	}
+	return m.byKind[k.kind].get(k.id)
+}
+
+func (m *memoTable) set(k memoKey, v *memo) {
+	if int(k.kind) >= maxMemoKinds {
+		panic("ledger: memo kind out of range")
+	}
+	if m.byKind[k.kind] == nil {
+		x := newIndex(memoID)
+		m.byKind[k.kind] = &x
+	}
+	v.id = k.id
+	m.byKind[k.kind].set(k.id, v)
+}
+
+func (m *memoTable) remove(k memoKey) {
+	if int(k.kind) < maxMemoKinds && m.byKind[k.kind] != nil {
+		m.byKind[k.kind].remove(k.id)
+	}
+}
+
+func (m *memoTable) len() int {
+	n := 0
+	for _, x := range m.byKind {
+		if x != nil {
+			n += x.len()
+		}
+	}
+	return n
+}
+
+// keys returns every key sorted by kind, then id.
+func (m *memoTable) keys() []memoKey {
+	out := make([]memoKey, 0, m.len())
+	for kind, x := range m.byKind {
+		if x == nil {
+			continue
+		}
+		start := len(out)
+		x.each(func(v *memo) { out = append(out, memoKey{kind: depot.CommandKind(kind), id: v.id}) })
+		slices.SortFunc(out[start:], func(a, b memoKey) int { return strings.Compare(a.id, b.id) })
+	}
+	return out
+}
+
+// each calls fn for every entry, in unspecified order: callers must not let the order matter.
+func (m *memoTable) each(fn func(memoKey, *memo)) {
+	for kind, x := range m.byKind {
+		if x == nil {
+			continue
+		}
+		x.each(func(v *memo) { fn(memoKey{kind: depot.CommandKind(kind), id: v.id}, v) })
 	}
 }

@@ -47,7 +47,7 @@ func (l *Ledger) Replays(c depot.Command, id string) bool {
 	if t == nil {
 		return false
 	}
-	m := t.memos[memoKey{kind: c.Kind(), id: id}]
+	m := t.memos.get(memoKey{kind: c.Kind(), id: id})
 	return m != nil && m.fingerprint == l.fingerprint(c)
 }
 

@@ -73,7 +73,7 @@ func (l *Ledger) Reservation(tenantID, id string) (depot.Reservation, bool) {
 	if t == nil {
 		return depot.Reservation{}, false
 	}
-	r := t.reservations[id]
+	r := t.reservations.get(id)
 	if r == nil {
 		return depot.Reservation{}, false
 	}

@@ -10,7 +10,7 @@ import (
 func (l *Ledger) reserve(st *step, c *depot.Reserve) (*depot.Rejection, bool) {
 	t := orEmpty(l.tenants[c.Tenant])
 	fp := l.fingerprint(c)
-	if r := t.reservations[c.Reservation]; r != nil {
+	if r := t.reservations.get(c.Reservation); r != nil {
 		if r.fingerprint == fp {
 			return nil, true
 		}
@@ -45,7 +45,7 @@ func (l *Ledger) reserve(st *step, c *depot.Reserve) (*depot.Rejection, bool) {
 		r.lines[i] = line{pos: n.pos, qty: n.qty}
 		l.emit(st, t, depot.Event{Kind: depot.EventReserved, Ref: r.id, SKU: n.sku.id, Location: n.loc.id, Channel: ch.id, Qty: n.qty, At: r.expiresAt})
 	}
-	t.reservations[r.id] = r
+	t.reservations.set(r.id, r)
 	l.active++
 	l.expiry.push(r)
 	return nil, false
@@ -255,7 +255,7 @@ func (l *Ledger) channelATP(t *tenant, ch *channel, s *sku) int64 {
 
 func (l *Ledger) extend(st *step, c *depot.Extend) *depot.Rejection {
 	t := orEmpty(l.tenants[c.Tenant])
-	r := t.reservations[c.Reservation]
+	r := t.reservations.get(c.Reservation)
 	if rej := l.live(r, c.Reservation, st.now); rej != nil {
 		return rej
 	}
@@ -283,7 +283,7 @@ func (l *Ledger) live(r *reservation, id string, now int64) *depot.Rejection {
 
 func (l *Ledger) release(st *step, c *depot.Release) (*depot.Rejection, bool) {
 	t := orEmpty(l.tenants[c.Tenant])
-	r := t.reservations[c.Reservation]
+	r := t.reservations.get(c.Reservation)
 	if r != nil && r.status == depot.ReservationReleased {
 		return nil, true
 	}
@@ -296,7 +296,7 @@ func (l *Ledger) release(st *step, c *depot.Release) (*depot.Rejection, bool) {
 
 func (l *Ledger) commit(st *step, c *depot.Commit) (*depot.Rejection, bool) {
 	t := orEmpty(l.tenants[c.Tenant])
-	r := t.reservations[c.Reservation]
+	r := t.reservations.get(c.Reservation)
 	if r != nil && r.status == depot.ReservationCommitted {
 		if r.order == c.Order {
 			return nil, true

@@ -45,7 +45,7 @@ func (l *Ledger) sizeHint() int {
 	n := 64
 	for _, t := range l.tenants {
 		n += 64 + len(t.skuList)*48 + len(t.locList)*96 + len(t.channels)*128 + len(t.positions)*32 +
-			len(t.reservations)*64 + len(t.allocations)*48 + len(t.inbound)*48 + len(t.memos)*48
+			t.reservations.len()*64 + len(t.allocations)*48 + len(t.inbound)*48 + t.memos.len()*48
 	}
 	return n
 }
@@ -106,7 +106,9 @@ func (t *tenant) encode(e *wire.Encoder) {
 			e.Varint(v)
 		}
 	}
-	res := sortedValues(t.reservations, func(r *reservation) string { return r.id })
+	res := make([]*reservation, 0, t.reservations.len())
+	t.reservations.each(func(r *reservation) { res = append(res, r) })
+	slices.SortFunc(res, func(a, b *reservation) int { return strings.Compare(a.id, b.id) })
 	e.Uvarint(uint64(len(res)))
 	for _, r := range res {
 		e.String(r.id)
@@ -136,16 +138,13 @@ func (t *tenant) encode(e *wire.Encoder) {
 		e.Varint(in.eta)
 		e.Uvarint(in.fingerprint)
 	}
-	keys := make([]memoKey, 0, len(t.memos))
-	for k := range t.memos {
-		keys = append(keys, k)
-	}
+	keys := t.memos.keys()
 	slices.SortFunc(keys, func(a, b memoKey) int {
 		return cmp.Or(cmp.Compare(a.kind, b.kind), strings.Compare(a.id, b.id))
 	})
 	e.Uvarint(uint64(len(keys)))
 	for _, k := range keys {
-		m := t.memos[k]
+		m := t.memos.get(k)
 		e.Byte(uint8(k.kind))
 		e.String(k.id)
 		e.Uvarint(m.fingerprint)
@@ -346,10 +345,10 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 		if r.status < depot.ReservationActive || r.status > depot.ReservationExpired {
 			d.Fail("reservation %q has bad status %d", r.id, r.status)
 		}
-		if t.reservations[r.id] != nil {
+		if t.reservations.get(r.id) != nil {
 			d.Fail("duplicate reservation %q", r.id)
 		}
-		t.reservations[r.id] = r
+		t.reservations.set(r.id, r)
 		if r.status == depot.ReservationActive && d.Err == nil {
 			l.active++
 			l.expiry.push(r)
@@ -383,10 +382,14 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 	for i := 0; i < nm && d.Err == nil; i++ {
 		k := memoKey{kind: depot.CommandKind(d.Byte()), id: d.String(depot.MaxIDLen)}
 		m := &memo{fingerprint: d.Uvarint(), seq: d.Uvarint(), finishedAt: d.Varint(), fifo: d.Uvarint()}
-		if t.memos[k] != nil {
+		if k.kind >= maxMemoKinds {
+			d.Fail("memo kind %d out of range", k.kind)
+			break
+		}
+		if t.memos.get(k) != nil {
 			d.Fail("duplicate memo %s %q", k.kind, k.id)
 		}
-		t.memos[k] = m
+		t.memos.set(k, m)
 	}
 	return t
 }
@@ -418,14 +421,14 @@ func (l *Ledger) rebuildMemory() {
 	l.memory = l.memory[:0]
 	l.memHead = 0
 	for _, t := range l.tenants {
-		for _, r := range t.reservations {
+		t.reservations.each(func(r *reservation) {
 			if r.status != depot.ReservationActive {
 				l.memory = append(l.memory, memoRef{tenant: t, key: memoKey{kind: depot.KindReserve, id: r.id}, at: r.finishedAt, fifo: r.fifo})
 			}
-		}
-		for k, m := range t.memos {
+		})
+		t.memos.each(func(k memoKey, m *memo) {
 			l.memory = append(l.memory, memoRef{tenant: t, key: k, at: m.finishedAt, fifo: m.fifo})
-		}
+		})
 	}
 	slices.SortFunc(l.memory, func(a, b memoRef) int { return cmp.Compare(a.fifo, b.fifo) })
 }

@@ -49,7 +49,7 @@ func TestDecodeStateRefusesCorruptions(t *testing.T) {
 		{"reserved counter off", func(t *tenant) { t.positions[0].reserved++ }, "reserved 3 but its live reservations hold 2"},
 		{"conservation broken", func(t *tenant) { t.positions[1].received++ }, "breaks conservation"},
 		{"oversold", func(t *tenant) { t.positions[1].held = 11 }, "oversold"},
-		{"reservation line outside the positions", func(t *tenant) { t.reservations["res"].lines[0].pos = 7 }, "out of range"},
+		{"reservation line outside the positions", func(t *tenant) { t.reservations.get("res").lines[0].pos = 7 }, "out of range"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
