@@ -214,24 +214,31 @@ func (h Handle) PositionATP(p PosRef) int64 { return max(h.t.positions[p].atp(),
 func (h Handle) IsKit(s SKURef) bool { return len(h.t.skuList[s].components) > 0 }
 
 // Claim asks for Qty units of SKU (a kit counts whole kits) at Loc for an order; Ref names the
-// shipment it is for in the events.
+// shipment it is for in the events. Pos may carry the position of (SKU, Loc) when the caller
+// knows it, saving a lookup; it is used only if it is that position.
 type Claim struct {
 	SKU SKURef
 	Loc LocRef
 	Qty int64
 	Ref string
+	Pos PosRef
 }
 
 // Allocate moves the claims' units from available to allocated under order, all or nothing:
 // kits are expanded into components and demand is summed per position before it is checked
 // against ATP and, when ch is set, against what the channel may sell after its buffers. On a
 // shortfall nothing changes and the rejection names it. It emits one allocated event per claim
-// and component.
-func (l *Ledger) Allocate(h Handle, ch ChannelRef, order string, claims []Claim, seq uint64, now int64, out []depot.Event) ([]depot.Event, *depot.Rejection) {
+// and component. fresh promises that nothing is allocated to order yet (an order created by
+// this command), which saves a lookup in a map of every allocation.
+func (l *Ledger) Allocate(h Handle, ch ChannelRef, order string, fresh bool, claims []Claim, seq uint64, now int64, out []depot.Event) ([]depot.Event, *depot.Rejection) {
 	t := h.t
 	l.need = l.need[:0]
 	for i := range claims {
 		c := &claims[i]
+		if p := c.Pos; p >= 0 && int(p) < len(t.positions) && t.positions[p].sku == uint32(c.SKU) && t.positions[p].loc == uint32(c.Loc) {
+			l.addNeedAt(t, p, c.Qty)
+			continue
+		}
 		// Every position an allocation touches exists: ATP > 0 needs a position, and a claim
 		// without stock fails the check below before anything is created.
 		if rej := l.addNeed(t, t.skuList[c.SKU], t.locList[c.Loc], c.Qty); rej != nil {
@@ -254,7 +261,10 @@ func (l *Ledger) Allocate(h Handle, ch ChannelRef, order string, claims []Claim,
 			return out, rej
 		}
 	}
-	a := t.allocations[order]
+	var a *allocation
+	if !fresh {
+		a = t.allocations[order]
+	}
 	if a == nil {
 		a = &allocation{order: order, lines: make([]line, 0, len(l.need))}
 		t.allocations[order] = a
@@ -275,6 +285,18 @@ func (l *Ledger) Allocate(h Handle, ch ChannelRef, order string, claims []Claim,
 		})
 	}
 	return out, nil
+}
+
+// addNeedAt adds demand on a known position of a stocked SKU.
+func (l *Ledger) addNeedAt(t *tenant, pos PosRef, qty int64) {
+	for i := range l.need {
+		if l.need[i].pos == pos {
+			l.need[i].qty += qty
+			return
+		}
+	}
+	p := &t.positions[pos]
+	l.need = append(l.need, need{pos: pos, qty: qty, sku: t.skuList[p.sku], loc: t.locList[p.loc]})
 }
 
 // checkClaimBuffers refuses claims that would take a SKU below what the channel must withhold.

@@ -181,11 +181,29 @@ func sortedValues[V any](m map[string]V, key func(V) string) []V {
 // error, never a panic: every index is bounds-checked, and the result must pass CheckInvariants
 // and re-encode to exactly the input.
 func DecodeState(data []byte) (*Ledger, error) {
+	l, rest, err := DecodeStatePrefix(data)
+	if err == nil && len(rest) != 0 {
+		return nil, fmt.Errorf("ledger: decode state: %d trailing bytes", len(rest))
+	}
+	return l, err
+}
+
+// DecodeStatePrefix is DecodeState for a ledger encoding followed by other bytes (the engine
+// appends the orders state after it): it decodes the ledger at the start of data and returns
+// the bytes after it, with the same checks.
+func DecodeStatePrefix(data []byte) (*Ledger, []byte, error) { return decodeState(data, true) }
+
+// DecodeTrustedStatePrefix is DecodeStatePrefix without the final re-encoding, for snapshots
+// this process family wrote and the journal's CRC vouches for: re-encoding sorts every id again
+// and doubled start-up time. Bounds and invariants are still checked.
+func DecodeTrustedStatePrefix(data []byte) (*Ledger, []byte, error) { return decodeState(data, false) }
+
+func decodeState(data []byte, canonical bool) (*Ledger, []byte, error) {
 	if len(data) < len(stateMagic)+1 || string(data[:len(stateMagic)]) != stateMagic {
-		return nil, fmt.Errorf("ledger: decode state: bad magic")
+		return nil, nil, fmt.Errorf("ledger: decode state: bad magic")
 	}
 	if data[len(stateMagic)] != stateVersion {
-		return nil, fmt.Errorf("ledger: decode state: unknown version %d", data[len(stateMagic)])
+		return nil, nil, fmt.Errorf("ledger: decode state: unknown version %d", data[len(stateMagic)])
 	}
 	d := &wire.Decoder{B: data[len(stateMagic)+1:]}
 	l := New()
@@ -206,20 +224,23 @@ func DecodeState(data []byte) (*Ledger, error) {
 		prev = t.id
 		l.tenants[t.id] = t
 	}
-	d.Done()
 	if d.Err != nil {
-		return nil, fmt.Errorf("ledger: decode state: %w", d.Err)
+		return nil, nil, fmt.Errorf("ledger: decode state: %w", d.Err)
 	}
+	rest := d.B
+	used := data[:len(data)-len(rest)]
 	l.rebuildMemory()
 	if err := l.CheckInvariants(); err != nil {
-		return nil, fmt.Errorf("ledger: decode state: %w", err)
+		return nil, nil, fmt.Errorf("ledger: decode state: %w", err)
 	}
 	// Canonical means one encoding per state: anything that decodes but would re-encode
 	// differently (duplicates, unsorted input, non-minimal varints) is not a snapshot we wrote.
-	if again := l.AppendState(nil); string(again) != string(data) {
-		return nil, fmt.Errorf("ledger: decode state: encoding is not canonical")
+	if canonical {
+		if again := l.AppendState(nil); string(again) != string(used) {
+			return nil, nil, fmt.Errorf("ledger: decode state: encoding is not canonical")
+		}
 	}
-	return l, nil
+	return l, rest, nil
 }
 
 func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {

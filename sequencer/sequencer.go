@@ -200,7 +200,7 @@ func Recover(j journal.Journal, log *slog.Logger) (*engine.Engine, error) {
 		return nil, fmt.Errorf("sequencer: load snapshot: %w", err)
 	}
 	if ok {
-		restored, err := engine.Restore(data)
+		restored, err := engine.RestoreTrusted(data)
 		if err != nil {
 			return nil, fmt.Errorf("sequencer: restore snapshot at seq %d: %w", seq, err)
 		}
