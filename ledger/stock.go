@@ -98,12 +98,7 @@ func (l *Ledger) adjust(st *step, t *tenant, cmd depot.Command) *depot.Rejection
 	if rej != nil {
 		return rej
 	}
-	i := t.positionOf(s, loc)
-	var onHand, committed int64
-	if i >= 0 {
-		p := &t.positions[i]
-		onHand, committed = p.onHand, p.reserved+p.allocated+p.held
-	}
+	onHand, committed := t.stockAt(s, loc)
 	next := onHand + c.Delta
 	if next < committed {
 		// Writing off units that are promised would oversell: release or hold first.
@@ -113,12 +108,9 @@ func (l *Ledger) adjust(st *step, t *tenant, cmd depot.Command) *depot.Rejection
 	if next > depot.MaxOnHand {
 		return depot.Reject(depot.CodeLimitExceeded, "delta", "on hand would exceed %d units", depot.MaxOnHand)
 	}
-	if rej := l.canCreatePosition(t, s, loc); rej != nil {
+	if rej := l.adjustOnHand(t, s, loc, c.Delta); rej != nil {
 		return rej
 	}
-	p := &t.positions[l.ensurePosition(t, s, loc)]
-	p.onHand += c.Delta
-	p.adjusted += c.Delta
 	l.emit(st, t, depot.Event{Kind: depot.EventAdjusted, Ref: c.ID, SKU: c.SKU, Location: c.Location, Qty: c.Delta, Reason: c.Reason})
 	return nil
 }
@@ -130,25 +122,17 @@ func (l *Ledger) count(st *step, t *tenant, cmd depot.Command) *depot.Rejection 
 	if rej != nil {
 		return rej
 	}
-	i := t.positionOf(s, loc)
-	var onHand, committed int64
-	if i >= 0 {
-		p := &t.positions[i]
-		onHand, committed = p.onHand, p.reserved+p.allocated+p.held
-	}
+	onHand, committed := t.stockAt(s, loc)
 	if c.OnHand < committed {
 		// The shelf holds less than is promised. Accepting would break the ledger's first
 		// invariant; the operator must release or re-source the claims, then count again.
 		return insufficient(s, loc, committed, c.OnHand,
 			"count of %d is below the %d units reserved, allocated or held; release or re-source them first", c.OnHand, committed)
 	}
-	if rej := l.canCreatePosition(t, s, loc); rej != nil {
+	delta := c.OnHand - onHand
+	if rej := l.adjustOnHand(t, s, loc, delta); rej != nil {
 		return rej
 	}
-	p := &t.positions[l.ensurePosition(t, s, loc)]
-	delta := c.OnHand - onHand
-	p.onHand = c.OnHand
-	p.adjusted += delta
 	// The event carries the difference (drift) in Qty and the counted figure in At, so that
 	// reconciliation can trend shrinkage from events alone.
 	l.emit(st, t, depot.Event{Kind: depot.EventCounted, Ref: c.ID, SKU: c.SKU, Location: c.Location, Qty: delta, At: c.OnHand})
@@ -277,6 +261,28 @@ func (l *Ledger) returnStock(st *step, t *tenant, cmd depot.Command) *depot.Reje
 		reason += ": " + c.Reason
 	}
 	l.emit(st, t, depot.Event{Kind: depot.EventReturned, Ref: c.ID, Order: c.Order, SKU: c.SKU, Location: c.Location, Qty: c.Qty, Reason: reason})
+	return nil
+}
+
+// stockAt returns the units on hand at (s, loc) and how many of them are reserved, allocated or
+// held; both are zero where no position exists yet.
+func (t *tenant) stockAt(s *sku, loc *location) (onHand, committed int64) {
+	if i := t.positionOf(s, loc); i >= 0 {
+		p := &t.positions[i]
+		return p.onHand, p.reserved + p.allocated + p.held
+	}
+	return 0, 0
+}
+
+// adjustOnHand changes on-hand stock by delta as an adjustment (counts are adjustments to what
+// the shelf holds), creating the position if needed. Callers have checked the new level.
+func (l *Ledger) adjustOnHand(t *tenant, s *sku, loc *location, delta int64) *depot.Rejection {
+	if rej := l.canCreatePosition(t, s, loc); rej != nil {
+		return rej
+	}
+	p := &t.positions[l.ensurePosition(t, s, loc)]
+	p.onHand += delta
+	p.adjusted += delta
 	return nil
 }
 

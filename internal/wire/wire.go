@@ -125,18 +125,21 @@ func (d *Decoder) Bool() bool {
 }
 
 // String reads a length-prefixed string of at most limit bytes.
-func (d *Decoder) String(limit int) string {
+func (d *Decoder) String(limit int) string { return string(d.bytes(limit)) }
+
+// bytes reads a length-prefixed byte string of at most limit bytes, aliasing B.
+func (d *Decoder) bytes(limit int) []byte {
 	n := d.Uvarint()
 	if d.Err != nil {
-		return ""
+		return nil
 	}
 	if n > uint64(limit) || n > uint64(len(d.B)) {
 		d.Fail("string of %d bytes exceeds limit %d or remaining %d", n, limit, len(d.B))
-		return ""
+		return nil
 	}
-	s := string(d.B[:n])
+	b := d.B[:n]
 	d.B = d.B[n:]
-	return s
+	return b
 }
 
 // Count reads an element count of at most limit. Every element takes at least one byte, so a
@@ -201,15 +204,9 @@ func (d *Decoder) Symbol(limit int) string {
 	if d.Symbols == nil {
 		return d.String(limit)
 	}
-	n := d.Uvarint()
+	b := d.bytes(limit)
 	if d.Err != nil {
 		return ""
 	}
-	if n > uint64(limit) || n > uint64(len(d.B)) {
-		d.Fail("string of %d bytes exceeds limit %d or remaining %d", n, limit, len(d.B))
-		return ""
-	}
-	s := d.Symbols.intern(d.B[:n])
-	d.B = d.B[n:]
-	return s
+	return d.Symbols.intern(b)
 }
