@@ -88,8 +88,12 @@ func TestValidateOrderCommandsEdges(t *testing.T) {
 			}
 		}), over, "services"},
 		{"service listed twice", nil, mod(vCarrier(), func(c *depot.DefineCarrier) { c.Services = append(c.Services, vService()) }), under, "services.service"},
-		{"distance bands", svc(func(s *depot.CarrierService) { s.DistanceUpToM, s.Prices = bands(depot.MaxRateBands), bands(depot.MaxRateBands) }),
-			svc(func(s *depot.CarrierService) { s.DistanceUpToM, s.Prices = bands(depot.MaxRateBands+1), bands(depot.MaxRateBands+1) }), over, "services.distance_up_to_m"},
+		{"distance bands", svc(func(s *depot.CarrierService) {
+			s.DistanceUpToM, s.Prices = bands(depot.MaxRateBands), bands(depot.MaxRateBands)
+		}),
+			svc(func(s *depot.CarrierService) {
+				s.DistanceUpToM, s.Prices = bands(depot.MaxRateBands+1), bands(depot.MaxRateBands+1)
+			}), over, "services.distance_up_to_m"},
 		{"bands ascend", nil, svc(func(s *depot.CarrierService) { s.WeightUpToG, s.Prices = []int64{2, 2}, []int64{1, 1} }), under, "services.weight_up_to_g"},
 		{"a price per cell", nil, svc(func(s *depot.CarrierService) { s.Prices = []int64{1, 2} }), under, "services.prices_minor"},
 		{"price", svc(func(s *depot.CarrierService) { s.Prices = []int64{depot.MaxPriceMinor} }), svc(func(s *depot.CarrierService) { s.Prices = []int64{depot.MaxPriceMinor + 1} }), under, "services.prices_minor"},
@@ -124,7 +128,9 @@ func TestValidateOrderCommandsEdges(t *testing.T) {
 		}), over, "rules"},
 		{"rule kind", mod(vRouting(), func(c *depot.DefineRouting) { c.Rules = []depot.RoutingRule{{Kind: depot.RuleLeastBacklog}} }),
 			mod(vRouting(), func(c *depot.DefineRouting) { c.Rules = []depot.RoutingRule{{Kind: depot.RuleLeastBacklog + 1}} }), under, "rules.kind"},
-		{"group rule needs a group", mod(vRouting(), func(c *depot.DefineRouting) { c.Rules = []depot.RoutingRule{{Kind: depot.RulePreferGroup, Group: "eu"}} }),
+		{"group rule needs a group", mod(vRouting(), func(c *depot.DefineRouting) {
+			c.Rules = []depot.RoutingRule{{Kind: depot.RulePreferGroup, Group: "eu"}}
+		}),
 			mod(vRouting(), func(c *depot.DefineRouting) { c.Rules = []depot.RoutingRule{{Kind: depot.RulePreferGroup}} }), under, "rules.group"},
 		{"only group rules take a group", nil, mod(vRouting(), func(c *depot.DefineRouting) { c.Rules = []depot.RoutingRule{{Kind: depot.RuleClosest, Group: "eu"}} }), under, "rules.group"},
 		{"own locations", mod(vRouting(), func(c *depot.DefineRouting) { c.Own = strs(depot.MaxChannelLocations) }),
@@ -157,7 +163,9 @@ func TestValidateOrderCommandsEdges(t *testing.T) {
 			mod(vOrder(), func(c *depot.CreateOrder) { c.Attributes = []depot.Attribute{{Key: str(depot.MaxAttributeKeyLen + 1)}} }), over, "attributes.key"},
 		{"attribute value kept verbatim", mod(vOrder(), func(c *depot.CreateOrder) {
 			c.Attributes = []depot.Attribute{{Key: "note", Value: "line one\nline two\t" + str(depot.MaxAttributeValueLen-19)}}
-		}), mod(vOrder(), func(c *depot.CreateOrder) { c.Attributes = []depot.Attribute{{Key: "k", Value: str(depot.MaxAttributeValueLen + 1)}} }), over, "attributes.value"},
+		}), mod(vOrder(), func(c *depot.CreateOrder) {
+			c.Attributes = []depot.Attribute{{Key: "k", Value: str(depot.MaxAttributeValueLen + 1)}}
+		}), over, "attributes.value"},
 		{"attribute value UTF-8", nil, mod(vOrder(), func(c *depot.CreateOrder) { c.Attributes = []depot.Attribute{{Key: "k", Value: "\xff"}} }), under, "attributes.value"},
 		{"attribute without key", nil, mod(vOrder(), func(c *depot.CreateOrder) { c.Attributes = []depot.Attribute{{Value: "v"}} }), under, "attributes.key"},
 

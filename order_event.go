@@ -14,7 +14,7 @@ package depot
 //	order_allocated     Ref order: every unit of the order is allocated (nothing waits)
 //	shipment_released   Ref shipment; Location                       (and likewise picked and packed)
 //	shipment_shipped    Ref shipment; Location; Carrier, Service, Tracking; Qty units
-//	shipment_delivered  Ref shipment; At the delivery time; Reason "late" when after the carrier's promise
+//	shipment_delivered  Ref shipment; Location; Carrier, Service, Tracking; At the delivery time
 //	shipment_cancelled  Ref shipment; Location; Reason (cancelled, or re-sourced away from a location)
 //	order_cancelled     Ref order; SKU and Qty cancelled (one event per SKU); Reason
 //	order_completed     Ref order: every unit is delivered or cancelled

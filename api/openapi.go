@@ -44,6 +44,8 @@ func (g *schemaGen) ref(t reflect.Type) map[string]any {
 		return map[string]any{"type": "integer", "format": "int64"}
 	case reflect.Uint64, reflect.Uint32, reflect.Uint:
 		return map[string]any{"type": "integer", "format": "uint64", "minimum": 0}
+	case reflect.Float64:
+		return map[string]any{"type": "number", "format": "double"}
 	case reflect.Slice:
 		return map[string]any{"type": "array", "items": g.ref(t.Elem())}
 	case reflect.Struct:

@@ -385,6 +385,7 @@ func (s *Server) buildRoutes() []*route {
 				_, _ = w.Write(s.openapi)
 			}},
 	}
+	routes = append(routes, s.intelRoutes()...)
 	slices.SortStableFunc(routes, func(a, b *route) int { return strings.Compare(a.pattern, b.pattern) })
 	return routes
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/depothq/depot"
+	"github.com/depothq/depot/intel"
 	"github.com/depothq/depot/journal"
 	"github.com/depothq/depot/sequencer"
 )
@@ -55,6 +56,9 @@ type Config struct {
 	WebhookClient    *http.Client
 	// Clock is the wall clock for rate limits and idempotency expiry (default time.Now).
 	Clock func() time.Time
+	// Intel is the operational intelligence projection the /v1/intel routes serve; the server
+	// feeds it every committed batch. Default: a new one with intel's default parameters.
+	Intel *Intel
 }
 
 // Server is Depot's HTTP API over a sequencer. Create it with NewServer, serve it with Serve (or
@@ -72,6 +76,7 @@ type Server struct {
 	idem    *idemStore
 	hooks   *webhooks
 	streams streamCounter
+	intel   *Intel
 
 	routes  []*route
 	handler http.Handler
@@ -140,6 +145,12 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	s.metrics = newMetrics(s.reg, s.seq)
 	s.feed.observe(s.metrics.observeBatch)
+	s.intel = cfg.Intel
+	if s.intel == nil {
+		s.intel = NewIntel(intel.Options{})
+	}
+	s.feed.observe(s.intel.observe)
+	registerIntelMetrics(s.reg, s.intel)
 	s.feed.start(s.seq.DurableSeq())
 
 	hooks, err := newWebhooks(s, cfg.DataDir, &cfg)

@@ -93,16 +93,19 @@ func (e *Engine) AppendSnapshot(dst []byte) []byte {
 
 // Restore rebuilds an engine from a snapshot written by AppendSnapshot, refusing anything that
 // is not exactly the canonical encoding of a valid state.
-func Restore(data []byte) (*Engine, error) { return restore(data, ledger.DecodeStatePrefix) }
+func Restore(data []byte) (*Engine, error) {
+	return restore(data, ledger.DecodeStatePrefix, orders.DecodeState)
+}
 
 // RestoreTrusted is Restore for a snapshot the journal read back with its checksum intact, so
 // one that this code wrote: it skips re-encoding the ledger to prove the bytes canonical, the
 // largest cost of start-up, and still checks bounds and every invariant.
 func RestoreTrusted(data []byte) (*Engine, error) {
-	return restore(data, ledger.DecodeTrustedStatePrefix)
+	return restore(data, ledger.DecodeTrustedStatePrefix, orders.DecodeTrustedState)
 }
 
-func restore(data []byte, decodeLedger func([]byte) (*ledger.Ledger, []byte, error)) (*Engine, error) {
+func restore(data []byte, decodeLedger func([]byte) (*ledger.Ledger, []byte, error),
+	decodeOrders func([]byte, *ledger.Ledger) (*orders.Orders, error)) (*Engine, error) {
 	if len(data) < len(snapshotMagic)+1 || string(data[:len(snapshotMagic)]) != snapshotMagic {
 		return nil, fmt.Errorf("engine: restore: not a snapshot")
 	}
@@ -113,7 +116,7 @@ func restore(data []byte, decodeLedger func([]byte) (*ledger.Ledger, []byte, err
 	if err != nil {
 		return nil, fmt.Errorf("engine: restore: %w", err)
 	}
-	o, err := orders.DecodeState(rest, l)
+	o, err := decodeOrders(rest, l)
 	if err != nil {
 		return nil, fmt.Errorf("engine: restore: %w", err)
 	}

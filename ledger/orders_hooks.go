@@ -168,9 +168,6 @@ func (c ChannelRef) Locations(dst []LocRef) []LocRef {
 	return dst
 }
 
-// Feeds reports whether a location feeds the channel.
-func (c ChannelRef) Feeds(h Handle, loc LocRef) bool { return c.ch.feeds(h.t.locList[loc]) }
-
 // Buffered reports whether the channel withholds any of s (a buffer or a cap applies), that is,
 // whether its sellable units can be fewer than the sum of its locations' ATP.
 func (c ChannelRef) Buffered(s SKURef, h Handle) bool {
@@ -404,6 +401,3 @@ func (h Handle) AllocatedTo(order string, dst []Claim) []Claim {
 	}
 	return dst
 }
-
-// Allocated reports whether anything is allocated to order.
-func (h Handle) Allocated(order string) bool { return h.t != nil && h.t.allocations[order] != nil }

@@ -1,6 +1,7 @@
 package orders
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/depothq/depot"
@@ -91,11 +92,15 @@ func buildSelector(defs []*carrierDef, prev *carriers.Selector) (*carriers.Selec
 }
 
 // estimator quotes shipments for the sourcing search from the tenant's rate cards: the cheapest
-// service that can carry the parcel, with its maximum transit. The carrier choice proper, with
-// pickups and the promise, happens once per planned shipment.
+// service that can carry the parcel, with its maximum transit. It is a table over the union of
+// every card's distance and weight bounds, built when carriers change, so a quote in the search's
+// inner loop is two short scans and an index: within one cell of the union grid every card's
+// price and coverage are constant, so the cheapest of each cell is exact. The carrier choice
+// proper, with pickups and the promise, happens once per planned shipment.
 type estimator struct {
-	cards   []carriers.RateCard
-	transit []int64
+	distUpTo, weightUpTo []int64
+	price, transit       []int64 // per cell, row-major by distance band; price -1: nobody carries it
+	floor                []int64 // per distance band: the cheapest cell from that band on
 }
 
 func newEstimator(sel *carriers.Selector) *estimator {
@@ -105,47 +110,77 @@ func newEstimator(sel *carriers.Selector) *estimator {
 	e := &estimator{}
 	for i := 0; i < sel.Len(); i++ {
 		s := sel.Service(i)
-		e.cards = append(e.cards, s.Rates)
-		e.transit = append(e.transit, s.TransitMaxMinutes)
+		e.distUpTo = append(e.distUpTo, s.Rates.BandUpTo...)
+		e.weightUpTo = append(e.weightUpTo, s.Rates.WeightUpToG...)
+	}
+	slices.Sort(e.distUpTo)
+	slices.Sort(e.weightUpTo)
+	e.distUpTo, e.weightUpTo = slices.Compact(e.distUpTo), slices.Compact(e.weightUpTo)
+	nd, nw := len(e.distUpTo), len(e.weightUpTo)
+	e.price, e.transit = make([]int64, nd*nw), make([]int64, nd*nw)
+	for d, dist := range e.distUpTo {
+		for w, weight := range e.weightUpTo {
+			best, price, transit := -1, int64(0), int64(0)
+			for i := 0; i < sel.Len(); i++ {
+				s := sel.Service(i)
+				p, ok := s.Rates.Price(dist, weight)
+				if ok && (best < 0 || p < price || (p == price && s.TransitMaxMinutes < transit)) {
+					best, price, transit = i, p, s.TransitMaxMinutes
+				}
+			}
+			if best < 0 {
+				price = -1
+			}
+			e.price[d*nw+w], e.transit[d*nw+w] = price, transit
+		}
+	}
+	e.floor = make([]int64, nd)
+	next := int64(-1)
+	for d := nd - 1; d >= 0; d-- {
+		for _, p := range e.price[d*nw : (d+1)*nw] {
+			if p >= 0 && (next < 0 || p < next) {
+				next = p
+			}
+		}
+		e.floor[d] = max(next, 0)
 	}
 	return e
 }
 
 // Estimate implements sourcing.Estimator.
 func (e *estimator) Estimate(_ *sourcing.Location, distanceM, weightG int64) (sourcing.Quote, bool) {
-	best := -1
-	var price int64
-	for i := range e.cards {
-		p, ok := e.cards[i].Price(distanceM, weightG)
-		if ok && (best < 0 || p < price || (p == price && e.transit[i] < e.transit[best])) {
-			best, price = i, p
-		}
-	}
-	if best < 0 {
+	d, w := bandOf(e.distUpTo, distanceM), bandOf(e.weightUpTo, weightG)
+	if d < 0 || w < 0 {
 		return sourcing.Quote{}, false
 	}
-	return sourcing.Quote{CostMinor: price, TransitMinutes: e.transit[best]}, true
+	i := d*len(e.weightUpTo) + w
+	if e.price[i] < 0 {
+		return sourcing.Quote{}, false
+	}
+	return sourcing.Quote{CostMinor: e.price[i], TransitMinutes: e.transit[i]}, true
 }
 
-// CostFloor implements sourcing.CostFloorer: no service quotes a shipment over at least
-// minDistanceM metres below the cheapest cell of its bands from minDistanceM's band on.
+// CostFloor implements sourcing.CostFloorer: no quote for a shipment over at least minDistanceM
+// metres is below the cheapest cell from minDistanceM's band on.
 func (e *estimator) CostFloor(minDistanceM int64) int64 {
-	floor := int64(-1)
-	for i := range e.cards {
-		c := &e.cards[i]
-		w := len(c.WeightUpToG)
-		for b, up := range c.BandUpTo {
-			if up < minDistanceM {
-				continue
-			}
-			for _, p := range c.Prices[b*w : (b+1)*w] {
-				if floor < 0 || p < floor {
-					floor = p
-				}
-			}
+	d := bandOf(e.distUpTo, minDistanceM)
+	if d < 0 {
+		return 0
+	}
+	return e.floor[d]
+}
+
+// bandOf returns the index of the first bound >= v, or -1. Tables are short; a scan is fastest.
+func bandOf(upTo []int64, v int64) int {
+	if v < 0 {
+		return -1
+	}
+	for i, u := range upTo {
+		if v <= u {
+			return i
 		}
 	}
-	return max(floor, 0)
+	return -1
 }
 
 // choice is what was decided for one planned shipment's carriage.

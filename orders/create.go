@@ -12,7 +12,8 @@ func (x *Orders) create(st *step, c *depot.CreateOrder) *depot.Rejection {
 	if t == nil {
 		return depot.Reject(depot.CodeUnknownChannel, "channel", "unknown channel %q", c.Channel)
 	}
-	if _, ok := t.h.Channel(c.Channel); !ok {
+	ch, ok := t.h.Channel(c.Channel)
+	if !ok {
 		return depot.Reject(depot.CodeUnknownChannel, "channel", "unknown channel %q", c.Channel)
 	}
 	fp := x.fingerprint(c)
@@ -27,7 +28,8 @@ func (x *Orders) create(st *step, c *depot.CreateOrder) *depot.Rejection {
 	if x.live >= depot.MaxLiveOrders {
 		return depot.Reject(depot.CodeLimitExceeded, "external_id", "at most %d orders are held", depot.MaxLiveOrders)
 	}
-	o := &order{seq: st.seq, t: t, channel: c.Channel, ext: c.ExternalID, fp: fp}
+	o := x.newOrder()
+	o.seq, o.t, o.ch, o.channel, o.ext, o.fp = st.seq, t, ch, c.Channel, c.ExternalID, fp
 	if len(c.Lines) <= len(o.inline) {
 		o.lines = o.inline[:len(c.Lines)]
 	} else {
@@ -42,16 +44,11 @@ func (x *Orders) create(st *step, c *depot.CreateOrder) *depot.Rejection {
 		if w > sourcing.MaxWeightG || l.Qty*w > sourcing.MaxLineWeightG {
 			return depot.Reject(depot.CodeLimitExceeded, "lines.qty", "line %d weighs more than %d grams", i, int64(sourcing.MaxLineWeightG))
 		}
-		o.lines[i] = line{sku: s, qty: l.Qty, price: l.UnitPriceMinor, waiting: l.Qty, weightG: w}
+		o.lines[i] = line{sku: s, qty: l.Qty, price: l.UnitPriceMinor, waiting: l.Qty, weightG: int32(w)}
 	}
 	// Checks are done: from here on the order is accepted.
-	x.scratch = orderID(x.scratch[:0], st.seq)
-	for t.h.Allocated(string(x.scratch)) {
-		// A reservation was committed to this name through the ledger before the order
-		// existed; the order takes the next free name, deterministically.
-		x.scratch = append(x.scratch, '+')
-	}
-	x.scratch = append(x.scratch, "-1"...)
+	// The ledger holds no allocation under this name: commits may not name future orders (Guard).
+	x.scratch = append(orderID(x.scratch[:0], st.seq), "-1"...)
 	o.id1 = string(x.scratch)
 	o.id = o.id1[:len(o.id1)-2]
 	o.latE6, o.lonE6, o.postal, o.country = c.ShipToLatE6, c.ShipToLonE6, c.PostalCode, c.Country
@@ -60,8 +57,7 @@ func (x *Orders) create(st *step, c *depot.CreateOrder) *depot.Rejection {
 	if len(c.Attributes) > 0 {
 		o.attrs = append([]depot.Attribute(nil), c.Attributes...)
 	}
-	o.shipTimer = timer{idx: -1, slot: slotShip, o: o}
-	o.deliverTimer = timer{idx: -1, slot: slotDeliver, o: o}
+	o.timerIdx = -1
 	t.index(o)
 	x.live++
 	st.ref = o.id

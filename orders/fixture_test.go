@@ -96,7 +96,9 @@ func quickOrder(ext string, dxM, dyM int64, lines ...depot.OrderLine) *depot.Cre
 		Level: depot.LevelQuick, PromiseMinutes: 15}
 }
 
-func ln(s string, qty int64) depot.OrderLine { return depot.OrderLine{SKU: s, Qty: qty, UnitPriceMinor: 199} }
+func ln(s string, qty int64) depot.OrderLine {
+	return depot.OrderLine{SKU: s, Qty: qty, UnitPriceMinor: 199}
+}
 
 func step(shipment string, s depot.ShipmentStep) *depot.AdvanceShipment {
 	return &depot.AdvanceShipment{Tenant: tenant, Shipment: shipment, Step: s}

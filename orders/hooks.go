@@ -13,13 +13,18 @@ import (
 // recorded, timers on ticks).
 
 // Guard refuses ledger commands that would go behind the orders' back: committing reservations
-// to orchestrated orders, shipping them other than by advance_shipment, returning
+// to orchestrated orders (or to the name of an order still to come), shipping them other than by advance_shipment, returning
 // more of an order than it shipped, and redefining a kit that orders hold allocated.
 func (x *Orders) Guard(env *depot.Envelope) *depot.Rejection {
 	switch c := env.Cmd.(type) {
 	case *depot.Commit:
 		if x.managed(c.Tenant, c.Order) != nil {
 			return depot.Reject(depot.CodeInvalidState, "order", "order %s is orchestrated; its stock is allocated by sourcing", c.Order)
+		}
+		// Order names derive from sequence numbers: a name of a future sequence number would
+		// collide with the order created there. Past names are free for ever.
+		if seq, ok := parseOrderSeq(c.Order); ok && seq >= env.Seq {
+			return depot.Reject(depot.CodeInvalidArgument, "order", "order id %s is reserved for the order create_order may make at sequence %d", c.Order, seq)
 		}
 	case *depot.Ship:
 		if x.managed(c.Tenant, c.Order) != nil {

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/depothq/depot/ledger"
 )
@@ -34,13 +33,32 @@ func (x *Orders) CheckInvariants() error {
 		for k, o := range t.byExt {
 			for ; o != nil; o = o.extNext {
 				indexed++
-				if t.orders[o.seq] != o || k != extHash(o.channel, o.ext) || t.byExternalID(o.channel, o.ext) != o {
+				if t.order(o.id) != o || k != extHash(o.channel, o.ext) || t.byExternalID(o.channel, o.ext) != o {
 					return fmt.Errorf("orders: tenant %q: the external id index disagrees about %s", tid, o.id)
 				}
 			}
 		}
-		if indexed != len(t.orders) {
-			return fmt.Errorf("orders: tenant %q: %d external ids for %d orders", tid, indexed, len(t.orders))
+		held, holes := 0, 0
+		if len(t.seqs) != len(t.bySeq) {
+			return fmt.Errorf("orders: tenant %q: the sequence index has %d entries for %d", tid, len(t.seqs), len(t.bySeq))
+		}
+		for i := 1; i < len(t.seqs); i++ {
+			if t.seqs[i-1] >= t.seqs[i] {
+				return fmt.Errorf("orders: tenant %q: the sequence index is out of order at %d", tid, i)
+			}
+		}
+		for i, o := range t.bySeq {
+			if o == nil {
+				holes++
+				continue
+			}
+			held++
+			if t.seqs[i] != o.seq {
+				return fmt.Errorf("orders: tenant %q: the sequence index disagrees at %s", tid, o.id)
+			}
+		}
+		if indexed != held || holes != t.holes {
+			return fmt.Errorf("orders: tenant %q: %d external ids for %d orders (%d holes, counted %d)", tid, indexed, held, holes, t.holes)
 		}
 		for s, q := range t.waiting {
 			if len(q) == 0 || !slices.IsSortedFunc(q, queueLess) {
@@ -87,25 +105,11 @@ func (x *Orders) CheckInvariants() error {
 			if !sameClaims(alloc, want) {
 				return fmt.Errorf("orders: tenant %q: %s holds %v in its shipments but the ledger allocates %v", tid, o.id, want, alloc)
 			}
-			for _, tm := range []*timer{&o.shipTimer, &o.deliverTimer} {
-				due := o.nextDeadlineAt(o.shipBy, o.shipRiskAt, shipAtRisk, shipBreached, o.shipDone())
-				if tm == &o.deliverTimer {
-					due = o.nextDeadlineAt(o.deliverBy, o.deliverRiskAt, deliverAtRisk, deliverBreached, o.deliverDone())
-				}
-				if err := x.checkTimer(tm, due, o.id); err != nil {
-					return err
-				}
-				if due != 0 {
-					timers++
-				}
+			if err := x.checkTimer(o); err != nil {
+				return err
 			}
-			for _, sh := range o.ships {
-				if err := x.checkTimer(&sh.stuckTimer, sh.stuckAt(), sh.id); err != nil {
-					return err
-				}
-				if sh.stuckAt() != 0 {
-					timers++
-				}
+			if o.due() != 0 {
+				timers++
 			}
 		}
 		for i := range t.nodes {
@@ -133,8 +137,8 @@ func (x *Orders) CheckInvariants() error {
 		fin++
 	}
 	for _, t := range x.tenants {
-		for _, o := range t.orders {
-			if o.finishedAt != 0 {
+		for _, o := range t.bySeq {
+			if o != nil && o.finishedAt != 0 {
 				fin--
 			}
 		}
@@ -147,7 +151,7 @@ func (x *Orders) CheckInvariants() error {
 
 func (x *Orders) checkOrder(o *order) error {
 	t := o.t
-	if base := string(orderID(nil, o.seq)); !strings.HasPrefix(o.id, base) || strings.Trim(o.id[len(base):], "+") != "" || o.id1 != o.id+"-1" {
+	if o.id != string(orderID(nil, o.seq)) || o.id1 != o.id+"-1" {
 		return fmt.Errorf("order %s has sequence %d", o.id, o.seq)
 	}
 	held := make([]int64, len(o.lines))
@@ -209,15 +213,19 @@ func (x *Orders) checkOrder(o *order) error {
 	return nil
 }
 
-func (x *Orders) checkTimer(tm *timer, due int64, name string) error {
+func (x *Orders) checkTimer(o *order) error {
+	i, due := int(o.timerIdx), o.due()
 	if due == 0 {
-		if tm.idx >= 0 {
-			return fmt.Errorf("orders: %s has a timer queued with nothing pending", name)
+		if i >= 0 {
+			return fmt.Errorf("orders: %s has a timer queued with nothing pending", o.id)
 		}
 		return nil
 	}
-	if tm.idx < 0 || int(tm.idx) >= len(x.timers.items) || x.timers.items[tm.idx] != tm || tm.at != due {
-		return fmt.Errorf("orders: %s has a decision due at %d but its timer is not queued there", name, due)
+	if i < 0 || i >= len(x.timers.items) {
+		return fmt.Errorf("orders: %s has a decision due at %d but no timer", o.id, due)
+	}
+	if got := x.timers.items[i]; got.o != o || got.seq != o.seq || got.at != due {
+		return fmt.Errorf("orders: %s has a decision due at %d but its timer is not queued there", o.id, due)
 	}
 	return nil
 }

@@ -77,6 +77,7 @@ func (x *Orders) advance(st *step, c *depot.AdvanceShipment) *depot.Rejection {
 		}
 		ev.Tracking, ev.Qty = sh.tracking, sh.units()
 	case depot.StepDeliver:
+		ev.Tracking, ev.At = sh.tracking, st.now
 		x.emit(st, t, ev)
 		x.arrive(st, sh, st.now)
 		x.settleOrder(st, o)
@@ -144,6 +145,10 @@ func (x *Orders) forget(now int64) {
 		t := o.t
 		t.unindex(o)
 		x.live--
+		for _, sh := range o.ships {
+			*sh = shipment{}
+		}
+		*o = order{}
 	}
 	if x.finHead > 1024 && x.finHead*2 > len(x.finished) {
 		x.finished = append(make([]*order, 0, 2*(len(x.finished)-x.finHead)), x.finished[x.finHead:]...)

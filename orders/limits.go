@@ -37,6 +37,9 @@ const (
 	// own riders.
 	riderCarrier = "rider"
 
+	// maxWhyLocations bounds the locations a backorder or exception reason names.
+	maxWhyLocations = 5
+
 	// maxShipmentsPerOrder bounds the shipments one order can accumulate through re-sourcing and
 	// backorder fills (each shipment takes a number, and numbers are never reused).
 	maxShipmentsPerOrder = 1000

@@ -13,11 +13,15 @@ type tenant struct {
 	id string
 	h  ledger.Handle
 
-	// orders is keyed by sequence number (an order id is "o-<seq>"), byExt by a hash of the
-	// channel and external id (the idempotency key of create_order), colliding orders chained
-	// through order.extNext: 64-bit keys hash and compare faster than strings on the ingest path.
-	orders map[uint64]*order
-	byExt  map[uint64]*order
+	// bySeq holds the orders in sequence-number order (an order id is "o-<seq>", and orders
+	// are created in sequence order, so it is append-only), with nil where an order was
+	// forgotten until the next compaction: lookups are binary searches, and growing it never
+	// rehashes a map. byExt is keyed by a hash of the channel and external id (the idempotency
+	// key of create_order), colliding orders chained through order.extNext.
+	bySeq []*order
+	seqs  []uint64 // parallel to bySeq: the sequence numbers, kept for holes too
+	holes int      // nil entries in bySeq
+	byExt map[uint64]*order
 
 	// nodes is per ledger location index: what orders know of the location beyond the ledger.
 	nodes []node
@@ -49,7 +53,6 @@ type skuAt struct {
 	loc ledger.LocRef
 	pos ledger.PosRef
 }
-
 
 // node is a location as orders see it: its local clock and cutoff, its rider fleet, the
 // shipments planned in the current hour (capacity) and its pick queue (backlog).
@@ -121,6 +124,7 @@ type order struct {
 	id  string
 	id1 string // the first shipment's id; id is its prefix (one allocation for both)
 	t   *tenant
+	ch  ledger.ChannelRef // channels are never deleted, so the reference stays valid
 
 	channel string
 	ext     string
@@ -128,7 +132,7 @@ type order struct {
 	extNext *order // the next order whose external id hashes alike
 
 	lines  []line
-	inline [4]line
+	inline [3]line
 
 	latE6, lonE6    int64
 	postal, country string
@@ -141,13 +145,13 @@ type order struct {
 	attrs           []depot.Attribute
 
 	ships      []*shipment
-	shipInline [2]*shipment
-	first      shipment // the storage of the first shipment
+	shipInline [1]*shipment
 
-	// SLA state: the instant each deadline's risk check is due, and which events were emitted.
+	// SLA state: the instant each deadline's risk check is due, which events were emitted, and
+	// where the order's timer sits in the heap (-1 when not queued).
 	shipRiskAt, deliverRiskAt int64
 	sla                       slaFlags
-	shipTimer, deliverTimer   timer
+	timerIdx                  int32
 
 	returns []returned
 
@@ -170,11 +174,11 @@ const (
 // line is one order line. qty = cancelled + waiting + the parts of its live shipments.
 type line struct {
 	sku       ledger.SKURef
+	weightG   int32 // per unit, fixed when the order was created (at most sourcing.MaxWeightG)
 	qty       int64
 	price     int64
 	cancelled int64
 	waiting   int64
-	weightG   int64 // per unit, fixed when the order was created
 }
 
 // returned is what came back of an order at a location (stocked SKUs).
@@ -216,8 +220,7 @@ type shipment struct {
 	stuck       bool   // a stuck delay was raised
 	exception   string // why it cannot proceed (re-sourcing failed, carrier exception)
 
-	openIdx    int32 // index in its node's open list, -1 when not there
-	stuckTimer timer
+	openIdx int32 // index in its node's open list, -1 when not there
 }
 
 // part is qty units of an order line in a shipment.

@@ -179,4 +179,3 @@ func (x *Orders) Stats() Stats {
 	}
 	return s
 }
-

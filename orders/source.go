@@ -18,24 +18,18 @@ import (
 
 // roundResult says what a round did.
 type roundResult struct {
-	placed  bool   // at least one line was placed (all of them when the round was all-or-nothing)
-	dropped int    // lines dropped
-	why     string // why the last line was dropped
+	placed bool   // some lines were placed (all of them when the round was all or nothing)
+	why    string // why the last line was dropped
 }
 
-// place runs one sourcing round for o over x.qtyOf. reason is the Reason of nothing; allocations
-// carry the shipment ids. whyOf receives, per dropped order line, why it could not be placed.
+// place runs one sourcing round for o over x.qtyOf (units per order line). With all set it
+// places every unit or nothing; otherwise it drops lines until the rest can be placed, and
+// whyOf (when not nil) receives per dropped order line why it could not be placed.
 func (x *Orders) place(st *step, o *order, all bool, whyOf []string) roundResult {
-	t := o.t
-	ch, ok := t.h.Channel(o.channel)
-	if !ok {
-		// Channels are never deleted; an order always has its channel.
-		panic("orders: order " + o.id + " lost its channel")
-	}
+	t, ch := o.t, o.ch
 	var res roundResult
 	drop := func(li int32, why string) bool {
 		x.qtyOf[li] = 0
-		res.dropped++
 		res.why = why
 		if whyOf != nil {
 			whyOf[li] = why
@@ -58,13 +52,14 @@ func (x *Orders) place(st *step, o *order, all bool, whyOf []string) roundResult
 		}
 		plan, err := x.planner.Plan(&x.req)
 		if err != nil {
-			li := int32(n - 1)
+			li := n - 1
 			var inf *sourcing.InfeasibleError
 			if errors.As(err, &inf) && inf.Line >= 0 {
-				li = int32(inf.Line)
+				li = inf.Line
 			}
-			if !drop(x.lineOf[li], err.Error()) {
-				return roundResult{why: err.Error()}
+			why := planWhy(err, plan, x.reqLines[li].SKU)
+			if !drop(x.lineOf[li], why) {
+				return roundResult{why: why}
 			}
 			continue
 		}
@@ -79,6 +74,39 @@ func (x *Orders) place(st *step, o *order, all bool, whyOf []string) roundResult
 		res.placed = true
 		return res
 	}
+}
+
+// planWhy explains a failed plan for people: the SKU that could not be served, how short, and
+// why the locations that were passed over were (at most maxWhyLocations of them).
+func planWhy(err error, plan *sourcing.Plan, sku string) string {
+	var inf *sourcing.InfeasibleError
+	if !errors.As(err, &inf) {
+		return err.Error()
+	}
+	var b []byte
+	switch {
+	case inf.Line < 0:
+		b = append(b, "no assignment serves every line together"...)
+	case inf.Missing > 0:
+		b = append(b, sku+": "...)
+		b = strconv.AppendInt(b, inf.Missing, 10)
+		b = append(b, " units short at the candidate locations"...)
+	default:
+		b = append(b, sku+": no location can ship the whole line and lines may not split"...)
+	}
+	for i, e := range plan.Exclusions {
+		if i == maxWhyLocations {
+			b = append(b, ", ..."...)
+			break
+		}
+		if i == 0 {
+			b = append(b, "; passed over: "...)
+		} else {
+			b = append(b, ", "...)
+		}
+		b = append(b, e.LocationID+" ("+e.Reason.String()+")"...)
+	}
+	return string(b)
 }
 
 // buildLocations fills the request's locations from the channel's, in the channel's order, with
@@ -153,7 +181,7 @@ func (x *Orders) buildLines(t *tenant, o *order, ch ledger.ChannelRef) int {
 	x.reqLines, x.lineOf = x.reqLines[:0], x.lineOf[:0]
 	for i := range o.lines {
 		if q := x.qtyOf[i]; q > 0 {
-			x.reqLines = append(x.reqLines, sourcing.Line{SKU: t.h.SKUID(o.lines[i].sku), Qty: q, UnitWeightG: o.lines[i].weightG})
+			x.reqLines = append(x.reqLines, sourcing.Line{SKU: t.h.SKUID(o.lines[i].sku), Qty: q, UnitWeightG: int64(o.lines[i].weightG)})
 			x.lineOf = append(x.lineOf, int32(i))
 		}
 	}
@@ -161,6 +189,13 @@ func (x *Orders) buildLines(t *tenant, o *order, ch ledger.ChannelRef) int {
 	x.req.Order.Lines = x.reqLines
 	x.avail = grow64(x.avail, n*nl)
 	clear(x.avail)
+	if cap(x.posAt) < n*nl {
+		x.posAt = make([]ledger.PosRef, n*nl, max(n*nl, 2*cap(x.posAt)))
+	}
+	x.posAt = x.posAt[:n*nl]
+	for i := range x.posAt {
+		x.posAt[i] = -1
+	}
 	x.syncPositions(t)
 	for li, ol := range x.lineOf {
 		s := o.lines[ol].sku
@@ -176,9 +211,10 @@ func (x *Orders) buildLines(t *tenant, o *order, ch ledger.ChannelRef) int {
 				}
 			}
 		} else if int(s) < len(t.skuPos) {
+			pos := x.posAt[li*nl : (li+1)*nl]
 			for _, at := range t.skuPos[s] {
 				if j := t.col[at.loc]; j >= 0 && x.locs[j].Status == depot.LocationOpen {
-					row[j] = t.h.PositionATP(at.pos)
+					row[j], pos[j] = t.h.PositionATP(at.pos), at.pos
 				}
 			}
 		}
@@ -257,12 +293,16 @@ func (x *Orders) allocate(st *step, t *tenant, o *order, ch ledger.ChannelRef, p
 	for _, p := range plan.Parts {
 		x.claims = append(x.claims, ledger.Claim{
 			SKU: o.lines[x.lineOf[p.Line]].sku, Loc: x.locRefs[p.Location], Qty: p.Qty, Ref: x.shipIDs[p.Shipment],
+			Pos: x.posAt[p.Line*len(x.locRefs)+p.Location],
 		})
 	}
 	if base+len(plan.Shipments) > maxShipmentsPerOrder {
 		return depot.Reject(depot.CodeLimitExceeded, "lines", "order %s would have more than %d shipments", o.id, maxShipmentsPerOrder)
 	}
-	evs, rej := x.led.Allocate(t.h, ch, o.id, x.claims, st.seq, st.now, x.events)
+	// A new order has nothing allocated: Guard keeps ledger commits off the names of orders to
+	// come, and its earlier rounds in this command allocated nothing if it has no shipments.
+	fresh := o.seq == st.seq && len(o.ships) == 0
+	evs, rej := x.led.Allocate(t.h, ch, o.id, fresh, x.claims, st.seq, st.now, x.events)
 	x.events = evs
 	return rej
 }
@@ -328,17 +368,11 @@ func (x *Orders) projectShipment(st *step, o *order, sh *shipment, atRisk string
 	}
 }
 
-// newShipment adds shipment n at loc to the order; the first uses the order's inline storage.
+// newShipment adds shipment n at loc to the order.
 func (x *Orders) newShipment(o *order, n int, loc ledger.LocRef) *shipment {
-	var sh *shipment
-	if n == 1 {
-		sh = &o.first
-	} else {
-		sh = &shipment{}
-	}
-	sh.o, sh.n, sh.loc, sh.status = o, int32(n), loc, shipAllocated
+	sh := x.newShipmentRecord()
+	sh.o, sh.n, sh.loc, sh.status, sh.openIdx = o, int32(n), loc, shipAllocated, -1
 	sh.parts = sh.inline[:0]
-	sh.openIdx, sh.stuckTimer = -1, timer{idx: -1, slot: slotStuck + timerSlot(n), o: o, sh: sh}
 	if o.ships == nil {
 		o.ships = o.shipInline[:0]
 	}

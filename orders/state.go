@@ -9,6 +9,7 @@ import (
 	"github.com/depothq/depot/carriers"
 	"github.com/depothq/depot/internal/wire"
 	"github.com/depothq/depot/ledger"
+	"github.com/depothq/depot/sourcing"
 )
 
 // The canonical encoding of the orders state: the engine's snapshot appends it after the
@@ -48,11 +49,12 @@ func (x *Orders) tenantIDs() []string {
 
 // sortedOrders returns the tenant's orders by sequence number.
 func sortedOrders(t *tenant) []*order {
-	out := make([]*order, 0, len(t.orders))
-	for _, o := range t.orders {
-		out = append(out, o)
+	out := make([]*order, 0, len(t.bySeq)-t.holes)
+	for _, o := range t.bySeq {
+		if o != nil {
+			out = append(out, o)
+		}
 	}
-	slices.SortFunc(out, func(a, b *order) int { return cmp.Compare(a.seq, b.seq) })
 	return out
 }
 
@@ -118,7 +120,6 @@ func (t *tenant) encode(e *wire.Encoder) {
 
 func (o *order) encode(e *wire.Encoder) {
 	e.Uvarint(o.seq)
-	e.Uvarint(uint64(len(o.id) - len(orderID(nil, o.seq)))) // the '+' that made the name free
 	e.String(o.channel)
 	e.String(o.ext)
 	e.Uvarint(o.fp)
@@ -126,7 +127,7 @@ func (o *order) encode(e *wire.Encoder) {
 	for i := range o.lines {
 		l := &o.lines[i]
 		e.Uvarint(uint64(l.sku))
-		for _, v := range [...]int64{l.qty, l.price, l.cancelled, l.waiting, l.weightG} {
+		for _, v := range [...]int64{l.qty, l.price, l.cancelled, l.waiting, int64(l.weightG)} {
 			e.Varint(v)
 		}
 	}
@@ -183,14 +184,24 @@ func (o *order) encode(e *wire.Encoder) {
 // checked against the ledger, the result must pass CheckInvariants and re-encode to exactly
 // the input.
 func DecodeState(data []byte, led *ledger.Ledger) (*Orders, error) {
-	x, err := decodeState(data, led)
+	x, err := decodeState(data, led, true)
 	if err != nil {
 		return nil, fmt.Errorf("orders: decode state: %w", err)
 	}
 	return x, nil
 }
 
-func decodeState(data []byte, led *ledger.Ledger) (x *Orders, err error) {
+// DecodeTrustedState is DecodeState without the final re-encoding, for snapshots this code wrote
+// and the journal's checksum vouches for (start-up). Bounds and invariants are still checked.
+func DecodeTrustedState(data []byte, led *ledger.Ledger) (*Orders, error) {
+	x, err := decodeState(data, led, false)
+	if err != nil {
+		return nil, fmt.Errorf("orders: decode state: %w", err)
+	}
+	return x, nil
+}
+
+func decodeState(data []byte, led *ledger.Ledger, canonical bool) (x *Orders, err error) {
 	if len(data) < len(stateMagic)+1 || string(data[:len(stateMagic)]) != stateMagic {
 		return nil, fmt.Errorf("bad magic")
 	}
@@ -223,6 +234,9 @@ func decodeState(data []byte, led *ledger.Ledger) (x *Orders, err error) {
 	x.rebuild()
 	if err := x.CheckInvariants(); err != nil {
 		return nil, err
+	}
+	if !canonical {
+		return x, nil
 	}
 	if again := x.AppendState(nil); string(again) != string(data) {
 		return nil, fmt.Errorf("encoding is not canonical")
@@ -367,23 +381,19 @@ func (x *Orders) decodeTenant(d *wire.Decoder, t *tenant) {
 }
 
 func (x *Orders) decodeOrder(d *wire.Decoder, t *tenant) *order {
-	o := &order{seq: d.Uvarint(), t: t}
-	plus := d.Uvarint()
-	o.channel, o.ext, o.fp = d.String(depot.MaxIDLen), d.String(depot.MaxIDLen), d.Uvarint()
-	if o.seq == 0 || plus > depot.MaxIDLen {
-		d.Fail("order with sequence 0 or a bad name")
+	o := &order{seq: d.Uvarint(), t: t, channel: d.String(depot.MaxIDLen), ext: d.String(depot.MaxIDLen), fp: d.Uvarint()}
+	if o.seq == 0 {
+		d.Fail("order with sequence 0")
 		return o
 	}
-	id := orderID(nil, o.seq)
-	for range plus {
-		id = append(id, '+')
-	}
-	o.id1 = string(append(id, "-1"...))
+	o.id1 = string(append(orderID(nil, o.seq), "-1"...))
 	o.id = o.id1[:len(o.id1)-2]
-	if _, ok := t.h.Channel(o.channel); !ok && d.Err == nil {
+	ch, ok := t.h.Channel(o.channel)
+	if !ok && d.Err == nil {
 		d.Fail("order %s has unknown channel %q", o.id, o.channel)
 		return o
 	}
+	o.ch = ch
 	nl := d.Count(depot.MaxLines)
 	if nl == 0 && d.Err == nil {
 		d.Fail("order %s has no lines", o.id)
@@ -402,9 +412,11 @@ func (x *Orders) decodeOrder(d *wire.Decoder, t *tenant) *order {
 			return o
 		}
 		l.sku = ledger.SKURef(s)
-		l.qty, l.price, l.cancelled, l.waiting, l.weightG = d.Varint(), d.Varint(), d.Varint(), d.Varint(), d.Varint()
+		var w int64
+		l.qty, l.price, l.cancelled, l.waiting, w = d.Varint(), d.Varint(), d.Varint(), d.Varint(), d.Varint()
+		l.weightG = int32(w)
 		if l.qty < 1 || l.qty > depot.MaxQty || l.price < 0 || l.cancelled < 0 || l.waiting < 0 || l.cancelled+l.waiting > l.qty ||
-			l.weightG < 0 || l.weightG > 1_000_000_000 {
+			w < 0 || w > sourcing.MaxWeightG {
 			d.Fail("order %s line %d is out of range", o.id, i)
 			return o
 		}
@@ -438,8 +450,7 @@ func (x *Orders) decodeOrder(d *wire.Decoder, t *tenant) *order {
 		}
 		o.returns = append(o.returns, r)
 	}
-	o.shipTimer = timer{idx: -1, slot: slotShip, o: o}
-	o.deliverTimer = timer{idx: -1, slot: slotDeliver, o: o}
+	o.timerIdx = -1
 	ns := d.Count(maxShipmentsPerOrder)
 	for i := 0; i < ns && d.Err == nil; i++ {
 		loc := d.Uvarint()

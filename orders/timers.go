@@ -4,46 +4,34 @@ import (
 	"github.com/depothq/depot"
 )
 
-// SLA timers. Each order has a ship-by and a deliver-by timer and each shipped carrier parcel a
-// stuck timer; a timer is due at its next decision (the risk check, then the deadline). They
-// live in one heap ordered by (at, order sequence, slot), a total order, so the order in which a
-// tick fires them is a function of the state alone, whatever the heap's layout (a live engine's
-// and a restored one's differ). A timer is in the heap exactly when it has a decision pending
-// (syncTimers keeps it so), so a tick pops only what is due: no scan of all orders.
+// SLA timers. Each order has its ship-by and deliver-by decisions (the risk check, then the
+// deadline) and each shipped carrier parcel a stuck check; the order's one timer is due at the
+// earliest of them. Timers live in one heap ordered by (at, order sequence), a total order, so
+// the order in which a tick fires them is a function of the state alone, whatever the heap's
+// layout (a live engine's and a restored one's differ). A timer is in the heap exactly when its
+// order has a decision pending (syncTimers keeps it so), so a tick pops only what is due: no
+// scan of all orders.
 
-type timerSlot int32
-
-const (
-	slotShip    timerSlot = 0
-	slotDeliver timerSlot = 1
-	slotStuck   timerSlot = 2 // + shipment number
-)
-
-type timer struct {
-	at   int64
-	slot timerSlot
-	idx  int32 // position in the heap, -1 when not queued
-	o    *order
-	sh   *shipment // for stuck timers
+// timerEntry is one order's pending timer. Entries are values in the heap's array, so
+// comparisons read no other memory; the order keeps its entry's position (order.timerIdx, -1
+// when not queued).
+type timerEntry struct {
+	at  int64
+	seq uint64 // the order's sequence number
+	o   *order
 }
 
-type timerHeap struct{ items []*timer }
+type timerHeap struct{ items []timerEntry }
 
 func (h *timerHeap) less(i, j int) bool {
-	a, b := h.items[i], h.items[j]
-	if a.at != b.at {
-		return a.at < b.at
-	}
-	if a.o.seq != b.o.seq {
-		return a.o.seq < b.o.seq
-	}
-	return a.slot < b.slot
+	a, b := &h.items[i], &h.items[j]
+	return a.at < b.at || (a.at == b.at && a.seq < b.seq)
 }
 
 func (h *timerHeap) swap(i, j int) {
 	h.items[i], h.items[j] = h.items[j], h.items[i]
-	h.items[i].idx = int32(i)
-	h.items[j].idx = int32(j)
+	h.items[i].o.timerIdx = int32(i)
+	h.items[j].o.timerIdx = int32(j)
 }
 
 func (h *timerHeap) up(j int) {
@@ -76,30 +64,29 @@ func (h *timerHeap) down(i0 int) bool {
 	return i > i0
 }
 
-// set schedules t at at, or removes it when at is 0.
-func (h *timerHeap) set(t *timer, at int64) {
+// set schedules o's timer at at, or removes it when at is 0.
+func (h *timerHeap) set(o *order, at int64) {
 	if at == 0 {
-		h.remove(t)
+		h.remove(o)
 		return
 	}
-	if t.idx >= 0 {
-		if t.at == at {
+	if i := int(o.timerIdx); i >= 0 {
+		if h.items[i].at == at {
 			return
 		}
-		t.at = at
-		if !h.down(int(t.idx)) {
-			h.up(int(t.idx))
+		h.items[i].at = at
+		if !h.down(i) {
+			h.up(i)
 		}
 		return
 	}
-	t.at = at
-	t.idx = int32(len(h.items))
-	h.items = append(h.items, t)
+	o.timerIdx = int32(len(h.items))
+	h.items = append(h.items, timerEntry{at: at, seq: o.seq, o: o})
 	h.up(len(h.items) - 1)
 }
 
-func (h *timerHeap) remove(t *timer) {
-	i := int(t.idx)
+func (h *timerHeap) remove(o *order) {
+	i := int(o.timerIdx)
 	if i < 0 {
 		return
 	}
@@ -107,28 +94,47 @@ func (h *timerHeap) remove(t *timer) {
 	if i != last {
 		h.swap(i, last)
 	}
-	h.items[last] = nil
+	h.items[last] = timerEntry{}
 	h.items = h.items[:last]
-	t.idx = -1
+	o.timerIdx = -1
 	if i != last && !h.down(i) {
 		h.up(i)
 	}
 }
 
-func (h *timerHeap) peek() *timer {
+func (h *timerHeap) peek() *timerEntry {
 	if len(h.items) == 0 {
 		return nil
 	}
-	return h.items[0]
+	return &h.items[0]
 }
 
-// syncTimers puts the order's timers (and its shipments' stuck timers) where its state says.
-func (x *Orders) syncTimers(o *order) {
-	x.timers.set(&o.shipTimer, o.nextDeadlineAt(o.shipBy, o.shipRiskAt, shipAtRisk, shipBreached, o.shipDone()))
-	x.timers.set(&o.deliverTimer, o.nextDeadlineAt(o.deliverBy, o.deliverRiskAt, deliverAtRisk, deliverBreached, o.deliverDone()))
+// syncTimers puts the order's timer where its state says: at its earliest pending decision.
+func (x *Orders) syncTimers(o *order) { x.timers.set(o, o.due()) }
+
+// due is the order's earliest pending decision, 0 for none.
+func (o *order) due() int64 {
+	at := earliest(o.shipDue(), o.deliverDue())
 	for _, sh := range o.ships {
-		x.timers.set(&sh.stuckTimer, sh.stuckAt())
+		at = earliest(at, sh.stuckAt())
 	}
+	return at
+}
+
+func (o *order) shipDue() int64 {
+	return o.nextDeadlineAt(o.shipBy, o.shipRiskAt, shipAtRisk, shipBreached, o.shipDone())
+}
+
+func (o *order) deliverDue() int64 {
+	return o.nextDeadlineAt(o.deliverBy, o.deliverRiskAt, deliverAtRisk, deliverBreached, o.deliverDone())
+}
+
+// earliest is the earlier of two instants, 0 meaning none.
+func earliest(a, b int64) int64 {
+	if a == 0 || (b != 0 && b < a) {
+		return b
+	}
+	return a
 }
 
 // nextDeadlineAt is when a deadline's timer is due: at the risk check while neither the check
@@ -152,7 +158,8 @@ func (sh *shipment) stuckAt() int64 {
 	return max(sh.lastEventAt, sh.shippedAt) + stuckAfter
 }
 
-// tick fires every timer due at now, in heap order.
+// tick fires every timer due at now, in heap order; an order takes all its due decisions at
+// once, ship-by before deliver-by before its shipments' stuck checks (by shipment number).
 func (x *Orders) tick(st *step) {
 	for {
 		t := x.timers.peek()
@@ -160,17 +167,20 @@ func (x *Orders) tick(st *step) {
 			return
 		}
 		o := t.o
-		switch {
-		case t.slot == slotShip:
+		if at := o.shipDue(); at != 0 && at <= st.now {
 			x.fireDeadline(st, o, o.shipBy, shipAtRisk, shipBreached, "ship_by")
-		case t.slot == slotDeliver:
+		}
+		if at := o.deliverDue(); at != 0 && at <= st.now {
 			x.fireDeadline(st, o, o.deliverBy, deliverAtRisk, deliverBreached, "deliver_by")
-		default:
-			x.fireStuck(st, t.sh)
+		}
+		for _, sh := range o.ships {
+			if at := sh.stuckAt(); at != 0 && at <= st.now {
+				x.fireStuck(st, sh)
+			}
 		}
 		x.syncTimers(o)
-		if t.idx >= 0 && t.at <= st.now {
-			// syncTimers must move a fired timer past now or drop it; anything else would spin.
+		if o.timerIdx >= 0 && x.timers.items[o.timerIdx].at <= st.now {
+			// Firing must move every due decision past now or drop it; anything else would spin.
 			panic("orders: a fired timer is still due")
 		}
 	}

@@ -45,8 +45,7 @@ func extHash(channel, ext string) uint64 {
 	return mix(h)
 }
 
-// parseOrderSeq returns the sequence number an order id names ("o-<seq>", possibly followed by
-// '+' when that name was taken by a ledger commit).
+// parseOrderSeq returns the sequence number an order id names ("o-<seq>").
 func parseOrderSeq(id string) (uint64, bool) {
 	if len(id) < 3 || id[0] != 'o' || id[1] != '-' || id[2] < '1' || id[2] > '9' {
 		return 0, false
@@ -59,12 +58,7 @@ func parseOrderSeq(id string) (uint64, bool) {
 		}
 		v = v*10 + uint64(id[i]-'0')
 	}
-	for ; i < len(id); i++ {
-		if id[i] != '+' {
-			return 0, false
-		}
-	}
-	return v, true
+	return v, i == len(id)
 }
 
 // orderID formats the id of the order created at seq, "o-<seq>".

@@ -18,6 +18,7 @@ const (
 	actCount                           // cycle-count one position
 	actReplenish                       // stock ran low: raise a purchase order or a transfer
 	actReceive                         // an inbound delivery arrives
+	actIncident                        // a step of a labelled incident (incidents.go)
 )
 
 // maxCommandsPerAction is the most commands one action emits (a transfer is an adjustment at the
@@ -36,7 +37,8 @@ type action struct {
 	order *order
 	pos   *position
 	qty   int64
-	ref   string // the inbound id a receipt fulfils
+	ref   string    // the inbound id a receipt fulfils
+	inc   *incident // the incident an actIncident steps
 }
 
 // actionQueue orders actions by (time, scheduling order): a deterministic total order.
@@ -91,6 +93,8 @@ func (w *Workload) emit(a *action) []depot.Command {
 		return w.emitReplenish(a)
 	case actReceive:
 		return w.emitReceive(a)
+	case actIncident:
+		return w.emitIncident(a)
 	}
 	panic("sim: unknown action kind")
 }

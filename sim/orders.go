@@ -74,6 +74,9 @@ func (w *Workload) emitArrival(a *action) []depot.Command {
 	w.scheduleArrival()
 	hour := w.localMinute(a.at) / 60
 	ch := w.pickChannel(hour)
+	if w.inc.rng != nil && w.channelDown(ch, a.at) {
+		return nil // the channel's integration is down: the order never reaches Depot
+	}
 	w.ids.order++
 	o := &order{n: w.ids.order, ch: ch, placedAt: a.at, deadline: a.at + int64(ch.Promise)}
 	o.reservation = w.id("r", o.n)
@@ -96,6 +99,9 @@ func (w *Workload) emitArrival(a *action) []depot.Command {
 			lines = append(lines, depot.ReserveLine{SKU: sku, Location: at, Qty: int64(1 + pick(w.rng.Float64(), lineQtyWeights))})
 			break
 		}
+	}
+	if w.inc.rng != nil {
+		lines = w.spikeLines(ch, a.at, at, lines)
 	}
 	return []depot.Command{&depot.Reserve{Tenant: w.sc.Tenant, Reservation: o.reservation, Channel: ch.ID, TTL: int64(ch.TTL), Lines: lines}}
 }

@@ -185,7 +185,12 @@ func (w *Workload) emitCount(a *action) []depot.Command {
 
 // countDrift is the difference a cycle count finds: mostly none, sometimes shrinkage, now and
 // then a found unit. Shrinkage incidents will bias it per location.
-func (w *Workload) countDrift(*position, int64) int64 {
+func (w *Workload) countDrift(p *position, at int64) int64 {
+	if w.inc.rng != nil {
+		if d, ok := w.incidentDrift(p, at); ok {
+			return d
+		}
+	}
 	switch r := w.rng.Float64(); {
 	case r < 0.70:
 		return 0

@@ -47,6 +47,7 @@ type Workload struct {
 	stockView                  // the workload's view of the stock, from the answers it observed
 	nextFree  map[string]int64 // per location: when its pickers are next free
 	ids       idCounters
+	inc       incidentState // labelled incidents (incidents.go); empty unless injected
 }
 
 type idCounters struct {

@@ -30,6 +30,7 @@ func subcommands() map[string]subcommand {
 		"bench":  {"measure throughput and latency, optionally against a PostgreSQL baseline", runBench},
 		"verify": {"replay a data directory, check every invariant and print the state hash", runVerify},
 		"keys":   {"create, list and revoke API keys", runKeys},
+		"intel":  {"evaluate operational intelligence against simulated incidents (intel eval)", runIntel},
 	}
 }
 

@@ -1,0 +1,91 @@
+package api_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/depothq/depot/api"
+)
+
+// TestIntelActionsAndIsolation: acme sells a T-shirt steadily, then puts most of it on a quality
+// hold with the replacement hours away; the action queue shows a stockout_before_receipt alert
+// with its evidence and a recommendation, the SKU view shows the projection, and globex sees
+// none of it.
+func TestIntelActionsAndIsolation(t *testing.T) {
+	b := newBundle(t)
+	a := b.admin
+	seed(t, a)
+	eta := b.clock.now() + int64(6*time.Hour)
+	ok(t, errOf(a.ExpectInbound(ctx, api.Inbound{ID: "po-1", SKU: "tee", Location: "wh1", Qty: 100, ETA: eta})))
+	for i := range 12 {
+		b.clock.advance(2 * time.Minute)
+		ok(t, errOf(a.Reserve(ctx, api.ReservationRequest{ID: fmt.Sprintf("r%d", i), Channel: "web", Lines: []api.ReserveLine{{SKU: "tee", Location: "wh1", Qty: 1}}})))
+	}
+	b.clock.advance(time.Minute)
+	ok(t, errOf(a.Hold(ctx, api.Hold{ID: "qh", SKU: "tee", Location: "wh1", Delta: 80, Reason: "quality hold"})))
+
+	secret := b.key("acme", api.ScopeRead)
+	var actions api.IntelActions
+	eventually(t, "the stockout alert", func() bool {
+		st, _, body := b.raw("GET", "/v1/intel/actions", secret, "", nil)
+		if st != 200 {
+			t.Fatalf("actions answered %d: %s", st, body)
+		}
+		if err := json.Unmarshal(body, &actions); err != nil {
+			t.Fatal(err)
+		}
+		return len(actions.Actions) > 0
+	})
+	got := actions.Actions[0]
+	if got.Kind != "stockout_before_receipt" || got.Subject != "tee@wh1" || got.Severity != "critical" {
+		t.Fatalf("first action %+v", got)
+	}
+	if len(got.Evidence) == 0 || got.Action.Text == "" || got.ImpactUnits <= 0 {
+		t.Fatalf("action without evidence, impact or recommendation: %+v", got)
+	}
+	if got.ImpactMinor <= 0 {
+		t.Fatalf("the tee's price (from the ledger) should make the impact money: %+v", got)
+	}
+
+	st, _, body := b.raw("GET", "/v1/intel/skus/tee", secret, "", nil)
+	var sku api.IntelSKU
+	if st != 200 || json.Unmarshal(body, &sku) != nil || len(sku.Positions) == 0 || len(sku.Alerts) != 1 {
+		t.Fatalf("sku view %d: %s", st, body)
+	}
+	if p := sku.Positions[0]; p.Location != "wh1" || p.NextReceiptAt != eta || p.UnitsLost <= 0 {
+		t.Fatalf("position view %+v", p)
+	}
+	for _, path := range []string{"/v1/intel/channels", "/v1/intel/locations"} {
+		if st, _, body := b.raw("GET", path, secret, "", nil); st != 200 || !strings.Contains(string(body), "wh1") && !strings.Contains(string(body), "web") {
+			t.Fatalf("%s answered %d: %s", path, st, body)
+		}
+	}
+
+	// Acknowledging keeps the alert, marked.
+	write := b.key("acme", api.ScopeWrite)
+	st, _, body = b.raw("POST", fmt.Sprintf("/v1/intel/actions/%d/acknowledge", got.ID), write, "application/json", []byte("{}"))
+	if st != 200 || !strings.Contains(string(body), `"acknowledged"`) {
+		t.Fatalf("acknowledge answered %d: %s", st, body)
+	}
+
+	// Another tenant sees nothing of acme's.
+	other := b.key("globex", api.ScopeRead)
+	st, _, body = b.raw("GET", "/v1/intel/actions", other, "", nil)
+	if st != 200 || !strings.Contains(string(body), `"actions":[]`) {
+		t.Fatalf("globex's actions %d: %s", st, body)
+	}
+	if st, _, body := b.raw("GET", "/v1/intel/skus/tee", other, "", nil); st != 404 {
+		t.Fatalf("globex read acme's SKU view: %d %s", st, body)
+	}
+	if st, _, _ := b.raw("POST", fmt.Sprintf("/v1/intel/actions/%d/acknowledge", got.ID), b.key("globex", api.ScopeWrite), "application/json", []byte("{}")); st != 404 {
+		t.Fatalf("globex acknowledged acme's alert: %d", st)
+	}
+
+	// The headline gauges are exported.
+	if _, _, body := b.raw("GET", "/metrics", "", "", nil); !strings.Contains(string(body), `depot_intel_open_alerts{kind="stockout_before_receipt"} 1`) {
+		t.Fatal("the open-alerts gauge is missing or wrong")
+	}
+}

@@ -1,0 +1,71 @@
+// Package intel owns Depot's operational intelligence: streaming signals computed from the event
+// stream, online detectors over them, and the alerts they raise, ranked into an action queue.
+//
+// It is a pure projection. It is fed depot.Event values in sequence order (Apply), plus the
+// rejected reserves the engine answered without an event (ObserveRejection), and derives
+// everything from them: the same events always give the same alerts, opened at the same event
+// times, with the same evidence. Time comes only from the events (Event.Time); Advance moves it
+// without an event. The package must never import time, os, net, log, math/rand or crypto/rand,
+// start goroutines, depend on map iteration order (every walk that reaches an output goes over a
+// slice in creation order), or decide anything the engine decides: it only observes and
+// recommends. It is not safe for concurrent use; the caller serialises Apply and reads.
+//
+// Floating point is used for rates and scores, always in a fixed evaluation order, so a run is
+// bit-for-bit reproducible on one architecture; none of it is part of the engine's state hash.
+//
+// # Signals and detectors
+//
+// Each signal keeps a fixed-size state per series and costs one map lookup and a few
+// multiplications per update (an exp and two square roots for time decay: the three half-lives
+// are 15 minutes, 1 hour and 4 hours, each four times the last, so one exp gives all three).
+//
+//   - Demand velocity per SKU x channel and SKU x location: units per hour as exponentially
+//     weighted rates at three half-lives, bias-corrected while a series is young.
+//   - Demand spike (alert demand_spike, per SKU x channel and per SKU network-wide): a Bernoulli
+//     CUSUM on the SKU's share of the channel's order lines, counted in the channel's own line
+//     clock. Seasonality (hour of day, weekday) moves every SKU of a channel together, so it
+//     cancels in the share and needs no Holt-Winters model; the CUSUM is the optimal sequential
+//     test for a step change from share p0 to SpikeRatio x p0 and alarms after about
+//     SpikeThreshold / (p0 (F ln F - F + 1)) lines. p0 is an EWMA over SpikeShareWindow lines,
+//     frozen while the series is alarmed so a spike does not teach itself to be normal.
+//   - Days of cover and stockout ETA per SKU x location, counting what is available (on hand
+//     minus reserved, allocated and held) against the 1-hour velocity, and the pending inbound
+//     receipts with their ETAs. Alert stockout_before_receipt when the position runs out at
+//     least StockoutMinGap before its next receipt and the units lost meanwhile reach
+//     StockoutMinUnits. A deterministic projection, not a statistical test: it needs
+//     StockoutMinEvents sales at the position before it trusts the velocity.
+//   - Channel order rate against its expected rate (alert channel_silent): orders arrive as a
+//     Poisson process, so a gap longer than SilenceK expected inter-arrival times has probability
+//     exp(-SilenceK) under normal operation. The expected rate is the smaller of the 15-minute
+//     and 1-hour rates at the last order, which is conservative when the hour-of-day curve falls.
+//   - Rejection rate per channel (alert rejection_surge): insufficient-stock rejections over
+//     attempts in 15 minutes against the 4-hour ratio (EWMA control limit: ratio above
+//     RejectFactor x baseline and RejectFloor, with RejectMinAttempts in the window).
+//   - Cycle-count drift per location (alert count_drift): a one-sided CUSUM of units lost per
+//     count, with its reference k = mean + 2 x mean absolute deviation of shrink per count across
+//     the tenant (an EWMA approximation of a robust location/scale pair; medians of mostly-zero
+//     count drift degenerate to 0). Evidence ages: the statistic decays by k per 30 minutes
+//     without counts.
+//   - Carrier delays per carrier x service (alert carrier_delay) from shipment_delayed events:
+//     delays in the last hour and the on-time score the orchestration reported.
+//   - SLA risk per tenant (alert sla_risk) from sla_at_risk events per hour.
+//
+// # Alerts
+//
+// Alerts are entities keyed by (kind, subject): raising an open key updates it, so there is never
+// more than one open alert per key. They are opened, updated, acknowledged by an operator, and
+// resolved by the detector when its condition clears (with hysteresis, so they do not flap).
+// Each carries its evidence (named numbers and the window they cover), the units and money at
+// stake (prices come from SetPrice: events do not carry them), the time to impact, and a
+// recommended action rendered from the current state (a transfer from the location with the most
+// spare stock, a channel integration check, a recount). ActionQueue ranks open alerts:
+// unacknowledged first, then by score = value at stake / (1 + hours to impact).
+//
+// # Memory
+//
+// Per series, the struct sizes (64-bit) are: position (SKU x location) 208 bytes, demand
+// (SKU x channel, SKU network-wide) 80 bytes, channel 160, location 48, carrier service 56,
+// plus a map entry of about 40 bytes for the keyed ones; an open alert is about 200 bytes.
+// Stats reports the totals; BenchmarkApply measures them. Limits (limits.go) bound every table
+// per tenant; updates that would pass a limit are counted in Stats.Dropped, never grown.
+package intel

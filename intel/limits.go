@@ -1,0 +1,155 @@
+package intel
+
+import "math"
+
+// Limits of the projection, in one place. They bound memory per tenant: an update that would
+// create a series beyond a limit is dropped and counted (Stats.Dropped), never grown.
+const (
+	// MaxTenants bounds the tenants one Intel tracks.
+	MaxTenants = 1 << 16
+	// MaxNamesPerKind bounds the SKUs, locations, channels and carrier services of one tenant.
+	MaxNamesPerKind = 1 << 20
+	// MaxPositions bounds the SKU x location series of one tenant.
+	MaxPositions = 1 << 22
+	// MaxDemandSeries bounds the SKU x channel (and SKU network-wide) series of one tenant.
+	MaxDemandSeries = 1 << 22
+	// MaxOpenAlerts bounds the open alerts of one tenant; MaxResolvedAlerts the resolved ones
+	// kept for reading (the oldest go first).
+	MaxOpenAlerts     = 4096
+	MaxResolvedAlerts = 1024
+	// MaxPendingInbound is the number of pending receipts a position remembers with their ETA;
+	// further ones still count as inbound units, without an ETA.
+	MaxPendingInbound = 3
+	// MaxQueue bounds the alerts one ActionQueue call returns.
+	MaxQueue = 1000
+)
+
+// Half-lives of the velocity EWMAs, in nanoseconds. Each is four times the last, so the decay
+// factors of the longer two are square roots of square roots of the shortest's (one exp per
+// update for all three).
+const (
+	halfLife15m = int64(15 * 60 * 1e9)
+	halfLife1h  = 4 * halfLife15m
+	halfLife4h  = 4 * halfLife1h
+	minuteNs    = int64(60 * 1e9)
+	hourNs      = 60 * minuteNs
+)
+
+// Velocity indexes into the three half-lives.
+const (
+	v15m = iota
+	v1h
+	v4h
+)
+
+// decayPerNs15m is ln 2 / (15 minutes), the exponent per nanosecond of the shortest EWMA.
+var decayPerNs15m = math.Ln2 / float64(halfLife15m)
+
+// gainPerSec is the weight one event adds to each rate, 1/tau in seconds, so that a rate reads
+// in events (or units) per second.
+var gainPerSec = [3]float64{
+	math.Ln2 / (float64(halfLife15m) / 1e9),
+	math.Ln2 / (float64(halfLife1h) / 1e9),
+	math.Ln2 / (float64(halfLife4h) / 1e9),
+}
+
+// Config holds the detectors' parameters. DefaultConfig gives the values the package doc and
+// the simulator's evaluation were tuned with; the zero value of a field means its default.
+type Config struct {
+	// SpikeRatio is the share multiple the demand CUSUM is tuned to detect; SpikeThreshold its
+	// alarm level (log-likelihood units); SpikeShareWindow the lines of the share baseline;
+	// SpikeMinLines the SKU's lines and SpikeMinChannelLines the channel's lines before a series
+	// may alarm.
+	SpikeRatio           float64
+	SpikeThreshold       float64
+	SpikeShareWindow     float64
+	SpikeMinLines        uint32
+	SpikeMinChannelLines uint64
+	// SilenceK is the gap, in expected inter-arrival times, that makes a channel silent;
+	// SilenceMinGap the shortest gap ever called silence (ns); SilenceMinOrders the orders a
+	// channel must have taken before it is judged.
+	SilenceK         float64
+	SilenceMinGap    int64
+	SilenceMinOrders uint32
+	// StockoutMinGap is how long before its next receipt a position must run out (ns), and
+	// StockoutMinUnits how many units it must lose meanwhile, to alert; StockoutMinEvents the
+	// sales a position needs before its velocity is trusted.
+	StockoutMinGap    int64
+	StockoutMinUnits  float64
+	StockoutMinEvents uint32
+	// DriftThreshold is the count-drift CUSUM's alarm level in units; DriftMinK the smallest
+	// reference (units per count) it subtracts.
+	DriftThreshold float64
+	DriftMinK      float64
+	// RejectFloor, RejectFactor and RejectMinAttempts shape the rejection-surge limit.
+	RejectFloor       float64
+	RejectFactor      float64
+	RejectMinAttempts float64
+	// CarrierMinDelays is the delays per hour, and CarrierMaxScoreBps the on-time score at or
+	// below which, a carrier service alerts.
+	CarrierMinDelays   float64
+	CarrierMaxScoreBps int64
+	// SLAMinAtRisk is the orders at risk per hour that raise sla_risk.
+	SLAMinAtRisk float64
+	// SweepEvery is how often (event time, ns) time-driven checks run: silence, and the decay of
+	// open alerts whose series see no events.
+	SweepEvery int64
+}
+
+// DefaultConfig returns the default parameters.
+func DefaultConfig() Config {
+	return Config{
+		SpikeRatio: 3, SpikeThreshold: 14, SpikeShareWindow: 5000, SpikeMinLines: 30, SpikeMinChannelLines: 3000,
+		SilenceK: 14, SilenceMinGap: 2 * minuteNs, SilenceMinOrders: 200,
+		StockoutMinGap: 30 * minuteNs, StockoutMinUnits: 5, StockoutMinEvents: 8,
+		DriftThreshold: 6, DriftMinK: 1,
+		RejectFloor: 0.15, RejectFactor: 3, RejectMinAttempts: 30,
+		CarrierMinDelays: 5, CarrierMaxScoreBps: 9000,
+		SLAMinAtRisk: 10,
+		SweepEvery:   15 * 1e9,
+	}
+}
+
+// withDefaults fills zero fields from DefaultConfig.
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	setF := func(v *float64, def float64) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	setI := func(v *int64, def int64) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	setF(&c.SpikeRatio, d.SpikeRatio)
+	setF(&c.SpikeThreshold, d.SpikeThreshold)
+	setF(&c.SpikeShareWindow, d.SpikeShareWindow)
+	if c.SpikeMinLines == 0 {
+		c.SpikeMinLines = d.SpikeMinLines
+	}
+	if c.SpikeMinChannelLines == 0 {
+		c.SpikeMinChannelLines = d.SpikeMinChannelLines
+	}
+	setF(&c.SilenceK, d.SilenceK)
+	setI(&c.SilenceMinGap, d.SilenceMinGap)
+	if c.SilenceMinOrders == 0 {
+		c.SilenceMinOrders = d.SilenceMinOrders
+	}
+	setI(&c.StockoutMinGap, d.StockoutMinGap)
+	setF(&c.StockoutMinUnits, d.StockoutMinUnits)
+	if c.StockoutMinEvents == 0 {
+		c.StockoutMinEvents = d.StockoutMinEvents
+	}
+	setF(&c.DriftThreshold, d.DriftThreshold)
+	setF(&c.DriftMinK, d.DriftMinK)
+	setF(&c.RejectFloor, d.RejectFloor)
+	setF(&c.RejectFactor, d.RejectFactor)
+	setF(&c.RejectMinAttempts, d.RejectMinAttempts)
+	setF(&c.CarrierMinDelays, d.CarrierMinDelays)
+	setI(&c.CarrierMaxScoreBps, d.CarrierMaxScoreBps)
+	setF(&c.SLAMinAtRisk, d.SLAMinAtRisk)
+	setI(&c.SweepEvery, d.SweepEvery)
+	return c
+}
