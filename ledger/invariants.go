@@ -31,7 +31,7 @@ func (l *Ledger) CheckInvariants() error {
 				return
 			}
 			active++
-			if int(r.heapIdx) >= len(l.expiry.items) || l.expiry.items[r.heapIdx] != r {
+			if !l.expiry.holds(r) {
 				bad = fmt.Errorf("ledger: tenant %q reservation %q is live but not in the expiry heap", id, r.id)
 				return
 			}

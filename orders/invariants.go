@@ -121,10 +121,10 @@ func (x *Orders) CheckInvariants() error {
 	if live != x.live {
 		return fmt.Errorf("orders: %d orders held, the counter says %d", live, x.live)
 	}
-	if timers != len(x.timers.items) {
-		return fmt.Errorf("orders: %d timers pending, the heap holds %d", timers, len(x.timers.items))
+	if timers != x.timers.len() {
+		return fmt.Errorf("orders: %d timers pending, the heap holds %d", timers, x.timers.len())
 	}
-	for i := 1; i < len(x.timers.items); i++ {
+	for i := 1; i < x.timers.len(); i++ {
 		if x.timers.less(i, (i-1)/2) {
 			return fmt.Errorf("orders: the timer heap is out of order at %d", i)
 		}
@@ -221,10 +221,10 @@ func (x *Orders) checkTimer(o *order) error {
 		}
 		return nil
 	}
-	if i < 0 || i >= len(x.timers.items) {
+	if i < 0 || i >= x.timers.len() {
 		return fmt.Errorf("orders: %s has a decision due at %d but no timer", o.id, due)
 	}
-	if got := x.timers.items[i]; got.o != o || got.seq != o.seq || got.at != due {
+	if got := *x.timers.at(i); got.o != o || got.seq != o.seq || got.at != due {
 		return fmt.Errorf("orders: %s has a decision due at %d but its timer is not queued there", o.id, due)
 	}
 	return nil

@@ -2,6 +2,7 @@ package orders
 
 import (
 	"github.com/depothq/depot"
+	"github.com/depothq/depot/internal/heapq"
 )
 
 // SLA timers. Each order has its ship-by and deliver-by decisions (the risk check, then the
@@ -21,48 +22,15 @@ type timerEntry struct {
 	o   *order
 }
 
-type timerHeap struct{ items []timerEntry }
+type timerHeap struct{ h heapq.Heap[timerEntry] }
 
-func (h *timerHeap) less(i, j int) bool {
-	a, b := &h.items[i], &h.items[j]
-	return a.at < b.at || (a.at == b.at && a.seq < b.seq)
-}
+func timerLess(a, b *timerEntry) bool { return a.at < b.at || (a.at == b.at && a.seq < b.seq) }
 
-func (h *timerHeap) swap(i, j int) {
-	h.items[i], h.items[j] = h.items[j], h.items[i]
-	h.items[i].o.timerIdx = int32(i)
-	h.items[j].o.timerIdx = int32(j)
-}
+func timerMoved(e *timerEntry, i int) { e.o.timerIdx = int32(i) }
 
-func (h *timerHeap) up(j int) {
-	for j > 0 {
-		i := (j - 1) / 2
-		if !h.less(j, i) {
-			break
-		}
-		h.swap(i, j)
-		j = i
-	}
-}
-
-func (h *timerHeap) down(i0 int) bool {
-	i, n := i0, len(h.items)
-	for {
-		j := 2*i + 1
-		if j >= n {
-			break
-		}
-		if r := j + 1; r < n && h.less(r, j) {
-			j = r
-		}
-		if !h.less(j, i) {
-			break
-		}
-		h.swap(i, j)
-		i = j
-	}
-	return i > i0
-}
+func (h *timerHeap) len() int             { return h.h.Len() }
+func (h *timerHeap) at(i int) *timerEntry { return h.h.At(i) }
+func (h *timerHeap) less(i, j int) bool   { return timerLess(h.h.At(i), h.h.At(j)) }
 
 // set schedules o's timer at at, or removes it when at is 0.
 func (h *timerHeap) set(o *order, at int64) {
@@ -71,42 +39,29 @@ func (h *timerHeap) set(o *order, at int64) {
 		return
 	}
 	if i := int(o.timerIdx); i >= 0 {
-		if h.items[i].at == at {
-			return
-		}
-		h.items[i].at = at
-		if !h.down(i) {
-			h.up(i)
+		if e := h.h.At(i); e.at != at {
+			e.at = at
+			h.h.Fix(i)
 		}
 		return
 	}
-	o.timerIdx = int32(len(h.items))
-	h.items = append(h.items, timerEntry{at: at, seq: o.seq, o: o})
-	h.up(len(h.items) - 1)
+	if h.h.Less == nil {
+		h.h.Less, h.h.Moved = timerLess, timerMoved
+	}
+	h.h.Push(timerEntry{at: at, seq: o.seq, o: o})
 }
 
 func (h *timerHeap) remove(o *order) {
-	i := int(o.timerIdx)
-	if i < 0 {
-		return
-	}
-	last := len(h.items) - 1
-	if i != last {
-		h.swap(i, last)
-	}
-	h.items[last] = timerEntry{}
-	h.items = h.items[:last]
-	o.timerIdx = -1
-	if i != last && !h.down(i) {
-		h.up(i)
+	if i := int(o.timerIdx); i >= 0 {
+		h.h.Remove(i)
 	}
 }
 
 func (h *timerHeap) peek() *timerEntry {
-	if len(h.items) == 0 {
+	if h.h.Len() == 0 {
 		return nil
 	}
-	return &h.items[0]
+	return h.h.At(0)
 }
 
 // syncTimers puts the order's timer where its state says: at its earliest pending decision.
@@ -179,7 +134,7 @@ func (x *Orders) tick(st *step) {
 			}
 		}
 		x.syncTimers(o)
-		if o.timerIdx >= 0 && x.timers.items[o.timerIdx].at <= st.now {
+		if o.timerIdx >= 0 && x.timers.at(int(o.timerIdx)).at <= st.now {
 			// Firing must move every due decision past now or drop it; anything else would spin.
 			panic("orders: a fired timer is still due")
 		}

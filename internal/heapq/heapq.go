@@ -1,0 +1,92 @@
+// Package heapq is an indexed binary min-heap shared by the engine's timers (reservation expiry
+// in the ledger, SLA timers in orders). It is written out rather than built on container/heap so
+// items can be values and the element type stays concrete; each item learns its position through
+// Moved, so it can be fixed or removed in O(log n) without a search.
+//
+// The heap never decides an order by itself: Less must be a total order over the items for the
+// pop order to be a function of the items alone, whatever the heap's internal layout.
+package heapq
+
+// Heap orders items by Less, smallest first. Moved is called with each item's new index
+// whenever it lands somewhere, and with -1 when it leaves.
+type Heap[T any] struct {
+	items []T
+	Less  func(a, b *T) bool
+	Moved func(item *T, index int)
+}
+
+// Len is the number of items.
+func (h *Heap[T]) Len() int { return len(h.items) }
+
+// At returns a pointer to the item at index i (0 is the smallest).
+func (h *Heap[T]) At(i int) *T { return &h.items[i] }
+
+// Push adds an item.
+func (h *Heap[T]) Push(item T) {
+	h.items = append(h.items, item)
+	i := len(h.items) - 1
+	h.Moved(&h.items[i], i)
+	h.up(i)
+}
+
+// Remove takes out the item at index i and returns it.
+func (h *Heap[T]) Remove(i int) T {
+	last := len(h.items) - 1
+	if i != last {
+		h.swap(i, last)
+	}
+	item := h.items[last]
+	var zero T
+	h.items[last] = zero
+	h.items = h.items[:last]
+	h.Moved(&item, -1)
+	if i != last {
+		h.Fix(i)
+	}
+	return item
+}
+
+// Fix restores the order after the item at index i changed its key.
+func (h *Heap[T]) Fix(i int) {
+	if !h.down(i) {
+		h.up(i)
+	}
+}
+
+func (h *Heap[T]) less(i, j int) bool { return h.Less(&h.items[i], &h.items[j]) }
+
+func (h *Heap[T]) swap(i, j int) {
+	h.items[i], h.items[j] = h.items[j], h.items[i]
+	h.Moved(&h.items[i], i)
+	h.Moved(&h.items[j], j)
+}
+
+func (h *Heap[T]) up(j int) {
+	for j > 0 {
+		i := (j - 1) / 2
+		if !h.less(j, i) {
+			break
+		}
+		h.swap(i, j)
+		j = i
+	}
+}
+
+func (h *Heap[T]) down(i0 int) bool {
+	i, n := i0, len(h.items)
+	for {
+		j := 2*i + 1
+		if j >= n {
+			break
+		}
+		if r := j + 1; r < n && h.less(r, j) {
+			j = r
+		}
+		if !h.less(j, i) {
+			break
+		}
+		h.swap(i, j)
+		i = j
+	}
+	return i > i0
+}
