@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"syscall"
@@ -34,7 +35,16 @@ func subcommands() map[string]subcommand {
 	}
 }
 
+// defaultGCPercent replaces Go's default of 100 unless GOGC is set. Depot keeps its whole state
+// in a long-lived, pointer-rich heap and allocates little per command, so collecting at every
+// doubling spends most of the GC's work re-marking state that did not change; 400 trades memory
+// (at most about five times the live state) for far fewer collections and assists on the writer.
+const defaultGCPercent = 400
+
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(defaultGCPercent)
+	}
 	ctx, stop := signalContext()
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {

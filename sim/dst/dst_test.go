@@ -28,7 +28,7 @@ func TestSimulation(t *testing.T) {
 		faults := DefaultFaults
 		if seed%5 == 0 {
 			// Every fifth seed runs out of disk part way: appends must fail stop, never half-apply.
-			faults.CapacityBytes = 96 << 10
+			faults.CapacityBytes = 40 << 10
 		}
 		rep, err := Run(Config{Seed: seed, Steps: *stepsFlag, Faults: faults, CrashPPM: 20_000, CorruptPPM: 30_000})
 		if err != nil {
