@@ -6,7 +6,8 @@ import (
 
 // Command is one command of a batch request. The set is closed: the types of this package with a
 // CommandKind method (SKU, Location, Channel, Inbound, Receipt, Adjustment, Count, Hold,
-// ReservationRequest, Extend, Release, Commit, Shipment, Return). On the wire a command is an
+// ReservationRequest, Extend, Release, Commit, Shipment, Return, and for orders Carrier, Routing,
+// OrderRequest, ShipmentAdvance, OrderCancel, ShipmentTracking). On the wire a command is an
 // object holding "kind" next to the fields of its type.
 type Command interface {
 	// CommandKind is the wire name of the command, the engine's command kind.
@@ -36,6 +37,12 @@ var commandKinds = []struct {
 	{depot.KindCommit, func() Command { return new(Commit) }},
 	{depot.KindShip, func() Command { return new(Shipment) }},
 	{depot.KindReturn, func() Command { return new(Return) }},
+	{depot.KindDefineCarrier, func() Command { return new(Carrier) }},
+	{depot.KindDefineRouting, func() Command { return new(Routing) }},
+	{depot.KindCreateOrder, func() Command { return new(OrderRequest) }},
+	{depot.KindAdvanceShipment, func() Command { return new(ShipmentAdvance) }},
+	{depot.KindCancelOrder, func() Command { return new(OrderCancel) }},
+	{depot.KindTrackShipment, func() Command { return new(ShipmentTracking) }},
 }
 
 // newCommand returns an empty command of the wire kind, or nil.
@@ -115,7 +122,8 @@ func (c *Location) command(tenant string) (depot.Command, *Problem) {
 	return &depot.DefineLocation{
 		Tenant: tenant, Location: c.Location, Name: c.Name, Type: kind, Status: status,
 		LatE6: c.LatE6, LonE6: c.LonE6, ServiceRadiusM: c.ServiceRadiusM, CapacityPerHour: c.CapacityPerHour,
-		Groups: c.Groups,
+		Groups: c.Groups, UTCOffsetMinutes: c.UTCOffsetMinutes, CutoffMinute: c.CutoffMinute,
+		RidersPerSlot: c.RidersPerSlot, RiderSlotMinutes: c.RiderSlotMinutes,
 	}, nil
 }
 
@@ -199,6 +207,7 @@ func locationView(d depot.DefineLocation) Location {
 	return Location{Location: d.Location, LocationSpec: LocationSpec{
 		Name: d.Name, Type: d.Type.String(), Status: d.Status.String(), LatE6: d.LatE6, LonE6: d.LonE6,
 		ServiceRadiusM: d.ServiceRadiusM, CapacityPerHour: d.CapacityPerHour, Groups: d.Groups,
+		UTCOffsetMinutes: d.UTCOffsetMinutes, CutoffMinute: d.CutoffMinute, RidersPerSlot: d.RidersPerSlot, RiderSlotMinutes: d.RiderSlotMinutes,
 	}}
 }
 

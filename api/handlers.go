@@ -38,7 +38,7 @@ func (c *call) submit(cmd Command) (*Result, error) {
 		}
 		return nil, rejectionProblem(res.Rejection)
 	}
-	return &Result{Seq: res.Seq, Replayed: res.Replayed, Events: eventViews(res.Events)}, nil
+	return &Result{Seq: res.Seq, Replayed: res.Replayed, Ref: res.Ref, Events: eventViews(res.Events)}, nil
 }
 
 // read runs fn against the engine for the caller, translating sequencer failures.
@@ -111,6 +111,7 @@ func (s *Server) getLocation(c *call) (*Location, error) {
 	err := c.read(func(e *engine.Engine) {
 		var d depot.DefineLocation
 		if d, ok = e.Ledger().Location(c.tenant(), c.path("location")); ok {
+			e.Orders().LocationSettings(&d)
 			out = locationView(d)
 		}
 	})
@@ -265,7 +266,7 @@ func (s *Server) batch(c *call, in *BatchRequest) (*BatchResponse, error) {
 			out.Results[i] = BatchItem{Problem: rejectionProblem(res.Rejection)}
 			continue
 		}
-		item := BatchItem{OK: true, Seq: res.Seq, Replayed: res.Replayed}
+		item := BatchItem{OK: true, Seq: res.Seq, Replayed: res.Replayed, Ref: res.Ref}
 		if withEvents {
 			item.Events = eventViews(res.Events)
 		}

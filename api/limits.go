@@ -15,12 +15,14 @@ const (
 	// sequencer's group commit (depot.MaxBatch) so that one request never fills a batch alone.
 	MaxBatchCommands = 1000
 
-	// MaxJSONDepth bounds the nesting of objects and arrays; the deepest request is 4 levels.
+	// MaxJSONDepth bounds the nesting of objects and arrays; the deepest request (a batch of
+	// define_carrier with location cutoffs) is 7 levels.
 	MaxJSONDepth = 8
 	// MaxJSONArrayLen bounds any array (the largest legitimate one is a batch's commands or a
 	// channel's SKU buffers, both 1,000).
 	MaxJSONArrayLen = 1000
-	// MaxJSONObjectKeys bounds the members of one object; the widest request type has 11 fields.
+	// MaxJSONObjectKeys bounds the members of one object; the widest request type (create_order)
+	// has 14 fields.
 	MaxJSONObjectKeys = 32
 	// MaxJSONStringBytes bounds one string (key or value) before any field-specific limit, so
 	// that a huge string is refused before it is copied.
@@ -90,6 +92,10 @@ const (
 	MaxKeysPerTenant = 100
 	// KeyReloadEvery is how often the server looks for keys created or revoked by the CLI.
 	KeyReloadEvery = time.Second
+
+	// DefaultOrderPageSize and MaxOrderPageSize bound a page of GET /v1/orders.
+	DefaultOrderPageSize = 50
+	MaxOrderPageSize     = 500
 
 	// RetryAfterSeconds is the Retry-After answered with 503 overloaded and 429 rate limited.
 	RetryAfterSeconds = 1

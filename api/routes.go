@@ -386,6 +386,7 @@ func (s *Server) buildRoutes() []*route {
 			}},
 	}
 	routes = append(routes, s.intelRoutes()...)
+	routes = append(routes, s.orderRoutes()...)
 	slices.SortStableFunc(routes, func(a, b *route) int { return strings.Compare(a.pattern, b.pattern) })
 	return routes
 }

@@ -53,6 +53,11 @@ type LocationSpec struct {
 	ServiceRadiusM  int64    `json:"service_radius_m,omitempty"`
 	CapacityPerHour int64    `json:"capacity_per_hour,omitempty"`
 	Groups          []string `json:"groups,omitempty"`
+	// Settings of order orchestration.
+	UTCOffsetMinutes int32 `json:"utc_offset_minutes,omitempty" doc:"fixed offset of local time from UTC, -840 to 840"`
+	CutoffMinute     int32 `json:"cutoff_minute,omitempty" doc:"daily pick cutoff as a local minute of the day, 1 to 1440; 0 for none"`
+	RidersPerSlot    int32 `json:"riders_per_slot,omitempty" doc:"quick-commerce orders the location's riders dispatch per slot; 0 for no limit"`
+	RiderSlotMinutes int32 `json:"rider_slot_minutes,omitempty" doc:"length of a rider slot in minutes"`
 }
 
 // Location is a location as defined: the answer of GET /v1/locations/{location} and the
@@ -271,6 +276,7 @@ type Event struct {
 type Result struct {
 	Seq      uint64  `json:"seq"`
 	Replayed bool    `json:"replayed,omitempty"`
+	Ref      string  `json:"ref,omitempty" doc:"the id the engine chose for what the command created (the order id of create_order)"`
 	Events   []Event `json:"events"`
 }
 
@@ -285,6 +291,7 @@ type BatchItem struct {
 	OK       bool     `json:"ok"`
 	Seq      uint64   `json:"seq,omitempty"`
 	Replayed bool     `json:"replayed,omitempty"`
+	Ref      string   `json:"ref,omitempty" doc:"the id the engine chose (the order id of create_order)"`
 	Events   []Event  `json:"events,omitempty"`
 	Problem  *Problem `json:"problem,omitempty"`
 }
