@@ -284,13 +284,14 @@ func cmpInt(a, b int64) int {
 // Sizes of the per-series state, for Stats and the package doc. mapEntryBytes estimates a Go map
 // entry of a uint64 key and an int32 value with the map's load factor and overhead.
 const (
-	sizePosition  = int64(unsafe.Sizeof(position{}))
-	sizeDemand    = int64(unsafe.Sizeof(demandSeries{}))
-	sizeChannel   = int64(unsafe.Sizeof(channelSeries{}))
-	sizeLocation  = int64(unsafe.Sizeof(locationSeries{}))
-	sizeCarrier   = int64(unsafe.Sizeof(carrierSeries{}))
-	sizeAlert     = int64(unsafe.Sizeof(alert{})) + 16
-	mapEntryBytes = 40
+	sizePosition   = int64(unsafe.Sizeof(position{}))
+	sizeDemand     = int64(unsafe.Sizeof(demandSeries{}))
+	sizeChannel    = int64(unsafe.Sizeof(channelSeries{}))
+	sizeLocation   = int64(unsafe.Sizeof(locationSeries{}))
+	sizeCarrier    = int64(unsafe.Sizeof(carrierSeries{}))
+	sizeAlert      = int64(unsafe.Sizeof(alert{})) + 16
+	mapEntryBytes  = 40
+	demandRefBytes = int64(unsafe.Sizeof(demandRef{}))
 )
 
 // OpenAlerts counts the open alerts of a kind over all tenants (a headline gauge).

@@ -17,9 +17,8 @@ type channelSeries struct {
 	lines         uint64
 	born          int64
 	lastOrderAt   int64
-	expectedAtEnd float64 // orders per second expected at the last order (for silence)
-	arrivals      velocity
-	attempts      velocity // orders attempted, accepted or rejected
+	expectedAtEnd float64  // orders per second expected at the last order (for silence)
+	arrivals      velocity // orders attempted, accepted or rejected
 	rejects       velocity // orders rejected for insufficient stock
 	rejected      uint64
 	shortSKU      uint32 // the SKU of the latest shortfall, for the recommendation
@@ -46,7 +45,6 @@ func (in *Intel) channel(t *tenant, name string) *channelSeries {
 func (in *Intel) arrival(t *tenant, c *channelSeries, now int64) {
 	c.orders++
 	c.arrivals.add(now, 1)
-	c.attempts.add(now, 1)
 	c.lastOrderAt = now
 	// The rate the next gap is judged against: the smaller of the 15-minute and 1-hour rates,
 	// read just after this order, which is conservative when the hour-of-day curve falls.
@@ -145,13 +143,13 @@ func (in *Intel) ObserveRejection(r *Rejection) {
 // clears it below half of that limit.
 func (in *Intel) checkRejections(t *tenant, ci uint32, now int64) {
 	c := &t.channels[ci]
-	att := c.attempts.rate(v15m, now, c.born)
+	att := c.arrivals.rate(v15m, now, c.born)
 	if att <= 0 {
 		return
 	}
 	ratio := c.rejects.rate(v15m, now, c.born) / att
 	base := 0.0
-	if a4 := c.attempts.rate(v4h, now, c.born); a4 > 0 {
+	if a4 := c.arrivals.rate(v4h, now, c.born); a4 > 0 {
 		base = c.rejects.rate(v4h, now, c.born) / a4
 	}
 	inWindow := att / gainPerSec[v15m] // attempts the 15-minute EWMA holds

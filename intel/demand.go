@@ -24,10 +24,28 @@ type demandSeries struct {
 	vel      velocity // units per second
 }
 
+// demandRef locates a SKU's demand series on one channel: a SKU sells on a handful of channels,
+// so a short compact list per SKU beats a map lookup.
+type demandRef struct {
+	ch  uint32
+	idx int32
+}
+
+// demandIndex returns the index of (sku, ch)'s series, or -1.
+func (t *tenant) demandIndex(sku, ch uint32) int32 {
+	if int(sku) < len(t.skuDem) {
+		for _, r := range t.skuDem[sku] {
+			if r.ch == ch {
+				return r.idx
+			}
+		}
+	}
+	return -1
+}
+
 // demandOf returns the series of (sku, ch), creating it unless a limit is reached.
 func (in *Intel) demandOf(t *tenant, sku, ch uint32, now int64) *demandSeries {
-	k := pairKey(sku, ch)
-	if i, ok := t.demIdx[k]; ok {
+	if i := t.demandIndex(sku, ch); i >= 0 {
 		return &t.demand[i]
 	}
 	if len(t.demand) >= MaxDemandSeries {
@@ -36,11 +54,10 @@ func (in *Intel) demandOf(t *tenant, sku, ch uint32, now int64) *demandSeries {
 	}
 	i := int32(len(t.demand))
 	t.demand = append(t.demand, demandSeries{sku: sku, ch: ch, born: now})
-	t.demIdx[k] = i
 	for len(t.skuDem) <= int(sku) {
 		t.skuDem = append(t.skuDem, nil)
 	}
-	t.skuDem[sku] = append(t.skuDem[sku], i)
+	t.skuDem[sku] = append(t.skuDem[sku], demandRef{ch: ch, idx: i})
 	return &t.demand[i]
 }
 
@@ -83,9 +100,14 @@ func (in *Intel) demandLine(t *tenant, sku, ch uint32, clock uint64, qty int64, 
 		return
 	}
 	d.vel.add(now, float64(qty))
+	d.lines++
+	if ch == noID {
+		// Network-wide series only feed views and cover (see below): velocity is all they need.
+		d.clock = clock
+		return
+	}
 	gap := float64(clock - d.clock) // lines since the last update, this one included
 	d.clock = clock
-	d.lines++
 	p0 := in.baseline(d, clock)
 	cfg := &in.cfg
 	warm := d.lines >= cfg.SpikeMinLines && clock >= cfg.SpikeMinChannelLines
@@ -103,7 +125,7 @@ func (in *Intel) demandLine(t *tenant, sku, ch uint32, clock uint64, qty int64, 
 	}
 	key := alertKey{kind: KindDemandSpike, a: sku, b: ch}
 	switch {
-	case warm && d.cusum >= cfg.SpikeThreshold && ch != noID:
+	case warm && d.cusum >= cfg.SpikeThreshold:
 		// Only per-channel series alarm: a SKU's network-wide share moves with the channel mix
 		// over the day (quick commerce peaks at dinner, web shops in the evening), which a
 		// per-channel share does not. The network series feeds views and cover.
@@ -117,7 +139,11 @@ func (in *Intel) demandLine(t *tenant, sku, ch uint32, clock uint64, qty int64, 
 // baseline is the bias-corrected share p0 at clock: an EWMA started at 0 on line 0 has only
 // 1 - (1-alpha)^clock of its weight.
 func (in *Intel) baseline(d *demandSeries, clock uint64) float64 {
-	w := 1 - math.Exp(float64(clock)*in.lnShareKeep)
+	x := float64(clock) * in.lnShareKeep
+	if x < -30 {
+		return d.share // the correction is below 1e-13: skip the exp
+	}
+	w := 1 - math.Exp(x)
 	if w <= 0 {
 		return 0
 	}
@@ -155,8 +181,8 @@ func (in *Intel) raiseSpike(t *tenant, d *demandSeries, key alertKey, p0 float64
 // drainSpike lets an open spike's statistic fall while the SKU sells nothing on the channel: its
 // share is then zero, and only lines of other SKUs move the clock.
 func (in *Intel) drainSpike(t *tenant, key alertKey, now int64) {
-	i, ok := t.demIdx[pairKey(key.a, key.b)]
-	if !ok {
+	i := t.demandIndex(key.a, key.b)
+	if i < 0 {
 		return
 	}
 	d := &t.demand[i]

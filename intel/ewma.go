@@ -52,7 +52,8 @@ func (x *velocity) rate(i int, now, born int64) float64 {
 	if now > x.at {
 		v *= decayFactors(now - x.at)[i]
 	}
-	if age := now - born; age > 0 {
+	// Past twelve half-lives the correction is below 0.03% and is skipped (it costs an exp).
+	if age := now - born; age > 0 && age < 12*halfLives[i] {
 		w := 1 - decayFactors(age)[i]
 		if w > 1e-9 {
 			v /= w
@@ -60,6 +61,9 @@ func (x *velocity) rate(i int, now, born int64) float64 {
 	}
 	return v
 }
+
+// halfLives indexes the half-lives like velocity.v.
+var halfLives = [3]int64{halfLife15m, halfLife1h, halfLife4h}
 
 // perHour converts a per-second rate.
 func perHour(perSec float64) float64 { return perSec * 3600 }

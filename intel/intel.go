@@ -84,8 +84,7 @@ type tenant struct {
 	skuPos    [][]int32        // by SKU id: its positions, in creation order
 
 	demand []demandSeries
-	demIdx map[uint64]int32 // pairKey(sku, channel or noID)
-	skuDem [][]int32        // by SKU id
+	skuDem [][]demandRef // by SKU id: its series, in creation order
 
 	channels  []channelSeries  // by channel id
 	locations []locationSeries // by location id
@@ -113,7 +112,7 @@ func (in *Intel) tenantOf(name string) *tenant {
 		if len(in.order) >= MaxTenants {
 			return nil
 		}
-		t = &tenant{name: name, posIdx: map[uint64]int32{}, demIdx: map[uint64]int32{}}
+		t = &tenant{name: name, posIdx: map[uint64]int32{}}
 		t.alerts.byKey = map[alertKey]*alert{}
 		in.tenants[name] = t
 		in.order = append(in.order, t)
@@ -318,7 +317,7 @@ func (in *Intel) Stats() Stats {
 		s.OpenAlerts += len(t.alerts.open)
 		s.ResolvedAlerts += len(t.alerts.resolved)
 	}
-	s.StateBytes = int64(s.Positions)*(sizePosition+mapEntryBytes) + int64(s.DemandSeries)*(sizeDemand+mapEntryBytes) +
+	s.StateBytes = int64(s.Positions)*(sizePosition+mapEntryBytes) + int64(s.DemandSeries)*(sizeDemand+demandRefBytes) +
 		int64(s.Channels)*sizeChannel + int64(s.Locations)*sizeLocation + int64(s.CarrierServices)*sizeCarrier +
 		int64(s.OpenAlerts+s.ResolvedAlerts)*sizeAlert
 	return s

@@ -101,7 +101,7 @@ func DefaultConfig() Config {
 	return Config{
 		SpikeRatio: 3, SpikeThreshold: 14, SpikeShareWindow: 5000, SpikeMinLines: 30, SpikeMinChannelLines: 3000,
 		SilenceK: 14, SilenceMinGap: 2 * minuteNs, SilenceMinOrders: 200,
-		StockoutMinGap: 30 * minuteNs, StockoutMinUnits: 5, StockoutMinEvents: 8,
+		StockoutMinGap: 30 * minuteNs, StockoutMinUnits: 10, StockoutMinEvents: 8,
 		DriftThreshold: 6, DriftMinK: 1,
 		RejectFloor: 0.15, RejectFactor: 3, RejectMinAttempts: 30,
 		CarrierMinDelays: 5, CarrierMaxScoreBps: 9000,

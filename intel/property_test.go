@@ -117,7 +117,7 @@ func TestPropertyDeterministicAndWellFormed(t *testing.T) {
 }
 
 // The package stays pure: it imports no clock, I/O or randomness (fmt reaches os through the
-// root package, so the check is on imports, as DESIGN.md words the rule), and no goroutine.
+// root package, so the check is on imports, as DESIGN.md words the rule).
 func TestPurity(t *testing.T) {
 	out, err := exec.Command("go", "list", "-f", `{{join .Imports " "}}`, "github.com/depothq/depot/intel").Output()
 	if err != nil {

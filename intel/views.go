@@ -64,8 +64,8 @@ func (in *Intel) SKU(tenantName, sku string) (SKUView, bool) {
 	v := SKUView{SKU: sku, PriceMinor: t.priceOf(id), Demand: []DemandView{}, Positions: []PositionView{}, Alerts: []Alert{}}
 	v.Available, v.Inbound = t.networkStock(id)
 	if int(id) < len(t.skuDem) {
-		for _, i := range t.skuDem[id] {
-			d := &t.demand[i]
+		for _, r := range t.skuDem[id] {
+			d := &t.demand[r.idx]
 			dv := DemandView{Lines: d.lines, BaselineShare: d.share, SpikeCUSUM: d.cusum}
 			for h := range dv.UnitsPerHour {
 				dv.UnitsPerHour[h] = perHour(d.vel.rate(h, now, d.born))
@@ -135,7 +135,7 @@ func (in *Intel) Channels(tenantName string) []ChannelView {
 		for h := range cv.OrdersPerHour {
 			cv.OrdersPerHour[h] = perHour(c.arrivals.rate(h, now, c.born))
 		}
-		if a := c.attempts.rate(v15m, now, c.born); a > 0 {
+		if a := c.arrivals.rate(v15m, now, c.born); a > 0 {
 			cv.RejectionRatio = c.rejects.rate(v15m, now, c.born) / a
 		}
 		out = append(out, cv)

@@ -30,8 +30,11 @@
 //	r := &sim.Runner{Driver: d, Workload: w, Clock: clk, Speed: 60}
 //	err := r.Run(ctx)                      // feeds batches, observes results, updates w.Metrics()
 //
-// Later work slots in at named seams: labelled incidents (demand spikes, channel outages, node
-// slowdowns, shrinkage) change the rates the workload reads from demandRate, locationCapacity and
-// countDrift; deterministic simulation testing wraps the in-process driver around a sequencer
-// on a simulated disk and reuses the same workload and clock.
+// Labelled incidents (incidents.go: demand spikes, channel outages, inventory drift, stockouts
+// ahead of receipt) act through the workload's seams (arrivals, order lines, countDrift, holds)
+// from their own random stream, with ground truth; evaluate.go runs days with them through the
+// engine and scores the intel projection's alerts against it (`depot intel eval`). Node
+// slowdowns (locationCapacity) and carrier delays are not simulated yet. Deterministic
+// simulation testing wraps the in-process driver around a sequencer on a simulated disk and
+// reuses the same workload and clock.
 package sim

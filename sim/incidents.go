@@ -54,6 +54,17 @@ func (k IncidentKind) String() string {
 // MarshalText writes the kind's name.
 func (k IncidentKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 
+// UnmarshalText reads a kind's name.
+func (k *IncidentKind) UnmarshalText(b []byte) error {
+	for i, n := range incidentKindNames {
+		if n != "" && n == string(b) {
+			*k = IncidentKind(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("sim: unknown incident kind %q", b)
+}
+
 // IncidentKinds lists the kinds.
 func IncidentKinds() []IncidentKind {
 	return []IncidentKind{IncidentDemandSpike, IncidentChannelOutage, IncidentInventoryDrift, IncidentStockoutBeforeReceipt}
@@ -156,9 +167,12 @@ func (w *Workload) InjectIncidents(plan IncidentPlan) error {
 	}
 	w.inc.done = true
 	w.inc.rng = rand.New(rand.NewPCG(uint64(w.cfg.Seed), streamIncidents))
-	days := int((w.end - w.sc.Start + int64(24*time.Hour) - 1) / int64(24*time.Hour))
+	const day = int64(24 * time.Hour)
+	// The local midnight on or before Start, so that plan hours are local hours.
+	first := w.sc.Start - ((w.sc.Start+int64(w.sc.City.UTCOffsetSeconds)*1e9)%day+day)%day
+	days := int((w.end - first + day - 1) / day)
 	for d := range days {
-		midnight := w.sc.Start + int64(d)*int64(24*time.Hour) - int64(w.sc.City.UTCOffsetSeconds)*1e9
+		midnight := first + int64(d)*day
 		startAt := func() int64 {
 			span := int64(plan.LastHour-plan.FirstHour) * int64(time.Hour)
 			return midnight + int64(plan.FirstHour)*int64(time.Hour) + w.inc.rng.Int64N(span)

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/depothq/depot/sim"
+)
+
+// TestIntelEval runs `depot intel eval` on three full simulated days of the default business and
+// checks the goals of issue 5, all reached on these seeds: recall >= 0.9, precision
+// >= 0.9 and median detection delay <= 10 simulated minutes per incident kind. Stockout alerts
+// are checked on outcome-confirmed precision (natural stockouts are real, not false); their
+// strict precision against injected incidents alone is far lower and only reported.
+func TestIntelEval(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates three days")
+	}
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"intel", "eval", "--seeds", "3", "--json"}, &out, &errOut); err != nil {
+		t.Fatalf("intel eval: %v\n%s", err, errOut.String())
+	}
+	var r sim.EvalReport
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatalf("decode the report: %v\n%s", err, out.String())
+	}
+	if len(r.Seeds) != 3 || len(r.Kinds) != 4 || r.Events == 0 {
+		t.Fatalf("report %+v", r)
+	}
+	for _, k := range r.Kinds {
+		prec := k.Precision
+		if k.Incident == sim.IncidentStockoutBeforeReceipt {
+			prec = k.PrecisionConfirmed
+		}
+		t.Logf("%-24s incidents %2d recall %.3f precision %.3f (strict %.3f) median delay %s", k.Incident, k.Incidents, k.Recall, prec, k.Precision, k.MedianDelay)
+		if k.Incidents < 5 || k.Recall < 0.9 || prec < 0.9 || k.MedianDelay > 10*time.Minute {
+			t.Errorf("%s misses its goal: %d incidents, recall %.3f, precision %.3f, median delay %s", k.Incident, k.Incidents, k.Recall, prec, k.MedianDelay)
+		}
+	}
+
+	out.Reset()
+	if err := run(context.Background(), []string{"intel", "eval", "--seeds", "1", "--hours", "12"}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "channel_outage") || !strings.Contains(out.String(), "median delay") {
+		t.Fatalf("table output:\n%s", out.String())
+	}
+	if err := run(context.Background(), []string{"intel", "bogus"}, &out, &errOut); err == nil {
+		t.Fatal("an unknown intel subcommand was accepted")
+	}
+}
