@@ -60,6 +60,7 @@ type Report struct {
 	Crashes             int    `json:"crashes"`
 	FailStops           int    `json:"fail_stops"`
 	RecoveredUnacked    int    `json:"recovered_unacknowledged"`
+	OrdersPlaced        int    `json:"orders_placed"`
 	Corruptions         int    `json:"corruptions_injected"`
 	CorruptionsDetected int    `json:"corruptions_detected"`
 	Disk                disk.Counts
@@ -113,6 +114,7 @@ func Run(cfg Config) (Report, error) {
 		}
 	}
 	r.report.Disk = r.disk.Counts()
+	r.report.OrdersPlaced = len(r.work.placed)
 	return r.report, nil
 }
 
@@ -170,6 +172,7 @@ func (r *run) life(setup *[]depot.Command) (halted bool, err error) {
 			return false, nil
 		}
 		for i, res := range results {
+			r.work.observe(batch[i], res)
 			if res.Seq == 0 {
 				r.report.Refused++
 				continue

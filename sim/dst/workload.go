@@ -15,6 +15,9 @@ type workload struct {
 	// ids of reservations and orders issued, so that later commands can refer to them.
 	reservations []string
 	orders       []string
+	// placed are orchestrated orders (ids learned from create_order results), for the order
+	// lifecycle commands.
+	placed []string
 }
 
 const tenant = "sim"
@@ -43,8 +46,57 @@ func (w *workload) catalogue() []depot.Command {
 	cmds = append(cmds,
 		&depot.DefineChannel{Tenant: tenant, Channel: "web", Locations: locations},
 		&depot.DefineChannel{Tenant: tenant, Channel: "market", Locations: locations[:2], Default: depot.Buffer{Percent: 10}},
+		&depot.DefineCarrier{Tenant: tenant, Carrier: "parcel", Services: []depot.CarrierService{{
+			Service: "standard", DistanceUpToM: []int64{50_000, 5_000_000}, WeightUpToG: []int64{30_000},
+			Prices: []int64{490, 890}, TransitMinMinutes: 600, TransitMaxMinutes: 2880, CutoffMinute: 1080, Days: 0x7f,
+		}}},
+		&depot.DefineRouting{Tenant: tenant, Channel: "web", Rules: []depot.RoutingRule{{Kind: depot.RuleCheapest}}, SplitPenaltyMinor: 300},
 	)
 	return cmds
+}
+
+// observe learns the ids the engine chose (orders are numbered by their sequence).
+func (w *workload) observe(c depot.Command, res depot.Result) {
+	if _, ok := c.(*depot.CreateOrder); ok && res.Rejection == nil && res.Ref != "" && !res.Replayed {
+		w.placed = append(w.placed, res.Ref)
+	}
+}
+
+// orderCommand draws one command of the order lifecycle.
+func (w *workload) orderCommand() depot.Command {
+	order := w.recent(w.placed, "o-1")
+	shipment := order + "-1"
+	switch r := w.rng.IntN(10); {
+	case r < 4:
+		lines := make([]depot.OrderLine, 1+w.rng.IntN(3))
+		for i := range lines {
+			lines[i] = depot.OrderLine{SKU: w.pick(skus), Qty: w.qty(), UnitPriceMinor: 1500}
+		}
+		ext := w.id("ext-")
+		if w.rng.IntN(15) == 0 && len(w.placed) > 0 {
+			ext = "ext-" + strconv.Itoa(w.next-1-w.rng.IntN(4)) // an ingestion retry
+		}
+		return &depot.CreateOrder{Tenant: tenant, Channel: w.pick(channels), ExternalID: ext, Lines: lines,
+			ShipToLatE6: 52_520_000, ShipToLonE6: 13_405_000, Level: depot.LevelStandard, Priority: int64(w.rng.IntN(3))}
+	case r < 7:
+		step := depot.ShipmentStep(1 + w.rng.IntN(5))
+		return &depot.AdvanceShipment{Tenant: tenant, Shipment: shipment, Step: step, Tracking: "trk-" + shipment}
+	case r < 8:
+		return &depot.TrackShipment{Tenant: tenant, Shipment: shipment, Status: w.pick([]string{"in_transit", "out_for_delivery", "delivered", "exception"}), At: 1}
+	case r < 9:
+		return &depot.CancelOrder{Tenant: tenant, Order: order, Reason: "customer"}
+	default:
+		status := depot.LocationOpen
+		if w.rng.IntN(3) == 0 {
+			status = depot.LocationPaused // re-sources the location's unpicked work
+		}
+		loc := w.pick(locations)
+		kind := depot.LocationWarehouse
+		if loc == "dark-1" {
+			kind = depot.LocationDarkStore
+		}
+		return &depot.DefineLocation{Tenant: tenant, Location: loc, Type: kind, Status: status}
+	}
 }
 
 func (w *workload) id(prefix string) string {
@@ -111,10 +163,12 @@ func (w *workload) command() depot.Command {
 		return &depot.Extend{Tenant: tenant, Reservation: w.recent(w.reservations, "none"), TTL: depot.MinTTL * 30}
 	case r < 83:
 		return &depot.Ship{Tenant: tenant, ID: w.id("shp-"), Order: w.recent(w.orders, "none")}
-	case r < 87:
+	case r < 85:
 		return &depot.Return{Tenant: tenant, ID: w.id("ret-"), SKU: sku, Location: loc, Qty: w.qty(), Restock: w.rng.IntN(2) == 0}
-	case r < 95:
+	case r < 90:
 		return &depot.Tick{}
+	case r < 95:
+		return w.orderCommand()
 	default:
 		// Malformed: refused before sequencing, so it must never reach the journal.
 		return &depot.Receive{Tenant: tenant, ID: w.id("bad-"), SKU: sku, Location: loc, Qty: -1}
