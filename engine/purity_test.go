@@ -24,6 +24,7 @@ var corePackages = []string{
 	"github.com/depothq/depot/sourcing",
 	"github.com/depothq/depot/carriers",
 	"github.com/depothq/depot/engine",
+	"github.com/depothq/depot/intel",
 }
 
 // forbidden are the standard packages the core must not import directly. Transitive standard

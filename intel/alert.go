@@ -2,7 +2,6 @@ package intel
 
 import (
 	"slices"
-	"unsafe"
 )
 
 // Kind is what an alert is about. Values are stable: only append.
@@ -281,17 +280,19 @@ func cmpInt(a, b int64) int {
 	return 0
 }
 
-// Sizes of the per-series state, for Stats and the package doc. mapEntryBytes estimates a Go map
-// entry of a uint64 key and an int32 value with the map's load factor and overhead.
+// Sizes of the per-series state, for Stats and the package doc. They are written out because
+// the core may not import unsafe; TestSeriesSizesMatchTheDoc checks them against unsafe.Sizeof.
+// mapEntryBytes estimates a Go map entry of a uint64 key and an int32 value with the map's load
+// factor and overhead; an alert adds 16 bytes of index.
 const (
-	sizePosition   = int64(unsafe.Sizeof(position{}))
-	sizeDemand     = int64(unsafe.Sizeof(demandSeries{}))
-	sizeChannel    = int64(unsafe.Sizeof(channelSeries{}))
-	sizeLocation   = int64(unsafe.Sizeof(locationSeries{}))
-	sizeCarrier    = int64(unsafe.Sizeof(carrierSeries{}))
-	sizeAlert      = int64(unsafe.Sizeof(alert{})) + 16
+	sizePosition   = 168
+	sizeDemand     = 88
+	sizeChannel    = 136
+	sizeLocation   = 48
+	sizeCarrier    = 64
+	sizeAlert      = 144 + 16
 	mapEntryBytes  = 40
-	demandRefBytes = int64(unsafe.Sizeof(demandRef{}))
+	demandRefBytes = 8
 )
 
 // OpenAlerts counts the open alerts of a kind over all tenants (a headline gauge).

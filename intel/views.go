@@ -1,5 +1,7 @@
 package intel
 
+import "math"
+
 // SKUView is what the projection knows about one SKU: demand per channel and network-wide,
 // stock, cover and stockout projection per location, and its open alerts.
 type SKUView struct {
@@ -92,7 +94,9 @@ func (in *Intel) SKU(tenantName, sku string) (SKUView, bool) {
 			for h := range pv.UnitsPerHour {
 				pv.UnitsPerHour[h] = perHour(p.vel.rate(h, now, p.born))
 			}
-			if pr.ratePerSec > 0 {
+			// A rate so small that cover overflows (coverNs == MaxInt64) means no stockout in
+			// sight: reported like no demand, as -1, since JSON has no infinity.
+			if pr.ratePerSec > 0 && pr.coverNs != math.MaxInt64 {
 				pv.CoverHours = hours(pr.coverNs)
 				pv.StockoutAt = now + pr.coverNs
 				pv.DaysOfCover = float64(max(pr.available, 0)+pv.Inbound) / pr.ratePerSec / 86400
