@@ -74,6 +74,10 @@ type Envelope struct {
 	Seq  uint64
 	Time int64
 	Cmd  Command
+	// Validated says Cmd.Validate already passed: the sequencer validates before sequencing, so
+	// everything in the journal did, and the engine need not pay for it twice. It is not
+	// encoded; a decoded envelope has it false unless its reader vouches for its source.
+	Validated bool
 }
 
 // DefineSKU creates or updates a SKU. A SKU with Components is a kit: it has no stock of its

@@ -56,6 +56,9 @@ type Config struct {
 	WebhookClient    *http.Client
 	// Clock is the wall clock for rate limits and idempotency expiry (default time.Now).
 	Clock func() time.Time
+	// ReadTimeout bounds reading a whole request, body included, so a client trickling its body
+	// cannot hold a connection and a handler forever (default ReadTimeout).
+	ReadTimeout time.Duration
 	// Intel is the operational intelligence projection the /v1/intel routes serve; the server
 	// feeds it every committed batch. Default: a new one with intel's default parameters.
 	Intel *Intel
@@ -65,18 +68,19 @@ type Config struct {
 // mount Handler in your own http.Server), and stop it with Shutdown or Close before closing the
 // sequencer.
 type Server struct {
-	cfg     Config
-	seq     *sequencer.Sequencer
-	feed    *Feed
-	keys    *KeyStore
-	log     *slog.Logger
-	reg     *prometheus.Registry
-	metrics *metrics
-	limiter *limiter
-	idem    *idemStore
-	hooks   *webhooks
-	streams streamCounter
-	intel   *Intel
+	readTimeout time.Duration
+	cfg         Config
+	seq         *sequencer.Sequencer
+	feed        *Feed
+	keys        *KeyStore
+	log         *slog.Logger
+	reg         *prometheus.Registry
+	metrics     *metrics
+	limiter     *limiter
+	idem        *idemStore
+	hooks       *webhooks
+	streams     streamCounter
+	intel       *Intel
 
 	routes  []*route
 	handler http.Handler
@@ -145,6 +149,10 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	s.metrics = newMetrics(s.reg, s.seq)
 	s.feed.observe(s.metrics.observeBatch)
+	s.readTimeout = cfg.ReadTimeout
+	if s.readTimeout <= 0 {
+		s.readTimeout = ReadTimeout
+	}
 	s.intel = cfg.Intel
 	if s.intel == nil {
 		s.intel = NewIntel(intel.Options{})
@@ -203,7 +211,7 @@ func (s *Server) Serve(l net.Listener) error {
 	hs := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: ReadHeaderTimeout,
-		ReadTimeout:       ReadTimeout,
+		ReadTimeout:       s.readTimeout,
 		WriteTimeout:      WriteTimeout,
 		IdleTimeout:       IdleTimeout,
 		MaxHeaderBytes:    MaxHeaderBytes,

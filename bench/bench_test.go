@@ -52,6 +52,16 @@ func TestWorkloadsMeasure(t *testing.T) {
 	if err != nil || overHTTP.Orders != 500 || overHTTP.OrdersPerSec <= 0 || overHTTP.P50Ms <= 0 || overHTTP.OrdersPerRequest != 50 {
 		t.Fatalf("orders over HTTP: %+v, %v", overHTTP, err)
 	}
+	single, err := bench.SingleOrders(ctx, filepath.Join(dir, "single"), 16, 1000, 0.3)
+	if err != nil || single.Requests != 300 || single.Completed+single.Errors != 300 || single.Completed == 0 ||
+		single.AchievedPerSec <= 0 || single.P50Ms <= 0 || single.P99Ms < single.P50Ms || single.MaxMs < single.P99Ms ||
+		single.OfferedPerSec != 1000 || single.Clients != 16 || single.Shape == "" {
+		t.Fatalf("single-order requests: %+v, %v", single, err)
+	}
+	// An open-loop run takes about as long as its timetable, however fast the server answers.
+	if single.AchievedPerSec > 1500 {
+		t.Fatalf("single-order requests ran ahead of the timetable: %+v", single)
+	}
 }
 
 func TestGenerateOrdersIsSeededAndSkewed(t *testing.T) {
@@ -117,5 +127,10 @@ func TestSizesValidate(t *testing.T) {
 	bad.Positions = 150
 	if bad.Validate() == nil {
 		t.Fatal("150 positions (not a multiple of 100) accepted")
+	}
+	bad = bench.QuickSizes()
+	bad.SingleSeconds = 0
+	if bad.Validate() == nil {
+		t.Fatal("a single-order run of 0 seconds accepted")
 	}
 }

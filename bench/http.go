@@ -28,54 +28,21 @@ func HTTPOrders(ctx context.Context, dir string, orders []Order, clients, perReq
 	if perRequest < 1 || 2*perRequest > api.MaxBatchCommands {
 		return res, errf("orders per request must be between 1 and %d", api.MaxBatchCommands/2)
 	}
-	var stats batchStats
-	quiet := slog.New(slog.DiscardHandler)
-	feed := api.NewFeed(0)
-	s, j, err := openSequencerWith(dir, &stats, feed.OnCommit)
+	c, stop, err := startHTTP(ctx, dir)
 	if err != nil {
 		return res, err
 	}
 	defer func() {
-		if cerr := closeSequencer(s, j); err == nil {
-			err = cerr
+		if serr := stop(); err == nil {
+			err = serr
 		}
 	}()
-	if err := submitAll(ctx, s, orderCatalogue()); err != nil {
-		return res, err
-	}
-	srv, err := api.NewServer(api.Config{Sequencer: s, Feed: feed, Logger: quiet, TickEvery: -1, RatePerSecond: -1})
-	if err != nil {
-		return res, fmt.Errorf("bench: start the API: %w", err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		srv.Close()
-		return res, fmt.Errorf("bench: listen: %w", err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	defer func() {
-		srv.Close()
-		if serr := <-served; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
-			err = fmt.Errorf("bench: API: %w", serr)
-		}
-	}()
-	_, key, err := srv.Keys().CreateEphemeral(tenant, api.ScopeWrite, "bench")
-	if err != nil {
-		return res, fmt.Errorf("bench: create a key: %w", err)
-	}
-	c := client.New("http://"+ln.Addr().String(), key, nil)
 
 	var requests [][]api.Command
 	for start := 0; start < len(orders); start += perRequest {
 		var cmds []api.Command
 		for _, o := range orders[start:min(start+perRequest, len(orders))] {
-			lines := make([]api.ReserveLine, orderLines)
-			for k, l := range o.Lines {
-				lines[k] = api.ReserveLine{SKU: l.SKU, Location: orderLocation, Qty: l.Qty}
-			}
-			cmds = append(cmds, &api.ReservationRequest{ID: "r-" + o.ID, Channel: "web", Lines: lines},
-				&api.Commit{ID: "r-" + o.ID, Order: o.ID})
+			cmds = append(cmds, orderCommands(o)...)
 		}
 		requests = append(requests, cmds)
 	}
@@ -96,4 +63,65 @@ func HTTPOrders(ctx context.Context, dir string, orders []Order, clients, perReq
 		OrdersResult:     OrdersResult{System: "depot-http", Orders: len(orders), Concurrency: clients, Latency: lat, OrdersPerSec: rate(len(orders), took)},
 		OrdersPerRequest: perRequest,
 	}, nil
+}
+
+// orderCommands is one order as the HTTP workloads send it: its 3-line Reserve and its Commit.
+func orderCommands(o Order) []api.Command {
+	lines := make([]api.ReserveLine, orderLines)
+	for k, l := range o.Lines {
+		lines[k] = api.ReserveLine{SKU: l.SKU, Location: orderLocation, Qty: l.Qty}
+	}
+	return []api.Command{&api.ReservationRequest{ID: "r-" + o.ID, Channel: "web", Lines: lines},
+		&api.Commit{ID: "r-" + o.ID, Order: o.ID}}
+}
+
+// startHTTP is the fixture of the HTTP workloads: a sequencer on a file journal in dir (fsync
+// on) seeded with the order catalogue (SKUs, one location, channel "web"; no carriers or
+// routing, so orders are taken as reserve + commit, not through POST /v1/orders), and the real
+// API server over it on a loopback port, with no rate limit. It returns a client with a write
+// key, and stop, which closes the server, then the sequencer and journal, and reports the first
+// error.
+func startHTTP(ctx context.Context, dir string) (c *client.Client, stop func() error, err error) {
+	var stats batchStats
+	quiet := slog.New(slog.DiscardHandler)
+	feed := api.NewFeed(0)
+	s, j, err := openSequencerWith(dir, &stats, feed.OnCommit)
+	if err != nil {
+		return nil, nil, err
+	}
+	closeStore := func() error { return closeSequencer(s, j) }
+	if err := submitAll(ctx, s, orderCatalogue()); err != nil {
+		closeStore()
+		return nil, nil, err
+	}
+	srv, err := api.NewServer(api.Config{Sequencer: s, Feed: feed, Logger: quiet, TickEvery: -1, RatePerSecond: -1})
+	if err != nil {
+		closeStore()
+		return nil, nil, fmt.Errorf("bench: start the API: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		srv.Close()
+		closeStore()
+		return nil, nil, fmt.Errorf("bench: listen: %w", err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	stop = func() error {
+		srv.Close()
+		var err error
+		if serr := <-served; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+			err = fmt.Errorf("bench: API: %w", serr)
+		}
+		if cerr := closeStore(); err == nil {
+			err = cerr
+		}
+		return err
+	}
+	_, key, err := srv.Keys().CreateEphemeral(tenant, api.ScopeWrite, "bench")
+	if err != nil {
+		stop()
+		return nil, nil, fmt.Errorf("bench: create a key: %w", err)
+	}
+	return client.New("http://"+ln.Addr().String(), key, nil), stop, nil
 }

@@ -32,6 +32,12 @@ type Sizes struct {
 	// batch endpoint, HTTPOrdersPerRequest to a request, from HTTPClients concurrent clients.
 	HTTPClients          int `json:"http_clients"`
 	HTTPOrdersPerRequest int `json:"http_orders_per_request"`
+	// SingleClients, SingleRate and SingleSeconds shape the single-order workload: one order a
+	// request over HTTP, offered open-loop at SingleRate a second for SingleSeconds, from
+	// SingleClients concurrent clients.
+	SingleClients int     `json:"single_clients"`
+	SingleRate    int     `json:"single_rate"`
+	SingleSeconds float64 `json:"single_seconds"`
 }
 
 // DefaultSizes are the sizes of a plain `depot bench`.
@@ -41,6 +47,7 @@ func DefaultSizes() Sizes {
 		History: 2_000_000, SnapshotEvery: sequencer.DefaultSnapshotEvery,
 		Positions: 1_000_000, Orders: 200_000, PGOrders: 20_000, PGConns: 32,
 		HTTPClients: 16, HTTPOrdersPerRequest: 250,
+		SingleClients: 64, SingleRate: 10_000, SingleSeconds: 10,
 	}
 }
 
@@ -51,6 +58,7 @@ func QuickSizes() Sizes {
 		History: 20_000, SnapshotEvery: 5_000,
 		Positions: 10_000, Orders: 5_000, PGOrders: 300, PGConns: 32,
 		HTTPClients: 4, HTTPOrdersPerRequest: 50,
+		SingleClients: 64, SingleRate: 1000, SingleSeconds: 0.5,
 	}
 }
 
@@ -63,6 +71,10 @@ func (s Sizes) Validate() error {
 		return errf("callers and connections must be between 1 and %d", MaxCallers)
 	case s.HTTPClients < 1 || s.HTTPClients > MaxCallers || s.HTTPOrdersPerRequest < 1 || 2*s.HTTPOrdersPerRequest > api.MaxBatchCommands:
 		return errf("HTTP clients must be between 1 and %d, orders per request between 1 and %d", MaxCallers, api.MaxBatchCommands/2)
+	case s.SingleClients < 1 || s.SingleClients > MaxCallers || s.SingleRate < 1 || s.SingleRate > MaxSingleRate:
+		return errf("single-order clients must be between 1 and %d, the rate between 1 and %d a second", MaxCallers, MaxSingleRate)
+	case !(s.SingleSeconds > 0) || float64(s.SingleRate)*s.SingleSeconds < 1 || float64(s.SingleRate)*s.SingleSeconds > MaxSingleRequests:
+		return errf("single-order rate x seconds must be between 1 and %d requests", MaxSingleRequests)
 	case s.History < 1 || s.SnapshotEvery < 1:
 		return errf("history and snapshot interval must be positive")
 	case s.Positions < positionLocations || s.Positions%positionLocations != 0 || s.Positions > depot.MaxPositions:

@@ -29,6 +29,9 @@ type Ledger struct {
 
 	expiry expiryHeap
 
+	// reservations allocates reservation records in chunks and reuses forgotten ones.
+	reservations reservationPool
+
 	// memory is the FIFO of remembered outcomes (finished reservations and command ids), pruned
 	// by age and by count; fifoNext numbers its entries so a snapshot can rebuild it exactly.
 	memory   []memoRef
@@ -207,9 +210,11 @@ func (l *Ledger) Apply(env *depot.Envelope) depot.Result {
 		res.Rejection = depot.Reject(depot.CodeInvalidArgument, "", "empty command")
 		return res
 	}
-	if r := env.Cmd.Validate(); r != nil {
-		res.Rejection = r
-		return res
+	if !env.Validated {
+		if r := env.Cmd.Validate(); r != nil {
+			res.Rejection = r
+			return res
+		}
 	}
 	st := step{seq: env.Seq, now: l.now}
 	var rej *depot.Rejection

@@ -65,6 +65,7 @@ func (l *Ledger) forgetOldest() {
 	if ref.key.kind == depot.KindReserve {
 		if r := t.reservations.get(ref.key.id); r != nil && r.fifo == ref.fifo && r.status != depot.ReservationActive {
 			t.reservations.remove(ref.key.id)
+			l.reservations.free(r)
 		}
 	} else if m := t.memos.get(ref.key); m != nil && m.fifo == ref.fifo {
 		t.memos.remove(ref.key)

@@ -93,9 +93,11 @@ func (x *Orders) Apply(env *depot.Envelope) depot.Result {
 	x.led.Stamp(env)
 	x.events = x.events[:0]
 	res := depot.Result{Seq: env.Seq}
-	if r := env.Cmd.Validate(); r != nil {
-		res.Rejection = r
-		return res
+	if !env.Validated {
+		if r := env.Cmd.Validate(); r != nil {
+			res.Rejection = r
+			return res
+		}
 	}
 	st := step{seq: env.Seq, now: x.led.Now()}
 	var rej *depot.Rejection

@@ -229,6 +229,9 @@ func ReplayInto(eng *engine.Engine, j journal.Journal) error {
 		if err != nil {
 			return fmt.Errorf("sequencer: replay seq %d: %w", e.Seq, err)
 		}
+		// Only validated commands are ever sequenced, and the frame's checksum says these are
+		// the bytes that were.
+		env.Validated = true
 		if env.Seq != e.Seq || env.Seq != eng.LastSeq()+1 {
 			return fmt.Errorf("sequencer: replay: entry %d holds command seq %d after %d", e.Seq, env.Seq, eng.LastSeq())
 		}

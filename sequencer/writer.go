@@ -81,7 +81,8 @@ func (s *Sequencer) apply(b *batch, n int) {
 	for _, r := range b.reqs {
 		for i, cmd := range r.cmds {
 			seq++
-			env := depot.Envelope{Seq: seq, Time: now, Cmd: cmd}
+			// Submit and SubmitBatch validated every command before queueing it.
+			env := depot.Envelope{Seq: seq, Time: now, Cmd: cmd, Validated: true}
 			res := s.eng.Apply(&env)
 			offsets = append(offsets, len(events))
 			events = append(events, res.Events...)

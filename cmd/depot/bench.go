@@ -49,6 +49,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&o.sizes.PGConns, "pg-conns", d.PGConns, "(h, i) PostgreSQL connections, and Depot callers beside them")
 	fs.IntVar(&o.sizes.HTTPClients, "http-clients", d.HTTPClients, "(g) concurrent HTTP clients")
 	fs.IntVar(&o.sizes.HTTPOrdersPerRequest, "http-batch", d.HTTPOrdersPerRequest, "(g) orders per batch request (a reserve and a commit each)")
+	fs.IntVar(&o.sizes.SingleClients, "single-clients", d.SingleClients, "(j) concurrent HTTP clients of the single-order requests")
+	fs.IntVar(&o.sizes.SingleRate, "single-rate", d.SingleRate, "(j) single-order requests offered per second, on a fixed timetable")
+	fs.Float64Var(&o.sizes.SingleSeconds, "single-seconds", d.SingleSeconds, "(j) seconds of the single-order timetable")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), `usage: depot bench [flags]
 
@@ -62,8 +65,11 @@ Measures Depot on this machine and prints a table (--json: one JSON object):
   (g) the same orders over HTTP on loopback, through the batch endpoint
   --baseline postgres adds (h) the same orders taken by a PostgreSQL OMS, one transaction per
   order, and (i) Depot taking them with as many callers as PostgreSQL has connections.
+  (j) single-order requests over HTTP (one order a request), offered open-loop at a fixed rate;
+  latency from each request's intended send time.
 
 The issue's full-size start-up figure: depot bench --history 10000000 (about 800 MB of journal).
+Row (j) alone at full size, the rest tiny: depot bench --quick --single-rate 10000 --single-seconds 10
 
 Flags:`)
 		fs.PrintDefaults()
@@ -91,6 +97,11 @@ Flags:`)
 		pick("pg-conns", &o.sizes.PGConns, q.PGConns)
 		pick("http-clients", &o.sizes.HTTPClients, q.HTTPClients)
 		pick("http-batch", &o.sizes.HTTPOrdersPerRequest, q.HTTPOrdersPerRequest)
+		pick("single-clients", &o.sizes.SingleClients, q.SingleClients)
+		pick("single-rate", &o.sizes.SingleRate, q.SingleRate)
+		if !set["single-seconds"] {
+			o.sizes.SingleSeconds = q.SingleSeconds
+		}
 		if !set["snapshot-every"] {
 			o.sizes.SnapshotEvery = q.SnapshotEvery
 		}
@@ -172,6 +183,10 @@ func benchRun(ctx context.Context, o benchOptions, progress io.Writer) (r *bench
 		if err := benchBaseline(ctx, o, dir, orders[:s.PGOrders], r, step); err != nil {
 			return nil, err
 		}
+	}
+	step("(j) single-order requests over HTTP")
+	if r.Single, err = bench.SingleOrders(ctx, filepath.Join(dir, "single"), s.SingleClients, s.SingleRate, s.SingleSeconds); err != nil {
+		return nil, err
 	}
 	r.Seconds = time.Since(started).Seconds()
 	return r, nil

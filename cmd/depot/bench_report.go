@@ -23,6 +23,7 @@ type benchReport struct {
 	Memory          bench.MemoryResult   `json:"memory"`
 	Orders          bench.OrdersResult   `json:"orders"`
 	HTTP            bench.HTTPResult     `json:"http_orders"`
+	Single          bench.SingleResult   `json:"single_orders"`
 	Baseline        *benchBaselineReport `json:"baseline,omitempty"`
 	BaselineSkipped string               `json:"baseline_skipped,omitempty"`
 	Seconds         float64              `json:"seconds"`
@@ -72,6 +73,7 @@ var benchRowNames = []string{
 	"(e) memory per position",
 	"(f) durable 3-line orders (reserve + commit)",
 	"(g) 3-line orders over HTTP, batch endpoint",
+	"(j) single-order requests over HTTP, open loop",
 }
 
 func printBenchTable(w io.Writer, r *benchReport) {
@@ -115,6 +117,15 @@ func printBenchTable(w io.Writer, r *benchReport) {
 		row("    Depot / PostgreSQL", fmt.Sprintf("%.1f", b.RatioSameConcurrency), "x",
 			fmt.Sprintf("at %d callers each; %.1fx with Depot at %s callers (f), %.1fx over HTTP (g)", d.Concurrency, b.Ratio,
 				commas(int64(r.Orders.Concurrency)), b.RatioHTTP))
+	}
+	j := r.Single
+	row(benchRowNames[7], fmt.Sprintf("%.2f", j.P99Ms), "ms p99",
+		fmt.Sprintf("%s/s offered for %g s, %d clients, %s: %s orders/s achieved, p50 %.2f ms, max %.2f ms "+
+			"from the intended send time; %s of %s requests missed",
+			commas(int64(j.OfferedPerSec)), j.Seconds, j.Clients, j.Shape, commas(int64(j.AchievedPerSec)),
+			j.P50Ms, j.MaxMs, commas(int64(j.Errors)), commas(int64(j.Requests))))
+	if j.FirstError != "" {
+		fmt.Fprintf(w, "%-56s first miss: %s\n", "", j.FirstError)
 	}
 	if r.BaselineSkipped != "" {
 		fmt.Fprintf(w, "\nbaseline skipped: %s\n", r.BaselineSkipped)

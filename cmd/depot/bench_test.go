@@ -42,10 +42,15 @@ func TestBenchQuick(t *testing.T) {
 		"replay cmds/s": r.Replay.CommandsPerSec, "start-up s": r.Startup.Seconds,
 		"bytes/position": r.Memory.BytesPerPosition, "orders/s": r.Orders.OrdersPerSec, "orders p99": r.Orders.P99Ms,
 		"http orders/s": r.HTTP.OrdersPerSec, "http p99": r.HTTP.P99Ms,
+		"single achieved/s": r.Single.AchievedPerSec, "single p99": r.Single.P99Ms, "single max": r.Single.MaxMs,
+		"single offered/s": r.Single.OfferedPerSec, "single requests": float64(r.Single.Requests),
 	} {
 		if v <= 0 {
 			t.Errorf("%s = %v, want a positive measured figure", name, v)
 		}
+	}
+	if r.Single.Completed+r.Single.Errors != r.Single.Requests || r.Single.Clients != 64 {
+		t.Errorf("single-order requests do not add up: %+v", r.Single)
 	}
 	if r.Baseline != nil || r.BaselineSkipped != "" {
 		t.Errorf("a baseline appeared without --baseline: %+v %q", r.Baseline, r.BaselineSkipped)
