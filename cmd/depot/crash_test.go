@@ -63,7 +63,8 @@ func TestCrashRecovery(t *testing.T) {
 	skus := []string{"a", "b", "c", "d", "e"}
 
 	var mu sync.Mutex
-	acked := map[string]string{} // reservation id -> SKU, for every reservation answered OK
+	acked := map[string]string{}  // reservation id -> SKU, for every reservation answered OK
+	orders := map[string]string{} // order id -> external id, for every order answered OK
 	for life := 0; life <= kills; life++ {
 		srv := startChild(t, dir)
 		c := client.New(srv.url, key, nil)
@@ -73,6 +74,7 @@ func TestCrashRecovery(t *testing.T) {
 		}
 		if life == kills {
 			verifyAfterCrashes(t, c, skus, units, acked)
+			verifyOrdersAfterCrashes(t, c, orders)
 			srv.stop(t)
 			break
 		}
@@ -86,6 +88,19 @@ func TestCrashRecovery(t *testing.T) {
 				for i := 0; loadCtx.Err() == nil; i++ {
 					id := fmt.Sprintf("l%d-w%d-%d", life, w, i)
 					sku := skus[(w+i)%len(skus)]
+					if w%2 == 1 {
+						// Half the clients place orchestrated orders: sourcing, allocation and a
+						// carrier choice in one command.
+						res, err := c.CreateOrder(loadCtx, api.OrderRequest{Channel: "web", ExternalID: id,
+							Lines: []api.OrderLine{{SKU: sku, Qty: 1}, {SKU: skus[(w+i+1)%len(skus)], Qty: 1}},
+							ShipToLatE6: 52_520_000, ShipToLonE6: 13_405_000})
+						if err == nil && res.Order != "" {
+							mu.Lock()
+							orders[res.Order] = id
+							mu.Unlock()
+						}
+						continue
+					}
 					res, err := c.Reserve(loadCtx, api.ReservationRequest{ID: id, Channel: "web", TTLNs: int64(time.Hour),
 						Lines: []api.ReserveLine{{SKU: sku, Qty: 1}}})
 					if err != nil {
@@ -104,14 +119,14 @@ func TestCrashRecovery(t *testing.T) {
 		cancel()
 		wg.Wait()
 	}
-	if len(acked) == 0 {
-		t.Fatal("no reservation was ever acknowledged: the test exercised nothing")
+	if len(acked) == 0 || len(orders) == 0 {
+		t.Fatalf("%d reservations and %d orders acknowledged: the test exercised too little", len(acked), len(orders))
 	}
 	report, err := verifyData(context.Background(), dir)
 	if err != nil {
 		t.Fatalf("depot verify after %d kills: %v", kills, err)
 	}
-	t.Logf("%d kills, %d acknowledged reservations all present\n%s", kills, len(acked), report)
+	t.Logf("%d kills, %d acknowledged reservations and %d orders all present\n%s", kills, len(acked), len(orders), report)
 }
 
 func seedCrashCatalogue(t *testing.T, c *client.Client, skus []string, units int64) {
@@ -130,6 +145,28 @@ func seedCrashCatalogue(t *testing.T, c *client.Client, skus []string, units int
 	}
 	if _, err := c.PutChannel(ctx, "web", api.ChannelSpec{Locations: []string{"wh"}}); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := c.PutCarrier(ctx, "parcel", api.CarrierSpec{Services: []api.CarrierService{{
+		Service: "standard", DistanceUpToM: []int64{5_000_000}, WeightUpToG: []int64{30_000}, PricesMinor: []int64{590},
+		TransitMaxMinutes: 2880, CutoffMinute: 1080, Days: []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"},
+	}}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// verifyOrdersAfterCrashes checks that every order a client saw accepted survived the kills with
+// its external id and both lines.
+func verifyOrdersAfterCrashes(t *testing.T, c *client.Client, orders map[string]string) {
+	t.Helper()
+	ctx := context.Background()
+	for id, ext := range orders {
+		o, err := c.Order(ctx, id)
+		if err != nil {
+			t.Fatalf("acknowledged order %s lost after the crashes: %v", id, err)
+		}
+		if o.ExternalID != ext || len(o.Lines) != 2 {
+			t.Fatalf("order %s came back as %+v", id, o)
+		}
 	}
 }
 
