@@ -180,74 +180,71 @@ func (c *DefineChannel) decode(d *wire.Decoder) {
 	}
 }
 
+// encodeStockRef writes the head shared by the stock movements: who, which command, what, where.
+func encodeStockRef(e *wire.Encoder, tenant, id, sku, location string) {
+	e.String(tenant)
+	e.String(id)
+	e.String(sku)
+	e.String(location)
+}
+
+func decodeStockRef(d *wire.Decoder) (tenant, id, sku, location string) {
+	return d.Symbol(MaxIDLen), d.String(MaxIDLen), d.Symbol(MaxIDLen), d.Symbol(MaxIDLen)
+}
+
 func (c *ExpectInbound) encode(e *wire.Encoder) {
-	e.String(c.Tenant)
-	e.String(c.ID)
-	e.String(c.SKU)
-	e.String(c.Location)
+	encodeStockRef(e, c.Tenant, c.ID, c.SKU, c.Location)
 	e.Varint(c.Qty)
 	e.Varint(c.ETA)
 }
 
 func (c *ExpectInbound) decode(d *wire.Decoder) {
-	c.Tenant, c.ID, c.SKU, c.Location = d.Symbol(MaxIDLen), d.String(MaxIDLen), d.Symbol(MaxIDLen), d.Symbol(MaxIDLen)
+	c.Tenant, c.ID, c.SKU, c.Location = decodeStockRef(d)
 	c.Qty, c.ETA = d.Varint(), d.Varint()
 }
 
 func (c *Receive) encode(e *wire.Encoder) {
-	e.String(c.Tenant)
-	e.String(c.ID)
-	e.String(c.SKU)
-	e.String(c.Location)
+	encodeStockRef(e, c.Tenant, c.ID, c.SKU, c.Location)
 	e.Varint(c.Qty)
 	e.String(c.Inbound)
 }
 
 func (c *Receive) decode(d *wire.Decoder) {
-	c.Tenant, c.ID, c.SKU, c.Location = d.Symbol(MaxIDLen), d.String(MaxIDLen), d.Symbol(MaxIDLen), d.Symbol(MaxIDLen)
+	c.Tenant, c.ID, c.SKU, c.Location = decodeStockRef(d)
 	c.Qty = d.Varint()
 	c.Inbound = d.String(MaxIDLen)
 }
 
 func (c *Adjust) encode(e *wire.Encoder) {
-	e.String(c.Tenant)
-	e.String(c.ID)
-	e.String(c.SKU)
-	e.String(c.Location)
+	encodeStockRef(e, c.Tenant, c.ID, c.SKU, c.Location)
 	e.Varint(c.Delta)
 	e.String(c.Reason)
 }
 
 func (c *Adjust) decode(d *wire.Decoder) {
-	c.Tenant, c.ID, c.SKU, c.Location = d.Symbol(MaxIDLen), d.String(MaxIDLen), d.Symbol(MaxIDLen), d.Symbol(MaxIDLen)
+	c.Tenant, c.ID, c.SKU, c.Location = decodeStockRef(d)
 	c.Delta = d.Varint()
 	c.Reason = d.String(MaxReasonLen)
 }
 
 func (c *Count) encode(e *wire.Encoder) {
-	e.String(c.Tenant)
-	e.String(c.ID)
-	e.String(c.SKU)
-	e.String(c.Location)
+	encodeStockRef(e, c.Tenant, c.ID, c.SKU, c.Location)
 	e.Varint(c.OnHand)
 }
 
 func (c *Count) decode(d *wire.Decoder) {
-	c.Tenant, c.ID, c.SKU, c.Location = d.Symbol(MaxIDLen), d.String(MaxIDLen), d.Symbol(MaxIDLen), d.Symbol(MaxIDLen)
+	c.Tenant, c.ID, c.SKU, c.Location = decodeStockRef(d)
 	c.OnHand = d.Varint()
 }
 
 func (c *Hold) encode(e *wire.Encoder) {
-	e.String(c.Tenant)
-	e.String(c.ID)
-	e.String(c.SKU)
-	e.String(c.Location)
+	encodeStockRef(e, c.Tenant, c.ID, c.SKU, c.Location)
 	e.Varint(c.Delta)
 	e.String(c.Reason)
 }
 
 func (c *Hold) decode(d *wire.Decoder) {
-	c.Tenant, c.ID, c.SKU, c.Location = d.Symbol(MaxIDLen), d.String(MaxIDLen), d.Symbol(MaxIDLen), d.Symbol(MaxIDLen)
+	c.Tenant, c.ID, c.SKU, c.Location = decodeStockRef(d)
 	c.Delta = d.Varint()
 	c.Reason = d.String(MaxReasonLen)
 }
