@@ -8,17 +8,19 @@ import (
 type actionKind uint8
 
 const (
-	actArrival   actionKind = iota + 1 // a customer checks out: reserve
-	actCommit                          // payment succeeded: commit the reservation to an order
-	actRelease                         // payment failed or the customer cancelled: release
-	actShip                            // the order leaves the building
-	actReturn                          // a customer sends something back
-	actInspect                         // returned goods on hold are inspected: restock or write off
-	actTick                            // advance the engine's clock so TTLs expire
-	actCount                           // cycle-count one position
-	actReplenish                       // stock ran low: raise a purchase order or a transfer
-	actReceive                         // an inbound delivery arrives
-	actIncident                        // a step of a labelled incident (incidents.go)
+	actArrival     actionKind = iota + 1 // a customer checks out: reserve
+	actCommit                            // payment succeeded: commit the reservation to an order
+	actRelease                           // payment failed or the customer cancelled: release
+	actShip                              // the order leaves the building
+	actReturn                            // a customer sends something back
+	actInspect                           // returned goods on hold are inspected: restock or write off
+	actTick                              // advance the engine's clock so TTLs expire
+	actCount                             // cycle-count one position
+	actReplenish                         // stock ran low: raise a purchase order or a transfer
+	actReceive                           // an inbound delivery arrives
+	actIncident                          // a step of a labelled incident (incidents.go)
+	actAdvance                           // an orchestrated shipment moves one step on
+	actCancelOrder                       // the customer cancels an orchestrated order
 )
 
 // maxCommandsPerAction is the most commands one action emits (a transfer is an adjustment at the
@@ -39,6 +41,7 @@ type action struct {
 	qty   int64
 	ref   string    // the inbound id a receipt fulfils
 	inc   *incident // the incident an actIncident steps
+	shp   *shipment // the shipment an actAdvance moves
 }
 
 // actionQueue orders actions by (time, scheduling order): a deterministic total order.
@@ -95,6 +98,10 @@ func (w *Workload) emit(a *action) []depot.Command {
 		return w.emitReceive(a)
 	case actIncident:
 		return w.emitIncident(a)
+	case actAdvance:
+		return w.emitAdvance(a)
+	case actCancelOrder:
+		return w.emitCancelOrder(a)
 	}
 	panic("sim: unknown action kind")
 }
@@ -103,7 +110,7 @@ func (w *Workload) emit(a *action) []depot.Command {
 func (w *Workload) observe(st *Step, res *depot.Result) {
 	w.applyEvents(res.Events)
 	if res.Rejection != nil {
-		w.metrics.reject(res.Rejection, st.Cmd.Kind() == depot.KindReserve)
+		w.metrics.reject(res.Rejection, st.Cmd.Kind() == depot.KindReserve || st.Cmd.Kind() == depot.KindCreateOrder)
 	}
 	a := st.act
 	if a == nil {
@@ -111,7 +118,13 @@ func (w *Workload) observe(st *Step, res *depot.Result) {
 	}
 	switch a.kind {
 	case actArrival:
-		w.observeReserve(a, res)
+		if w.cfg.Orchestrate {
+			if _, ok := st.Cmd.(*depot.CreateOrder); ok {
+				w.observeCreateOrder(a, res)
+			}
+		} else {
+			w.observeReserve(a, res)
+		}
 	case actCommit:
 		w.observeCommit(a, res)
 	case actRelease:
@@ -132,5 +145,12 @@ func (w *Workload) observe(st *Step, res *depot.Result) {
 		}
 	case actInspect:
 		w.observeInspect(st, res)
+	case actAdvance:
+		w.observeAdvance(a, res)
+	case actCancelOrder:
+		w.observeCancelOrder(a, res)
+	}
+	if w.cfg.Orchestrate {
+		w.observeOrderEvents(res.Events)
 	}
 }

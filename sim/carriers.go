@@ -1,13 +1,13 @@
 package sim
 
 import (
+	"slices"
+
 	"github.com/depothq/depot"
 )
 
-// Carrier is a parcel or courier company the business ships with, as data. The engine does not
-// consume carriers yet; the scenario keeps them so that carrier selection, tracking and the
-// carrier-delay incidents can be driven from the same business later. The fields follow the
-// carriers package's Service so that converting is mechanical.
+// Carrier is a parcel or courier company the business ships with, as data. The scenario's setup
+// defines each one in the engine (define), which chooses among them for orchestrated orders.
 type Carrier struct {
 	ID       string           `json:"id"`
 	Name     string           `json:"name"`
@@ -59,4 +59,38 @@ func defaultCarriers() []Carrier {
 			{ID: "kurier-same-day", Name: "Same day (cargo bike)", TransitMinMinutes: 60, TransitMaxMinutes: 240, CutoffMinute: 18 * 60, BaseMinor: 690, PerKgMinor: 40, From: fromCity},
 		}},
 	}
+}
+
+// Rate card bands: parcel networks price by distance (city, region, country) and weight; the
+// bike courier only rides within the city.
+var (
+	parcelDistanceM = []int64{50_000, 300_000, 1_500_000}
+	parcelWeightG   = []int64{1_000, 5_000, 10_000, 31_500}
+	cityDistanceM   = []int64{5_000, 15_000, 40_000}
+	cityWeightG     = []int64{5_000, 15_000, 30_000}
+)
+
+// dailyMask is a weekday mask naming every day (bit 0 Sunday).
+const dailyMask = 0x7f
+
+// define is the carrier as the engine's DefineCarrier: each service's base and per-kg price
+// become a rate card over distance and weight bands (a parcel is priced at its band's upper
+// weight; each farther distance band adds a tenth of the base price).
+func (c *Carrier) define(tenant string) *depot.DefineCarrier {
+	d := &depot.DefineCarrier{Tenant: tenant, Carrier: c.ID}
+	for _, s := range c.Services {
+		dist, weight := parcelDistanceM, parcelWeightG
+		if slices.Contains(s.From, depot.LocationDarkStore) {
+			dist, weight = cityDistanceM, cityWeightG
+		}
+		prices := make([]int64, 0, len(dist)*len(weight))
+		for b := range dist {
+			for _, g := range weight {
+				prices = append(prices, s.BaseMinor+s.BaseMinor*int64(b)/10+s.PerKgMinor*((g+999)/1000))
+			}
+		}
+		d.Services = append(d.Services, depot.CarrierService{Service: s.ID, DistanceUpToM: dist, WeightUpToG: weight, Prices: prices,
+			TransitMinMinutes: s.TransitMinMinutes, TransitMaxMinutes: s.TransitMaxMinutes, CutoffMinute: s.CutoffMinute, Days: dailyMask})
+	}
+	return d
 }

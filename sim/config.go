@@ -37,6 +37,11 @@ type Config struct {
 	// IDPrefix is put in front of every id the workload invents (reservations, orders,
 	// shipments, receipts), so that several runs can share one server without colliding.
 	IDPrefix string
+	// Orchestrate switches orders from the ledger-level flow (reserve, commit, ship) to the
+	// engine's order orchestration: each order is one CreateOrder the engine sources, allocates
+	// and routes to a carrier, and its shipments are then released, picked, packed and shipped
+	// with AdvanceShipment (orchestrate.go).
+	Orchestrate bool
 }
 
 // withDefaults fills in zero fields and checks the bounds.

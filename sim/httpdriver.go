@@ -97,7 +97,7 @@ func (d *HTTPDriver) Stats(ctx context.Context) (Stats, error) {
 
 // result turns one batch answer into the engine's result shape.
 func (d *HTTPDriver) result(item api.BatchItem) depot.Result {
-	r := depot.Result{Seq: item.Seq, Replayed: item.Replayed}
+	r := depot.Result{Seq: item.Seq, Replayed: item.Replayed, Ref: item.Ref}
 	if !item.OK {
 		p := item.Problem
 		if p == nil {
@@ -116,7 +116,8 @@ func (d *HTTPDriver) result(item api.BatchItem) depot.Result {
 	for _, e := range item.Events {
 		kind, _ := depot.ParseEventKind(e.Kind)
 		r.Events = append(r.Events, depot.Event{Seq: e.Seq, Time: e.Time, Kind: kind, Tenant: d.tenant, Ref: e.Ref, Order: e.Order,
-			SKU: e.SKU, Location: e.Location, Channel: e.Channel, Qty: e.Qty, At: e.At, Reason: e.Reason})
+			SKU: e.SKU, Location: e.Location, Channel: e.Channel, Qty: e.Qty, At: e.At, Reason: e.Reason,
+			Carrier: e.Carrier, Service: e.Service, Tracking: e.Tracking})
 	}
 	return r
 }
@@ -132,7 +133,8 @@ func toWire(c depot.Command) (api.Command, error) {
 		return &api.SKU{SKU: c.SKU, SKUSpec: api.SKUSpec{Name: c.Name, WeightGrams: c.WeightGrams, PriceMinor: c.PriceMinor, Components: comps}}, nil
 	case *depot.DefineLocation:
 		return &api.Location{Location: c.Location, LocationSpec: api.LocationSpec{Name: c.Name, Type: c.Type.String(), Status: c.Status.String(),
-			LatE6: c.LatE6, LonE6: c.LonE6, ServiceRadiusM: c.ServiceRadiusM, CapacityPerHour: c.CapacityPerHour, Groups: c.Groups}}, nil
+			LatE6: c.LatE6, LonE6: c.LonE6, ServiceRadiusM: c.ServiceRadiusM, CapacityPerHour: c.CapacityPerHour, Groups: c.Groups,
+			UTCOffsetMinutes: c.UTCOffsetMinutes, CutoffMinute: c.CutoffMinute, RidersPerSlot: c.RidersPerSlot, RiderSlotMinutes: c.RiderSlotMinutes}}, nil
 	case *depot.DefineChannel:
 		bufs := make([]api.SKUBuffer, len(c.Overrides))
 		for i, o := range c.Overrides {
@@ -170,6 +172,58 @@ func toWire(c depot.Command) (api.Command, error) {
 		return &api.Shipment{ID: c.ID, Order: c.Order, Lines: lines}, nil
 	case *depot.Return:
 		return &api.Return{ID: c.ID, Order: c.Order, SKU: c.SKU, Location: c.Location, Qty: c.Qty, Restock: c.Restock, Reason: c.Reason}, nil
+	case *depot.DefineCarrier:
+		out := &api.Carrier{Carrier: c.Carrier}
+		for _, sv := range c.Services {
+			ws := api.CarrierService{Service: sv.Service, DistanceUpToM: sv.DistanceUpToM, WeightUpToG: sv.WeightUpToG, PricesMinor: sv.Prices,
+				TransitMinMinutes: sv.TransitMinMinutes, TransitMaxMinutes: sv.TransitMaxMinutes, CutoffMinute: sv.CutoffMinute, Days: weekdayNames(sv.Days)}
+			for _, co := range sv.Cutoffs {
+				ws.Cutoffs = append(ws.Cutoffs, api.CarrierCutoff(co))
+			}
+			out.Services = append(out.Services, ws)
+		}
+		return out, nil
+	case *depot.DefineRouting:
+		rules := make([]api.RoutingRule, len(c.Rules))
+		for i, r := range c.Rules {
+			rules[i] = api.RoutingRule{Kind: r.Kind.String(), Group: r.Group}
+		}
+		return &api.Routing{Channel: c.Channel, RoutingSpec: api.RoutingSpec{Rules: rules, OwnLocations: slices.Clone(c.Own),
+			AllowSplitLines: c.AllowSplitLines, SplitPenaltyMinor: c.SplitPenaltyMinor, LatePenaltyPerHourMinor: c.LatePenaltyPerHourMinor}}, nil
+	case *depot.CreateOrder:
+		lines := make([]api.OrderLine, len(c.Lines))
+		for i, l := range c.Lines {
+			lines[i] = api.OrderLine(l)
+		}
+		attrs := make([]api.Attribute, len(c.Attributes))
+		for i, a := range c.Attributes {
+			attrs[i] = api.Attribute(a)
+		}
+		return &api.OrderRequest{Channel: c.Channel, ExternalID: c.ExternalID, Lines: lines, ShipToLatE6: c.ShipToLatE6, ShipToLonE6: c.ShipToLonE6,
+			PostalCode: c.PostalCode, Country: c.Country, Level: c.Level.String(), PromiseMinutes: c.PromiseMinutes, PlacedAt: c.PlacedAt,
+			ShipBy: c.ShipBy, DeliverBy: c.DeliverBy, Priority: c.Priority, Attributes: attrs}, nil
+	case *depot.AdvanceShipment:
+		return &api.ShipmentAdvance{Shipment: c.Shipment, AdvanceBody: api.AdvanceBody{Step: c.Step.String(), Tracking: c.Tracking}}, nil
+	case *depot.CancelOrder:
+		lines := make([]api.CancelLine, len(c.Lines))
+		for i, l := range c.Lines {
+			lines[i] = api.CancelLine(l)
+		}
+		return &api.OrderCancel{Order: c.Order, CancelBody: api.CancelBody{Lines: lines, Reason: c.Reason}}, nil
+	case *depot.TrackShipment:
+		return &api.ShipmentTracking{Shipment: c.Shipment, TrackingBody: api.TrackingBody{Status: c.Status, At: c.At}}, nil
 	}
 	return nil, fmt.Errorf("sim: the HTTP API has no batch form of %s", c.Kind())
+}
+
+// weekdayNames spells a weekday mask (bit 0 Sunday) as the API's day names.
+func weekdayNames(mask uint8) []string {
+	names := [...]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+	var out []string
+	for b, n := range names {
+		if mask&(1<<b) != 0 {
+			out = append(out, n)
+		}
+	}
+	return out
 }

@@ -21,6 +21,20 @@ import (
 func TestHTTPDriverRunsTheWorkload(t *testing.T) {
 	cfg := smallConfig(21)
 	cfg.Duration = 2 * time.Hour
+	runOverHTTP(t, cfg)
+}
+
+// The orchestrated flow over HTTP: orders are created, their ids learned from the batch
+// answers' ref, and their shipments advanced to shipped.
+func TestHTTPDriverRunsTheOrchestratedWorkload(t *testing.T) {
+	s := runOverHTTP(t, orchestratedConfig(21))
+	if s.OrdersAllocated == 0 || s.ShipmentsShipped == 0 {
+		t.Fatalf("orchestrated orders did not flow over HTTP: %+v", s)
+	}
+}
+
+func runOverHTTP(t *testing.T, cfg sim.Config) sim.Snapshot {
+	t.Helper()
 	w, err := sim.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -71,4 +85,5 @@ func TestHTTPDriverRunsTheWorkload(t *testing.T) {
 	if st.Ledger.SKUs != len(w.Scenario().SKUs) || st.DurableSeq == 0 {
 		t.Fatalf("stats over HTTP: %+v", st)
 	}
+	return s
 }

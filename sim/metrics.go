@@ -28,7 +28,8 @@ type Snapshot struct {
 	// every line was reserved.
 	OrdersPlaced   int64 `json:"orders_placed"`
 	OrdersReserved int64 `json:"orders_reserved"`
-	// Rejections counts rejected reserves by code; insufficient_stock is an oversell prevented.
+	// Rejections counts rejected reserves (and create_orders) by code; insufficient_stock is an
+	// oversell prevented.
 	Rejections []CodeCount `json:"rejections"`
 	// OtherRejections counts rejections of every other command by code. The workload only asks
 	// for what its view of the ledger allows, so anything here means that view and the engine
@@ -39,15 +40,25 @@ type Snapshot struct {
 	Cancelled       int64       `json:"cancelled"` // the customer cancelled before checkout
 	Expired         int64       `json:"expired"`   // abandoned carts released by TTL
 	Shipped         int64       `json:"shipped"`
-	ShippedOnTime   int64       `json:"shipped_on_time"`
-	Returns         int64       `json:"returns"`
-	ReturnsHeld     int64       `json:"returns_held"`
-	WrittenOff      int64       `json:"written_off_units"`
-	PurchaseOrders  int64       `json:"purchase_orders"`
-	Transfers       int64       `json:"transfers"`
-	Receipts        int64       `json:"receipts"`
-	Counts          int64       `json:"counts"`
-	CountDrift      int64       `json:"count_drift_units"`
+	// Orchestrated orders (Config.Orchestrate): orders whose every unit was allocated (at
+	// creation or later), orders that had units backordered at creation, shipments shipped and
+	// delivered, and the engine's SLA signals. OrdersReserved then counts orders fully
+	// allocated at creation, so FillRate keeps its meaning.
+	OrdersAllocated   int64 `json:"orders_allocated"`
+	OrdersBackordered int64 `json:"orders_backordered"`
+	ShipmentsShipped  int64 `json:"shipments_shipped"`
+	Delivered         int64 `json:"shipments_delivered"`
+	SLAAtRisk         int64 `json:"sla_at_risk"`
+	SLABreached       int64 `json:"sla_breached"`
+	ShippedOnTime     int64 `json:"shipped_on_time"`
+	Returns           int64 `json:"returns"`
+	ReturnsHeld       int64 `json:"returns_held"`
+	WrittenOff        int64 `json:"written_off_units"`
+	PurchaseOrders    int64 `json:"purchase_orders"`
+	Transfers         int64 `json:"transfers"`
+	Receipts          int64 `json:"receipts"`
+	Counts            int64 `json:"counts"`
+	CountDrift        int64 `json:"count_drift_units"`
 	// Commands and Batches count what was submitted; SubmitTime is the wall time spent waiting
 	// for answers, and the latencies are per batch.
 	Commands   int64         `json:"commands"`

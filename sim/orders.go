@@ -20,6 +20,12 @@ type order struct {
 	deadline    int64 // ship-by promise
 	lines       []depot.ReservedLine
 	cancel      bool // the release is the customer cancelling, not a failed payment
+
+	// Orchestrated orders (orchestrate.go): the shipments the engine planned, whether the
+	// customer cancelled, and whether anything shipped yet.
+	shipments []*shipment
+	cancelled bool
+	shipped   bool
 }
 
 // returnReasons are why customers send things back.
@@ -83,9 +89,12 @@ func (w *Workload) emitArrival(a *action) []depot.Command {
 	a.order = o
 	rank, zipf := w.sc.rankAll, w.zipfAll
 	var at string
+	var lat, lon int64
 	if ch.Quick && w.zipfQuick != nil {
 		rank, zipf = w.sc.rankQuick, w.zipfQuick
-		at = w.nearestDarkStore().ID
+		var ds *Location
+		ds, lat, lon = w.nearestDarkStore()
+		at = ds.ID
 	}
 	n := 1 + pick(w.rng.Float64(), lineCountWeights)
 	lines := make([]depot.ReserveLine, 0, n)
@@ -102,6 +111,9 @@ func (w *Workload) emitArrival(a *action) []depot.Command {
 	}
 	if w.inc.rng != nil {
 		lines = w.spikeLines(ch, a.at, at, lines)
+	}
+	if w.cfg.Orchestrate {
+		return w.emitCreateOrder(o, lines, lat, lon)
 	}
 	return []depot.Command{&depot.Reserve{Tenant: w.sc.Tenant, Reservation: o.reservation, Channel: ch.ID, TTL: int64(ch.TTL), Lines: lines}}
 }
@@ -142,8 +154,9 @@ func (w *Workload) pickChannel(hour int) *channelState {
 }
 
 // nearestDarkStore places a customer in the city (near a dark store chosen by its share of
-// demand, scattered over its service area) and returns the nearest dark store that serves them.
-func (w *Workload) nearestDarkStore() *Location {
+// demand, scattered over its service area) and returns the nearest dark store that serves them
+// and where the customer is.
+func (w *Workload) nearestDarkStore() (*Location, int64, int64) {
 	r := w.rng.Float64()
 	home := w.darkStores[len(w.darkStores)-1]
 	for _, d := range w.darkStores {
@@ -161,7 +174,7 @@ func (w *Workload) nearestDarkStore() *Location {
 			best, bestM = d, m
 		}
 	}
-	return best
+	return best, lat, lon
 }
 
 // observeReserve decides what the customer does next: most pay, some abandon the cart (it

@@ -447,7 +447,8 @@ func sign(v int64) int64 {
 }
 
 // Commands returns the commands that create the business in an empty tenant: SKUs (components
-// before kits), locations, channels, the opening stock and the expected receipts.
+// before kits), locations, channels, carriers, routing, the opening stock and the expected
+// receipts.
 func (sc *Scenario) Commands() []depot.Command {
 	var out []depot.Command
 	for pass := range 2 {
@@ -463,11 +464,18 @@ func (sc *Scenario) Commands() []depot.Command {
 	for _, l := range sc.Locations {
 		out = append(out, &depot.DefineLocation{Tenant: sc.Tenant, Location: l.ID, Name: l.Name, Type: l.Kind,
 			Status: depot.LocationOpen, LatE6: l.LatE6, LonE6: l.LonE6, ServiceRadiusM: l.ServiceRadiusM,
-			CapacityPerHour: l.CapacityPerHour, Groups: l.Groups})
+			CapacityPerHour: l.CapacityPerHour, Groups: l.Groups, UTCOffsetMinutes: int32(sc.City.UTCOffsetSeconds / 60),
+			RidersPerSlot: ridersPerSlot(&l), RiderSlotMinutes: riderSlotMinutes(&l)})
 	}
 	for _, c := range sc.Channels {
 		out = append(out, &depot.DefineChannel{Tenant: sc.Tenant, Channel: c.ID, Name: c.Name, Locations: c.Locations,
 			Default: c.Buffer, Overrides: c.Overrides})
+	}
+	for i := range sc.Carriers {
+		out = append(out, sc.Carriers[i].define(sc.Tenant))
+	}
+	for _, c := range sc.Channels {
+		out = append(out, routingOf(sc.Tenant, &c))
 	}
 	for i, s := range sc.Stock {
 		if s.OnHand > 0 {
@@ -488,4 +496,34 @@ func (sc *Scenario) Location(id string) (Location, bool) {
 		}
 	}
 	return Location{}, false
+}
+
+// riderSlotMinutes is the length of a dark store's rider slot (0 elsewhere: no riders).
+func riderSlotMinutes(l *Location) int32 {
+	if l.Kind != depot.LocationDarkStore {
+		return 0
+	}
+	return 15
+}
+
+// ridersPerSlot is how many quick orders a dark store's riders dispatch per slot: its picking
+// capacity over the slot, with some slack.
+func ridersPerSlot(l *Location) int32 {
+	if l.Kind != depot.LocationDarkStore {
+		return 0
+	}
+	return int32(max(2, l.CapacityPerHour*int64(riderSlotMinutes(l))/60*5/4))
+}
+
+// routingOf is a channel's routing: the quick channel ships from the closest dark store, the
+// others at the cheapest total cost, then with the fewest shipments.
+func routingOf(tenant string, c *Channel) *depot.DefineRouting {
+	d := &depot.DefineRouting{Tenant: tenant, Channel: c.ID, Own: slices.Clone(c.Locations),
+		SplitPenaltyMinor: 300, LatePenaltyPerHourMinor: 100}
+	if c.Quick {
+		d.Rules = []depot.RoutingRule{{Kind: depot.RuleClosest}, {Kind: depot.RuleFewestShipments}}
+	} else {
+		d.Rules = []depot.RoutingRule{{Kind: depot.RuleCheapest}, {Kind: depot.RuleFewestShipments}}
+	}
+	return d
 }

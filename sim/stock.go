@@ -96,6 +96,10 @@ func (w *Workload) applyEvents(events []depot.Event) {
 		case depot.EventShipped:
 			p.allocated -= ev.Qty
 			p.onHand -= ev.Qty
+		case depot.EventAllocated:
+			p.allocated += ev.Qty
+		case depot.EventDeallocated:
+			p.allocated -= ev.Qty
 		}
 		w.checkReorder(p)
 	}

@@ -47,11 +47,12 @@ type Workload struct {
 	stockView                  // the workload's view of the stock, from the answers it observed
 	nextFree  map[string]int64 // per location: when its pickers are next free
 	ids       idCounters
-	inc       incidentState // labelled incidents (incidents.go); empty unless injected
+	orders    map[string]*order // orchestrated orders by the engine's id
+	inc       incidentState     // labelled incidents (incidents.go); empty unless injected
 }
 
 type idCounters struct {
-	order, ship, ret, count, po, transfer, receipt, hold, adjust int
+	order, ship, ret, count, po, transfer, receipt, hold, adjust, tracking int
 }
 
 // channelState is a channel and its index in the metrics.
@@ -83,7 +84,7 @@ func NewWorkload(sc *Scenario, cfg Config) (*Workload, error) {
 	w := &Workload{
 		sc: sc, cfg: cfg, rng: rand.New(rand.NewPCG(uint64(cfg.Seed), streamWorkload)),
 		metrics: newMetrics(sc.Channels), now: sc.Start, end: sc.Start + int64(cfg.Duration),
-		setup: sc.Commands(), nextFree: map[string]int64{},
+		setup: sc.Commands(), nextFree: map[string]int64{}, orders: map[string]*order{},
 	}
 	w.stockView.init(sc)
 	for i := range sc.Channels {

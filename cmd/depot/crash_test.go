@@ -92,7 +92,7 @@ func TestCrashRecovery(t *testing.T) {
 						// Half the clients place orchestrated orders: sourcing, allocation and a
 						// carrier choice in one command.
 						res, err := c.CreateOrder(loadCtx, api.OrderRequest{Channel: "web", ExternalID: id,
-							Lines: []api.OrderLine{{SKU: sku, Qty: 1}, {SKU: skus[(w+i+1)%len(skus)], Qty: 1}},
+							Lines:       []api.OrderLine{{SKU: sku, Qty: 1}, {SKU: skus[(w+i+1)%len(skus)], Qty: 1}},
 							ShipToLatE6: 52_520_000, ShipToLonE6: 13_405_000})
 						if err == nil && res.Order != "" {
 							mu.Lock()

@@ -31,6 +31,9 @@ type demoOptions struct {
 	orders     int
 	skus       int
 	darkStores int
+	// ledgerOrders plays the ledger-level order flow (reserve, commit, ship) instead of
+	// orchestrated orders.
+	ledgerOrders bool
 }
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -45,6 +48,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.IntVar(&o.orders, "orders", sim.DefaultOrdersPerDay, "orders per simulated day")
 	fs.IntVar(&o.skus, "skus", sim.DefaultSKUs, "SKUs in the catalogue")
 	fs.IntVar(&o.darkStores, "dark-stores", sim.DefaultDarkStores, "dark stores in the city")
+	fs.BoolVar(&o.ledgerOrders, "ledger-orders", false, "play ledger-level orders (reserve, commit, ship) instead of orchestrated orders (create_order, advance_shipment)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: depot demo [flags]\n\nSeeds a simulated commerce business on a fresh Depot and plays its day, with a live progress\nline and the HTTP API open. --for or Ctrl-C ends it with a summary.\n\nFlags:")
 		fs.PrintDefaults()
@@ -62,7 +66,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // time, the HTTP API with a key for the person watching, and the simulator driving it in process.
 func demo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) (err error) {
 	cfg := sim.Config{Seed: o.seed, OrdersPerDay: o.orders, SKUs: o.skus, DarkStores: o.darkStores,
-		Duration: time.Duration(o.days) * 24 * time.Hour}
+		Duration: time.Duration(o.days) * 24 * time.Hour, Orchestrate: !o.ledgerOrders}
 	w, err := sim.New(cfg)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)

@@ -79,9 +79,21 @@ func demoQueueDepth(d sim.Driver) int {
 
 // demoProgressLine is one update: the simulated clock and what an operations lead watches.
 func demoProgressLine(s *sim.Snapshot, tz *time.Location, cmdsPerSec float64, queue int) string {
+	if orchestrated(s) {
+		return fmt.Sprintf("%s | orders %s: %s allocated, %s backordered | shipped %s | SLA %s, %s at risk, %s breached | %s cmd/s, p99 %s, queue %d",
+			simClock(s.SimTime, tz), commas(s.OrdersPlaced), commas(s.OrdersAllocated), commas(s.OrdersBackordered),
+			commas(s.ShipmentsShipped), percent(s.SLAHealth()), commas(s.SLAAtRisk), commas(s.SLABreached),
+			commas(int64(cmdsPerSec)), millis(s.LatencyP99), queue)
+	}
 	return fmt.Sprintf("%s | orders %s | fill %s | oversells prevented %s | SLA %s | %s cmd/s, p99 %s, queue %d",
 		simClock(s.SimTime, tz), commas(s.OrdersPlaced), percent(s.FillRate()), commas(s.OversellsPrevented()),
 		percent(s.SLAHealth()), commas(int64(cmdsPerSec)), millis(s.LatencyP99), queue)
+}
+
+// orchestrated reports whether the figures come from orchestrated orders (the ledger-level
+// flow never allocates, backorders or ships a shipment).
+func orchestrated(s *sim.Snapshot) bool {
+	return s.OrdersAllocated+s.OrdersBackordered+s.ShipmentsShipped > 0
 }
 
 // isTerminal reports whether w is a terminal, where a line can be redrawn with \r.

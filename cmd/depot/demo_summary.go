@@ -70,6 +70,9 @@ func printDemoSummary(w io.Writer, d demoSummary) {
 		}
 		rejections = append(rejections, fmt.Sprintf("%s %s", commas(r.Count), label))
 	}
+	if orchestrated(s) {
+		rejections = append(rejections, fmt.Sprintf("%s orders backordered rather than sold from missing stock (oversells prevented)", commas(s.OrdersBackordered)))
+	}
 	if len(rejections) == 0 {
 		rejections = []string{"none"}
 	}
@@ -85,6 +88,12 @@ func printDemoSummary(w io.Writer, d demoSummary) {
 		}
 		other = fmt.Sprintf("  other      %s rejected operator commands (another client changed the stock?)\n", strings.Join(parts, ", "))
 	}
+	var fulfilment string
+	if orchestrated(s) {
+		fulfilment = fmt.Sprintf("  orchestr.  %s orders allocated, %s backordered; %s shipments shipped, %s delivered;\n             SLA events: %s at risk, %s breached\n",
+			commas(s.OrdersAllocated), commas(s.OrdersBackordered), commas(s.ShipmentsShipped), commas(s.Delivered),
+			commas(s.SLAAtRisk), commas(s.SLABreached))
+	}
 	rate := float64(s.Commands) / max(d.wall.Seconds(), 1e-9)
 	fmt.Fprintf(w, `
 Depot demo summary: %s of simulated time in %s of wall time
@@ -93,7 +102,7 @@ Depot demo summary: %s of simulated time in %s of wall time
   rejections %s
   lifecycle  %s committed, %s shipped, SLA health %s shipped within promise;
              %s abandoned carts expired, %s payments failed, %s cancelled, %s returns
-  operations %s purchase orders, %s transfers, %s receipts, %s cycle counts (%s units of drift)
+%s  operations %s purchase orders, %s transfers, %s receipts, %s cycle counts (%s units of drift)
 %s  commands   %s in %s batches: %s commands/s, batch latency p50 %s, p99 %s
   state hash %s (seq %d)
   data       %s
@@ -103,7 +112,7 @@ Depot demo summary: %s of simulated time in %s of wall time
 		strings.Join(channels, ", "), strings.Join(rejections, ", "),
 		commas(s.Committed), commas(s.Shipped), percent(s.SLAHealth()),
 		commas(s.Expired), commas(s.Released), commas(s.Cancelled), commas(s.Returns),
-		commas(s.PurchaseOrders), commas(s.Transfers), commas(s.Receipts), commas(s.Counts), commas(s.CountDrift),
+		fulfilment, commas(s.PurchaseOrders), commas(s.Transfers), commas(s.Receipts), commas(s.Counts), commas(s.CountDrift),
 		other, commas(s.Commands), commas(s.Batches), commas(int64(rate)), millis(s.LatencyP50), millis(s.LatencyP99),
 		d.hash, d.lastSeq, d.dir, d.dir)
 }

@@ -71,3 +71,17 @@ func TestDemoRefusesADirectoryWithHistory(t *testing.T) {
 		t.Fatalf("demo on a non-empty directory: %v", err)
 	}
 }
+
+// --ledger-orders falls back to the ledger-level flow: reserves, commits and shipments.
+func TestDemoLedgerOrdersFallback(t *testing.T) {
+	var out bytes.Buffer
+	dir := filepath.Join(t.TempDir(), "demo")
+	err := run(context.Background(), []string{"demo", "--ledger-orders", "--for", "1s", "--speed", "3600", "--data", dir,
+		"--orders", "5000", "--skus", "100", "--dark-stores", "4"}, &out, &bytes.Buffer{})
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	if strings.Contains(out.String(), "orchestr.") || !strings.Contains(out.String(), "Depot demo summary") {
+		t.Fatalf("ledger-level demo summary:\n%s", out.String())
+	}
+}
