@@ -78,6 +78,9 @@ type Envelope struct {
 	// everything in the journal did, and the engine need not pay for it twice. It is not
 	// encoded; a decoded envelope has it false unless its reader vouches for its source.
 	Validated bool
+	// Encoded, when set, is AppendCommand's encoding of Cmd, which the engine then fingerprints
+	// instead of encoding the command again. Whoever sets it vouches that it matches Cmd.
+	Encoded []byte
 }
 
 // DefineSKU creates or updates a SKU. A SKU with Components is a kit: it has no stock of its

@@ -79,3 +79,12 @@ func hashString(s string) uint64 {
 	}
 	return mix64(h ^ tail ^ uint64(len(s))<<56)
 }
+
+// mix64 is splitmix64's finaliser: every input bit affects every output bit.
+func mix64(h uint64) uint64 {
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 31
+	h *= 0x94d049bb133111eb
+	h ^= h >> 29
+	return h
+}

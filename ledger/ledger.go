@@ -10,8 +10,6 @@
 package ledger
 
 import (
-	"encoding/binary"
-
 	"github.com/depothq/depot"
 )
 
@@ -37,6 +35,12 @@ type Ledger struct {
 	memory   []memoRef
 	memHead  int
 	fifoNext uint64
+
+	// curCmd and curEncoded are the command being applied and its encoding when the envelope
+	// carried one (see fingerprint). They are copied out of the envelope rather than pointing at
+	// it, so that callers' envelopes can stay on their stacks.
+	curCmd     depot.Command
+	curEncoded []byte
 
 	// Scratch space reused by every command so the hot path does not allocate.
 	need    []need
@@ -197,6 +201,7 @@ func (l *Ledger) LastSeq() uint64 { return l.lastSeq }
 // buffer owned by the ledger and are valid until the next call to Apply; copy what you keep.
 func (l *Ledger) Apply(env *depot.Envelope) depot.Result {
 	l.events = l.events[:0]
+	l.curCmd, l.curEncoded = env.Cmd, env.Encoded
 	// Time only moves forward: a sequencer whose clock stepped back must not be able to revive
 	// expired reservations or reorder retention.
 	if env.Time > l.now {
@@ -354,29 +359,12 @@ func (t *tenant) lookupStocked(skuID, locID string) (*sku, *location, *depot.Rej
 	return s, loc, nil
 }
 
-// fingerprint identifies a command's content so a retry with the same id can be told apart from
-// a different command reusing it. It mixes eight bytes at a time (a multiply-xorshift in the
-// style of wyhash and splitmix64); hash/fnv would allocate per call and go a byte at a time. The
-// value is part of the state, so it must never change for the same bytes.
+// fingerprint identifies a command's content (depot.Fingerprint), using the encoding the
+// current envelope carries when it is this command's.
 func (l *Ledger) fingerprint(c depot.Command) uint64 {
+	if l.curEncoded != nil && l.curCmd == c {
+		return depot.Fingerprint(l.curEncoded)
+	}
 	l.scratch = depot.AppendCommand(l.scratch[:0], c)
-	b := l.scratch
-	h := uint64(len(b)) * 0x9e3779b97f4a7c15
-	for len(b) >= 8 {
-		h = mix64(h ^ binary.LittleEndian.Uint64(b))
-		b = b[8:]
-	}
-	var tail uint64
-	for i, x := range b {
-		tail |= uint64(x) << (8 * i)
-	}
-	return mix64(h ^ tail ^ uint64(len(b))<<56)
-}
-
-func mix64(h uint64) uint64 {
-	h *= 0xbf58476d1ce4e5b9
-	h ^= h >> 31
-	h *= 0x94d049bb133111eb
-	h ^= h >> 29
-	return h
+	return depot.Fingerprint(l.scratch)
 }

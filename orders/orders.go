@@ -44,6 +44,10 @@ type Orders struct {
 	comps    []ledger.Component
 	freed    []ledger.SKURef
 	scratch  []byte
+	// curCmd and curEncoded are the command being applied and its encoding, if its envelope
+	// carried one, for fingerprint.
+	curCmd     depot.Command
+	curEncoded []byte
 	events   []depot.Event
 	info     ledger.LocationInfo
 	pass     uint64
@@ -91,6 +95,7 @@ func IsCommand(c depot.Command) bool {
 // valid until the next call.
 func (x *Orders) Apply(env *depot.Envelope) depot.Result {
 	x.led.Stamp(env)
+	x.curCmd, x.curEncoded = env.Cmd, env.Encoded
 	x.events = x.events[:0]
 	res := depot.Result{Seq: env.Seq}
 	if !env.Validated {

@@ -1,27 +1,20 @@
 package orders
 
 import (
-	"encoding/binary"
 	"strconv"
 
 	"github.com/depothq/depot"
 )
 
-// fingerprint identifies a command's content so a repeat of the same external id can be told
-// apart from a different order reusing it. It hashes the command's canonical encoding eight
-// bytes at a time (a multiply-rotate mix in the style of wyhash, fixed constants, little
-// endian), fast enough for the ingest path and the same on every machine.
+// fingerprint identifies a command's content (depot.Fingerprint) so a repeat of the same
+// external id can be told apart from a different order reusing it; it uses the envelope's
+// encoding when it carries one for this command.
 func (x *Orders) fingerprint(c depot.Command) uint64 {
-	x.scratch = depot.AppendCommand(x.scratch[:0], c)
-	b := x.scratch
-	h := uint64(0x9e3779b97f4a7c15) ^ uint64(len(b))
-	for len(b) >= 8 {
-		h = mix(h ^ binary.LittleEndian.Uint64(b))
-		b = b[8:]
+	if x.curEncoded != nil && x.curCmd == c {
+		return depot.Fingerprint(x.curEncoded)
 	}
-	var tail [8]byte
-	copy(tail[:], b)
-	return mix(h ^ binary.LittleEndian.Uint64(tail[:]) ^ uint64(len(b))<<56)
+	x.scratch = depot.AppendCommand(x.scratch[:0], c)
+	return depot.Fingerprint(x.scratch)
 }
 
 func mix(h uint64) uint64 {

@@ -89,9 +89,32 @@ type Batch struct {
 
 // request is one submission: one or more commands answered together.
 type request struct {
-	cmds    []depot.Command
+	cmds []depot.Command
+	// encoded holds each command's depot.AppendCommand encoding, back to back, ends[i] marking
+	// where command i's ends. Callers encode on their own goroutines, in parallel, so the single
+	// writer only stamps sequence numbers and the engine fingerprints without encoding again.
+	encoded []byte
+	ends    []int
 	results []depot.Result
 	done    chan error
+}
+
+// encode fills encoded and ends from cmds.
+func (r *request) encode() {
+	r.encoded, r.ends = r.encoded[:0], r.ends[:0]
+	for _, c := range r.cmds {
+		r.encoded = depot.AppendCommand(r.encoded, c)
+		r.ends = append(r.ends, len(r.encoded))
+	}
+}
+
+// encodedAt returns command i's encoding.
+func (r *request) encodedAt(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = r.ends[i-1]
+	}
+	return r.encoded[start:r.ends[i]:r.ends[i]]
 }
 
 // batch is the unit passed from writer to syncer.
@@ -257,6 +280,7 @@ func (s *Sequencer) Submit(ctx context.Context, cmd depot.Command) (depot.Result
 	req := requestPool.Get().(*request)
 	req.cmds = append(req.cmds[:0], cmd)
 	req.results = append(req.results[:0], depot.Result{})
+	req.encode()
 	if err := s.wait(ctx, req); err != nil {
 		// A request abandoned on ctx may still be answered later; it must not be reused.
 		return depot.Result{}, err
@@ -300,6 +324,7 @@ func (s *Sequencer) SubmitBatch(ctx context.Context, cmds []depot.Command) ([]de
 		return results, nil
 	}
 	req := &request{cmds: valid, results: make([]depot.Result, len(valid)), done: make(chan error, 1)}
+	req.encode()
 	if err := s.wait(ctx, req); err != nil {
 		return nil, err
 	}

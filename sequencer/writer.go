@@ -81,8 +81,9 @@ func (s *Sequencer) apply(b *batch, n int) {
 	for _, r := range b.reqs {
 		for i, cmd := range r.cmds {
 			seq++
-			// Submit and SubmitBatch validated every command before queueing it.
-			env := depot.Envelope{Seq: seq, Time: now, Cmd: cmd, Validated: true}
+			// Submit and SubmitBatch validated and encoded every command before queueing it.
+			enc := r.encodedAt(i)
+			env := depot.Envelope{Seq: seq, Time: now, Cmd: cmd, Validated: true, Encoded: enc}
 			res := s.eng.Apply(&env)
 			offsets = append(offsets, len(events))
 			events = append(events, res.Events...)
@@ -92,7 +93,7 @@ func (s *Sequencer) apply(b *batch, n int) {
 			}
 			r.results[i] = res
 			kinds = append(kinds, cmd.Kind())
-			b.buf = depot.AppendEnvelope(b.buf, &env)
+			b.buf = depot.AppendEncodedEnvelope(b.buf, seq, now, enc)
 			// Only the end offset is kept now: buf may move as it grows.
 			b.entries = append(b.entries, journal.Entry{Seq: seq})
 			b.ends = append(b.ends, len(b.buf))
