@@ -48,9 +48,9 @@ type Orders struct {
 	// carried one, for fingerprint.
 	curCmd     depot.Command
 	curEncoded []byte
-	events   []depot.Event
-	info     ledger.LocationInfo
-	pass     uint64
+	events     []depot.Event
+	info       ledger.LocationInfo
+	pass       uint64
 
 	// Orders and shipments are carved from slabs: one allocation per slabSize records instead of
 	// one per record, which the ingest path and the collector both feel. A forgotten record is
