@@ -28,10 +28,6 @@ func (c *call) submit(cmd Command) (*Result, error) {
 		return nil, sequencerProblem(err)
 	}
 	if res.Rejection != nil {
-		if r, ok := dc.(*depot.Reserve); ok && res.Seq != 0 {
-			// A refused reserve leaves no event; intelligence counts it as demand and pressure.
-			c.s.intel.observeRejection(c.tenant(), r, res.Rejection)
-		}
 		if res.Seq == 0 {
 			// Refused by validation before sequencing; the batch metrics never see it.
 			c.s.metrics.reject(res.Rejection.Code)

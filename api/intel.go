@@ -27,19 +27,28 @@ type Intel struct {
 // NewIntel returns an empty projection with the given options.
 func NewIntel(opts intel.Options) *Intel { return &Intel{in: intel.New(opts)} }
 
-// observe applies a committed batch. It runs on the sequencer's syncer goroutine: a mutex and a
-// few hundred nanoseconds per event.
+// observe applies a committed batch in sequence order: each command's events, or, for a refused
+// reserve (which leaves no event), the refusal as demand and oversell pressure. It runs on the
+// sequencer's syncer goroutine: a mutex and a few hundred nanoseconds per event. Single
+// requests and the batch endpoint reach it alike.
 func (x *Intel) observe(b *sequencer.Batch) {
 	x.mu.Lock()
-	x.in.ApplyAll(b.Events)
-	x.mu.Unlock()
-}
-
-// observeRejection records a refused reserve.
-func (x *Intel) observeRejection(tenant string, r *depot.Reserve, rej *depot.Rejection) {
-	x.mu.Lock()
-	x.in.ObserveRejection(&intel.Rejection{Tenant: tenant, Channel: r.Channel, Code: rej.Code, Shortfalls: rej.Shortfalls, Lines: r.Lines})
-	x.mu.Unlock()
+	defer x.mu.Unlock()
+	if len(b.Results) != len(b.Sequenced) {
+		x.in.ApplyAll(b.Events)
+		return
+	}
+	for i := range b.Results {
+		res := &b.Results[i]
+		if res.Rejection == nil {
+			x.in.ApplyAll(res.Events)
+			continue
+		}
+		if r, ok := b.Sequenced[i].(*depot.Reserve); ok {
+			x.in.ObserveRejection(&intel.Rejection{Tenant: r.Tenant, Channel: r.Channel, Time: b.Time,
+				Code: res.Rejection.Code, Shortfalls: res.Rejection.Shortfalls, Lines: r.Lines})
+		}
+	}
 }
 
 // With runs fn with the projection locked, for embedding programs and tests.

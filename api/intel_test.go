@@ -89,3 +89,36 @@ func TestIntelActionsAndIsolation(t *testing.T) {
 		t.Fatal("the open-alerts gauge is missing or wrong")
 	}
 }
+
+// TestIntelCountsRefusalsFromBothPaths checks that a refused reserve, which leaves no event,
+// still reaches intelligence as oversell pressure whether it came alone or in a batch.
+func TestIntelCountsRefusalsFromBothPaths(t *testing.T) {
+	b := newBundle(t)
+	a := b.admin
+	seed(t, a)
+	tooMany := []api.ReserveLine{{SKU: "tee", Location: "wh1", Qty: 1_000_000}}
+	if _, err := a.Reserve(ctx, api.ReservationRequest{ID: "single", Channel: "web", Lines: tooMany}); err == nil {
+		t.Fatal("a reserve of a million tees was accepted")
+	}
+	batch := []api.Command{
+		&api.ReservationRequest{ID: "batched-1", Channel: "web", Lines: tooMany},
+		&api.ReservationRequest{ID: "batched-2", Channel: "web", Lines: tooMany},
+	}
+	if _, err := a.Batch(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	secret := b.key("acme", api.ScopeRead)
+	eventually(t, "three refusals counted for web", func() bool {
+		st, _, body := b.raw("GET", "/v1/intel/channels", secret, "", nil)
+		var chans api.IntelChannels
+		if st != 200 || json.Unmarshal(body, &chans) != nil {
+			t.Fatalf("channels answered %d: %s", st, body)
+		}
+		for _, c := range chans.Channels {
+			if c.Channel == "web" {
+				return c.Rejected == 3
+			}
+		}
+		return false
+	})
+}

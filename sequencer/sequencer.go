@@ -77,8 +77,13 @@ type Batch struct {
 	Rejected          int
 	Bytes             int
 	Events            []depot.Event
-	// Results is parallel to the commands FirstSeq..LastSeq.
-	Results []depot.Result
+	// Results and Sequenced are parallel to the commands FirstSeq..LastSeq (set only when
+	// OnCommit is): a rejected command leaves no event, so projections that count refusals (say,
+	// oversell pressure per channel) read the command itself.
+	Results   []depot.Result
+	Sequenced []depot.Command
+	// Time is the stamp every command of the batch carries (unix nanoseconds).
+	Time int64
 	// Kinds is parallel to Results.
 	Kinds        []depot.CommandKind
 	ApplyTime    time.Duration

@@ -110,8 +110,10 @@ func (s *Sequencer) apply(b *batch, n int) {
 	offsets = append(offsets, len(events))
 	k := 0
 	var results []depot.Result
+	var commands []depot.Command
 	if s.opts.OnCommit != nil {
 		results = make([]depot.Result, 0, n)
+		commands = make([]depot.Command, 0, n)
 	}
 	for _, r := range b.reqs {
 		for i := range r.results {
@@ -120,13 +122,14 @@ func (s *Sequencer) apply(b *batch, n int) {
 			}
 			if results != nil {
 				results = append(results, r.results[i])
+				commands = append(commands, r.cmds[i])
 			}
 			k++
 		}
 	}
 	b.info = Batch{
 		FirstSeq: first, LastSeq: seq, Commands: n, Rejected: rejected, Bytes: len(b.buf),
-		Events: events, Results: results, Kinds: kinds, ApplyTime: time.Since(started),
+		Events: events, Results: results, Sequenced: commands, Time: now, Kinds: kinds, ApplyTime: time.Since(started),
 		QueueDepth: len(s.queue), BatchStarted: started,
 	}
 }
