@@ -39,15 +39,27 @@ func (x *Intel) observe(b *sequencer.Batch) {
 		return
 	}
 	for i := range b.Results {
-		res := &b.Results[i]
-		if res.Rejection == nil {
-			x.in.ApplyAll(res.Events)
-			continue
-		}
-		if r, ok := b.Sequenced[i].(*depot.Reserve); ok {
-			x.in.ObserveRejection(&intel.Rejection{Tenant: r.Tenant, Channel: r.Channel, Time: b.Time,
-				Code: res.Rejection.Code, Shortfalls: res.Rejection.Shortfalls, Lines: r.Lines})
-		}
+		x.observeOne(b.Sequenced[i], &b.Results[i], b.Time)
+	}
+}
+
+// ObserveReplayed feeds one command replayed at start-up (sequencer.Options.OnReplay), so the
+// projection starts from the journal's tail rather than empty.
+func (x *Intel) ObserveReplayed(env *depot.Envelope, res *depot.Result) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.observeOne(env.Cmd, res, env.Time)
+}
+
+// observeOne applies one command's events, or its refusal when it was a reserve. x.mu is held.
+func (x *Intel) observeOne(cmd depot.Command, res *depot.Result, at int64) {
+	if res.Rejection == nil {
+		x.in.ApplyAll(res.Events)
+		return
+	}
+	if r, ok := cmd.(*depot.Reserve); ok {
+		x.in.ObserveRejection(&intel.Rejection{Tenant: r.Tenant, Channel: r.Channel, Time: at,
+			Code: res.Rejection.Code, Shortfalls: res.Rejection.Shortfalls, Lines: r.Lines})
 	}
 }
 

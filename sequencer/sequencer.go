@@ -68,6 +68,11 @@ type Options struct {
 	// callers answered, in sequence order. It feeds projections and metrics; it must be quick and
 	// must not keep Batch.Events beyond the call without copying.
 	OnCommit func(*Batch)
+	// OnReplay, if set, is called during recovery for every command replayed from the journal's
+	// tail (the commands after the newest snapshot), with its result, in sequence order, so that
+	// projections such as intelligence start warm instead of empty. The result's events are valid
+	// only during the call.
+	OnReplay func(env *depot.Envelope, res *depot.Result)
 }
 
 // Batch describes one group commit, for projections and metrics.
@@ -187,7 +192,7 @@ func Open(j journal.Journal, opts Options) (*Sequencer, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	eng, err := Recover(j, opts.Logger)
+	eng, err := recoverEngine(j, opts.Logger, opts.OnReplay)
 	if err != nil {
 		return nil, err
 	}
@@ -222,6 +227,10 @@ func Open(j journal.Journal, opts Options) (*Sequencer, error) {
 // is what Open does before serving, and what `depot verify` does (with a fresh engine) to check
 // a data directory.
 func Recover(j journal.Journal, log *slog.Logger) (*engine.Engine, error) {
+	return recoverEngine(j, log, nil)
+}
+
+func recoverEngine(j journal.Journal, log *slog.Logger, onReplay func(*depot.Envelope, *depot.Result)) (*engine.Engine, error) {
 	eng := engine.New()
 	seq, data, ok, err := j.LatestSnapshot()
 	if err != nil {
@@ -237,7 +246,7 @@ func Recover(j journal.Journal, log *slog.Logger) (*engine.Engine, error) {
 		}
 		eng = restored
 	}
-	if err := ReplayInto(eng, j); err != nil {
+	if err := replayInto(eng, j, onReplay); err != nil {
 		return nil, err
 	}
 	if log != nil {
@@ -247,7 +256,9 @@ func Recover(j journal.Journal, log *slog.Logger) (*engine.Engine, error) {
 }
 
 // ReplayInto applies every journal entry after the engine's last sequence number.
-func ReplayInto(eng *engine.Engine, j journal.Journal) error {
+func ReplayInto(eng *engine.Engine, j journal.Journal) error { return replayInto(eng, j, nil) }
+
+func replayInto(eng *engine.Engine, j journal.Journal, onReplay func(*depot.Envelope, *depot.Result)) error {
 	if last := j.LastSeq(); last < eng.LastSeq() {
 		return fmt.Errorf("sequencer: journal ends at seq %d but the snapshot is at %d: the journal lost entries", last, eng.LastSeq())
 	}
@@ -263,7 +274,10 @@ func ReplayInto(eng *engine.Engine, j journal.Journal) error {
 		if env.Seq != e.Seq || env.Seq != eng.LastSeq()+1 {
 			return fmt.Errorf("sequencer: replay: entry %d holds command seq %d after %d", e.Seq, env.Seq, eng.LastSeq())
 		}
-		eng.Apply(&env)
+		res := eng.Apply(&env)
+		if onReplay != nil {
+			onReplay(&env, &res)
+		}
 		return nil
 	})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/depothq/depot/api"
+	"github.com/depothq/depot/intel"
 	"github.com/depothq/depot/journal"
 	"github.com/depothq/depot/sequencer"
 )
@@ -137,14 +138,20 @@ func startNode(opts nodeOptions) (*node, error) {
 		return nil, fmt.Errorf("open journal in %s: %w", dir, err)
 	}
 	feed := api.NewFeed(0)
-	seq, err := sequencer.Open(j, sequencer.Options{SnapshotEvery: opts.SnapshotEvery, Logger: log, OnCommit: feed.OnCommit})
-	if err != nil {
-		j.Close()
-		return nil, fmt.Errorf("recover from %s: %w", dir, err)
-	}
 	cfg := api.Config{}
 	if opts.API != nil {
 		opts.API(&cfg)
+	}
+	if cfg.Intel == nil {
+		cfg.Intel = api.NewIntel(intel.Options{})
+	}
+	// Intelligence warms up from the commands replayed at recovery (the tail after the newest
+	// snapshot), so its signals do not start from nothing after every restart.
+	seq, err := sequencer.Open(j, sequencer.Options{SnapshotEvery: opts.SnapshotEvery, Logger: log,
+		OnCommit: feed.OnCommit, OnReplay: cfg.Intel.ObserveReplayed})
+	if err != nil {
+		j.Close()
+		return nil, fmt.Errorf("recover from %s: %w", dir, err)
 	}
 	cfg.Sequencer, cfg.Feed, cfg.Journal, cfg.DataDir, cfg.Logger = seq, feed, j, dir, log
 	srv, err := api.NewServer(cfg)
