@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/depothq/depot/internal/hash"
 	"github.com/depothq/depot/internal/wire"
 )
 
@@ -360,27 +361,7 @@ func AppendCommand(dst []byte, c Command) []byte {
 // the same id can be told apart from a different command reusing it. It mixes eight bytes at a
 // time (multiply-xorshift, as in wyhash and splitmix64). Fingerprints are part of the state:
 // the function must never change for the same bytes.
-func Fingerprint(encoded []byte) uint64 {
-	b := encoded
-	h := uint64(len(b)) * 0x9e3779b97f4a7c15
-	for len(b) >= 8 {
-		h = mix64(h ^ binary.LittleEndian.Uint64(b))
-		b = b[8:]
-	}
-	var tail uint64
-	for i, x := range b {
-		tail |= uint64(x) << (8 * i)
-	}
-	return mix64(h ^ tail ^ uint64(len(b))<<56)
-}
-
-func mix64(h uint64) uint64 {
-	h *= 0xbf58476d1ce4e5b9
-	h ^= h >> 31
-	h *= 0x94d049bb133111eb
-	h ^= h >> 29
-	return h
-}
+func Fingerprint(encoded []byte) uint64 { return hash.Bytes(encoded) }
 
 // AppendEncodedEnvelope appends the envelope of a command already encoded by AppendCommand: the
 // same bytes as AppendEnvelope, without encoding the command again. The sequencer encodes on the

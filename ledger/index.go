@@ -1,5 +1,7 @@
 package ledger
 
+import "github.com/depothq/depot/internal/hash"
+
 // idIndex maps string ids to entities through a 64-bit hash of the id. Go's string-keyed maps
 // must read the key's bytes, out of line, whenever they grow or compare, and with millions of
 // reservations those reads are cache misses that cost more than the rest of a reserve; a
@@ -63,28 +65,5 @@ func (x *idIndex[V]) each(fn func(V)) {
 	}
 }
 
-// hashString hashes an id eight bytes at a time with the same mixer as fingerprint; it only
-// indexes memory, so its value never reaches the state or the journal.
-func hashString(s string) uint64 {
-	h := uint64(len(s)) * 0x9e3779b97f4a7c15
-	for len(s) >= 8 {
-		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-		h = mix64(h ^ w)
-		s = s[8:]
-	}
-	var tail uint64
-	for i := 0; i < len(s); i++ {
-		tail |= uint64(s[i]) << (8 * i)
-	}
-	return mix64(h ^ tail ^ uint64(len(s))<<56)
-}
-
-// mix64 is splitmix64's finaliser: every input bit affects every output bit.
-func mix64(h uint64) uint64 {
-	h *= 0xbf58476d1ce4e5b9
-	h ^= h >> 31
-	h *= 0x94d049bb133111eb
-	h ^= h >> 29
-	return h
-}
+// hashString hashes an id; it only indexes memory, so its value never reaches the state.
+func hashString(s string) uint64 { return hash.String(s) }

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/depothq/depot"
+	"github.com/depothq/depot/internal/hash"
 )
 
 // fingerprint identifies a command's content (depot.Fingerprint) so a repeat of the same
@@ -17,13 +18,6 @@ func (x *Orders) fingerprint(c depot.Command) uint64 {
 	return depot.Fingerprint(x.scratch)
 }
 
-func mix(h uint64) uint64 {
-	h *= 0xbf58476d1ce4e5b9
-	h ^= h >> 31
-	h *= 0x94d049bb133111eb
-	return h ^ h>>29
-}
-
 // extHash hashes an idempotency key (channel, external id); collisions are chained, so it only
 // spreads keys.
 func extHash(channel, ext string) uint64 {
@@ -35,7 +29,7 @@ func extHash(channel, ext string) uint64 {
 	for i := 0; i < len(ext); i++ {
 		h = (h ^ uint64(ext[i])) * 0x100000001b3
 	}
-	return mix(h)
+	return hash.Mix(h)
 }
 
 // parseOrderSeq returns the sequence number an order id names ("o-<seq>").
