@@ -695,12 +695,15 @@ func (b *BatchRequest) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON encodes each command as its fields with "kind" first.
-func (b BatchRequest) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString(`{"commands":[`)
+func (b BatchRequest) MarshalJSON() ([]byte, error) { return b.AppendJSON(nil) }
+
+// AppendJSON appends MarshalJSON's encoding to dst. Clients that send many batches use it to
+// encode into a reused buffer.
+func (b BatchRequest) AppendJSON(dst []byte) ([]byte, error) {
+	dst = append(dst, `{"commands":[`...)
 	for i, c := range b.Commands {
 		if i > 0 {
-			buf.WriteByte(',')
+			dst = append(dst, ',')
 		}
 		if c == nil {
 			return nil, fmt.Errorf("api: batch command %d is nil", i)
@@ -709,15 +712,14 @@ func (b BatchRequest) MarshalJSON() ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("api: batch command %d: %w", i, err)
 		}
-		buf.WriteString(`{"kind":`)
-		buf.WriteString(strconv.Quote(c.CommandKind()))
+		dst = append(dst, `{"kind":`...)
+		dst = strconv.AppendQuote(dst, c.CommandKind())
 		if len(body) > 2 {
-			buf.WriteByte(',')
-			buf.Write(body[1:])
+			dst = append(dst, ',')
+			dst = append(dst, body[1:]...)
 		} else {
-			buf.WriteByte('}')
+			dst = append(dst, '}')
 		}
 	}
-	buf.WriteString(`]}`)
-	return buf.Bytes(), nil
+	return append(dst, `]}`...), nil
 }

@@ -28,7 +28,8 @@ type Ledger struct {
 	expiry expiryHeap
 
 	// reservations allocates reservation records in chunks and reuses forgotten ones.
-	reservations reservationPool
+	reservations recordPool[reservation]
+	memos        recordPool[memo]
 
 	// memory is the FIFO of remembered outcomes (finished reservations and command ids), pruned
 	// by age and by count; fifoNext numbers its entries so a snapshot can rebuild it exactly.
@@ -46,6 +47,7 @@ type Ledger struct {
 	need    []need
 	scratch []byte
 	events  []depot.Event
+	cur     step // the command being applied
 }
 
 type tenant struct {
@@ -188,7 +190,7 @@ type need struct {
 
 // New returns an empty ledger.
 func New() *Ledger {
-	return &Ledger{tenants: make(map[string]*tenant)}
+	return &Ledger{tenants: make(map[string]*tenant), reservations: recordPool[reservation]{reset: reservation{heapIdx: -1}}}
 }
 
 // Now is the logical time of the last applied command, in unix nanoseconds.
@@ -221,39 +223,42 @@ func (l *Ledger) Apply(env *depot.Envelope) depot.Result {
 			return res
 		}
 	}
-	st := step{seq: env.Seq, now: l.now}
+	// The step lives in the ledger: handlers are called through method values, which escape
+	// analysis cannot see through, so a local would be a heap allocation per command.
+	l.cur = step{seq: env.Seq, now: l.now}
+	st := &l.cur
 	var rej *depot.Rejection
 	switch c := env.Cmd.(type) {
 	case *depot.DefineSKU:
-		rej = l.defineSKU(&st, c)
+		rej = l.defineSKU(st, c)
 	case *depot.DefineLocation:
-		rej = l.defineLocation(&st, c)
+		rej = l.defineLocation(st, c)
 	case *depot.DefineChannel:
-		rej = l.defineChannel(&st, c)
+		rej = l.defineChannel(st, c)
 	case *depot.ExpectInbound:
-		rej, st.replayed = l.expectInbound(&st, c)
+		rej, st.replayed = l.expectInbound(st, c)
 	case *depot.Receive:
-		rej, st.replayed = l.remembered(&st, c, c.ID, l.receive)
+		rej, st.replayed = l.remembered(st, c, c.ID, l.receive)
 	case *depot.Adjust:
-		rej, st.replayed = l.remembered(&st, c, c.ID, l.adjust)
+		rej, st.replayed = l.remembered(st, c, c.ID, l.adjust)
 	case *depot.Count:
-		rej, st.replayed = l.remembered(&st, c, c.ID, l.count)
+		rej, st.replayed = l.remembered(st, c, c.ID, l.count)
 	case *depot.Hold:
-		rej, st.replayed = l.remembered(&st, c, c.ID, l.hold)
+		rej, st.replayed = l.remembered(st, c, c.ID, l.hold)
 	case *depot.Ship:
-		rej, st.replayed = l.remembered(&st, c, c.ID, l.ship)
+		rej, st.replayed = l.remembered(st, c, c.ID, l.ship)
 	case *depot.Return:
-		rej, st.replayed = l.remembered(&st, c, c.ID, l.returnStock)
+		rej, st.replayed = l.remembered(st, c, c.ID, l.returnStock)
 	case *depot.Reserve:
-		rej, st.replayed = l.reserve(&st, c)
+		rej, st.replayed = l.reserve(st, c)
 	case *depot.Extend:
-		rej = l.extend(&st, c)
+		rej = l.extend(st, c)
 	case *depot.Release:
-		rej, st.replayed = l.release(&st, c)
+		rej, st.replayed = l.release(st, c)
 	case *depot.Commit:
-		rej, st.replayed = l.commit(&st, c)
+		rej, st.replayed = l.commit(st, c)
 	case *depot.Tick:
-		l.tick(&st)
+		l.tick(st)
 	default:
 		rej = depot.Reject(depot.CodeInvalidArgument, "", "unsupported command %T", c)
 	}

@@ -32,7 +32,8 @@ func (l *Ledger) remembered(st *step, c depot.Command, id string, apply handler)
 		return rej, false
 	}
 	t = l.tenants[c.TenantID()]
-	m := &memo{id: id, fingerprint: fp, seq: st.seq, finishedAt: st.now}
+	m := l.memos.alloc()
+	*m = memo{id: id, fingerprint: fp, seq: st.seq, finishedAt: st.now}
 	t.memos.set(key, m)
 	m.fifo = l.remember(t, key, st.now)
 	return nil, false
@@ -69,6 +70,7 @@ func (l *Ledger) forgetOldest() {
 		}
 	} else if m := t.memos.get(ref.key); m != nil && m.fifo == ref.fifo {
 		t.memos.remove(ref.key)
+		l.memos.free(m)
 	}
 	// Compact once the dead prefix dominates, so the FIFO's memory stays proportional to what
 	// it holds.

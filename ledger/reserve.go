@@ -360,36 +360,3 @@ func (l *Ledger) tick(st *step) {
 	}
 	l.prune(st.now)
 }
-
-// reservationChunk is how many reservation records one allocation holds.
-const reservationChunk = 1024
-
-// reservationPool hands out reservation records from chunks of reservationChunk and takes back
-// the ones retention forgets. At millions of reservations, one heap object per reservation was a
-// malloc per reserve and a separate object for the collector to find and mark; chunks make both
-// a thousand times rarer. Records are recycled only after nothing refers to them any more (the
-// index entry and the FIFO entry are gone, the heap never held a finished one).
-type reservationPool struct {
-	chunk []reservation
-	freed []*reservation
-}
-
-func (p *reservationPool) alloc() *reservation {
-	if n := len(p.freed); n > 0 {
-		r := p.freed[n-1]
-		p.freed[n-1] = nil
-		p.freed = p.freed[:n-1]
-		return r
-	}
-	if len(p.chunk) == 0 {
-		p.chunk = make([]reservation, reservationChunk)
-	}
-	r := &p.chunk[0]
-	p.chunk = p.chunk[1:]
-	return r
-}
-
-func (p *reservationPool) free(r *reservation) {
-	*r = reservation{heapIdx: -1}
-	p.freed = append(p.freed, r)
-}

@@ -356,8 +356,10 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 		l.positions++
 	}
 	nr := d.Count(maxStateCount)
+	t.reservations.presize(nr) // Count bounded nr by the bytes left, so a forged count cannot balloon it
 	for i := 0; i < nr && d.Err == nil; i++ {
-		r := &reservation{id: d.String(depot.MaxIDLen), tenant: t, channel: d.String(depot.MaxIDLen), heapIdx: -1}
+		r := l.reservations.alloc()
+		*r = reservation{id: d.String(depot.MaxIDLen), tenant: t, channel: d.String(depot.MaxIDLen), heapIdx: -1}
 		r.status = depot.ReservationStatus(d.Byte())
 		r.order = d.String(depot.MaxIDLen)
 		r.expiresAt, r.createdSeq, r.fingerprint = d.Varint(), d.Uvarint(), d.Uvarint()
@@ -402,7 +404,8 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 	nm := d.Count(maxStateCount)
 	for i := 0; i < nm && d.Err == nil; i++ {
 		k := memoKey{kind: depot.CommandKind(d.Byte()), id: d.String(depot.MaxIDLen)}
-		m := &memo{fingerprint: d.Uvarint(), seq: d.Uvarint(), finishedAt: d.Varint(), fifo: d.Uvarint()}
+		m := l.memos.alloc()
+		*m = memo{fingerprint: d.Uvarint(), seq: d.Uvarint(), finishedAt: d.Varint(), fifo: d.Uvarint()}
 		if k.kind >= maxMemoKinds {
 			d.Fail("memo kind %d out of range", k.kind)
 			break

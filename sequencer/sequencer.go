@@ -155,6 +155,10 @@ type Sequencer struct {
 	engMu   sync.RWMutex
 	applied uint64 // guarded by engMu
 	now     int64  // the last stamp; writer-only
+	// eventsPerCmd is the most events per command a recent batch produced, rounded up; the
+	// writer sizes each batch's event slab from it so that appending never regrows the slab
+	// (copying events, which hold strings, costs write barriers). Writer-only.
+	eventsPerCmd int
 
 	durable  atomic.Uint64
 	notify   atomic.Pointer[chan struct{}]
@@ -263,8 +267,12 @@ func replayInto(eng *engine.Engine, j journal.Journal, onReplay func(*depot.Enve
 		return fmt.Errorf("sequencer: journal ends at seq %d but the snapshot is at %d: the journal lost entries", last, eng.LastSeq())
 	}
 	dec := depot.NewEnvelopeDecoder()
+	// One envelope for the whole replay: a fresh one per entry escapes (Apply and onReplay take
+	// its address) and would be an allocation per command.
+	var env depot.Envelope
 	err := j.Replay(eng.LastSeq()+1, func(e journal.Entry) error {
-		env, err := dec.Decode(e.Data)
+		var err error
+		env, err = dec.Decode(e.Data)
 		if err != nil {
 			return fmt.Errorf("sequencer: replay seq %d: %w", e.Seq, err)
 		}

@@ -70,7 +70,8 @@ func (s *Sequencer) apply(b *batch, n int) {
 	b.ends = b.ends[:0]
 	// The events slab is fresh per batch because callers keep their results: reusing it would
 	// let a later batch overwrite events a slow caller has not read yet.
-	events := make([]depot.Event, 0, n+n/2)
+	perCmd := max(s.eventsPerCmd, 2)
+	events := make([]depot.Event, 0, n*perCmd)
 	kinds := make([]depot.CommandKind, 0, n)
 	offsets := make([]int, 0, n+1)
 	rejected := 0
@@ -101,6 +102,13 @@ func (s *Sequencer) apply(b *batch, n int) {
 	}
 	s.applied = seq
 	s.engMu.Unlock()
+	// Follow the workload both ways: up at once, down slowly so one quiet batch does not
+	// shrink the slab under a busy stream.
+	if got := (len(events) + n - 1) / max(n, 1); got > s.eventsPerCmd {
+		s.eventsPerCmd = got
+	} else if got < s.eventsPerCmd-1 {
+		s.eventsPerCmd--
+	}
 
 	off := 0
 	for i, end := range b.ends {
