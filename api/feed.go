@@ -22,16 +22,19 @@ import (
 // The sequencer must be opened with Feed.OnCommit as its Options.OnCommit, which is why the feed
 // is created before the sequencer and handed to NewServer.
 type Feed struct {
-	mu    sync.RWMutex
-	ring  []depot.Event
-	head  int // index of the oldest event
-	n     int // events held
-	floor uint64
+	mu sync.RWMutex
+	// chunks are the batches' event slabs, oldest first, each non-empty and in sequence order.
+	// Keeping the sequencer's slabs (which it never writes again) instead of copying each event
+	// into a ring saves a copy of every event, strings and all, on the commit path.
+	chunks   [][]depot.Event
+	n        int // events held
+	capacity int
+	floor    uint64
 	// started is set once floor is meaningful: by the first batch seen or by the server.
 	started bool
 	notify  chan struct{}
 
-	// observers run after each batch is in the ring (metrics, webhook wake-ups).
+	// observers run after each batch is in the feed (metrics, webhook wake-ups).
 	observers atomic.Pointer[[]func(*sequencer.Batch)]
 }
 
@@ -40,12 +43,12 @@ func NewFeed(capacity int) *Feed {
 	if capacity <= 0 {
 		capacity = DefaultEventRing
 	}
-	return &Feed{ring: make([]depot.Event, capacity), notify: make(chan struct{})}
+	return &Feed{capacity: capacity, notify: make(chan struct{})}
 }
 
-// OnCommit takes a durable batch's events into the ring. Pass it as sequencer.Options.OnCommit.
-// It copies the events (the sequencer reuses nothing it hands out, but the contract says copy) and
-// never blocks on a reader.
+// OnCommit takes a durable batch's events into the feed. Pass it as sequencer.Options.OnCommit.
+// It keeps the batch's slab, which the sequencer never writes again, and never blocks on a
+// reader.
 func (f *Feed) OnCommit(b *sequencer.Batch) {
 	f.mu.Lock()
 	if !f.started {
@@ -64,18 +67,27 @@ func (f *Feed) OnCommit(b *sequencer.Batch) {
 	}
 }
 
+// appendLocked adds a chunk of events (which the feed keeps and never writes) and evicts the
+// oldest events beyond capacity. Evicting raises the floor to the last evicted seq: from then on
+// events up to it may be missing, even if some of that seq's events are still held.
 func (f *Feed) appendLocked(evs []depot.Event) {
-	capacity := len(f.ring)
-	for i := range evs {
-		if f.n == capacity {
-			// Evicting the oldest event: from now on events up to its seq may be missing.
-			f.floor = max(f.floor, f.ring[f.head].Seq)
-			f.ring[f.head] = depot.Event{}
-			f.head = (f.head + 1) % capacity
-			f.n--
+	if len(evs) == 0 {
+		return
+	}
+	f.chunks = append(f.chunks, evs)
+	f.n += len(evs)
+	for f.n > f.capacity {
+		first := f.chunks[0]
+		if drop := f.n - f.capacity; drop < len(first) {
+			f.floor = max(f.floor, first[drop-1].Seq)
+			f.chunks[0] = first[drop:]
+			f.n -= drop
+			break
 		}
-		f.ring[(f.head+f.n)%capacity] = evs[i]
-		f.n++
+		f.floor = max(f.floor, first[len(first)-1].Seq)
+		f.n -= len(first)
+		f.chunks[0] = nil
+		f.chunks = f.chunks[1:]
 	}
 }
 
@@ -130,18 +142,21 @@ func (f *Feed) read(dst []depot.Event, tenant string, after uint64, match func(d
 	if after < f.floor {
 		return dst, after, true
 	}
-	capacity := len(f.ring)
-	at := func(i int) *depot.Event { return &f.ring[(f.head+i)%capacity] }
-	i := sort.Search(f.n, func(i int) bool { return at(i).Seq > after })
+	// The first chunk holding a seq after `after`, then the first such event in it.
+	c := sort.Search(len(f.chunks), func(c int) bool { ch := f.chunks[c]; return ch[len(ch)-1].Seq > after })
 	through = after
-	for ; i < f.n; i++ {
-		e := at(i)
-		if e.Seq != through && len(dst) >= limit {
-			break
-		}
-		through = e.Seq
-		if e.Tenant == tenant && (match == nil || match(e.Kind)) {
-			dst = append(dst, *e)
+	for ; c < len(f.chunks); c++ {
+		ch := f.chunks[c]
+		i := sort.Search(len(ch), func(i int) bool { return ch[i].Seq > after })
+		for ; i < len(ch); i++ {
+			e := &ch[i]
+			if e.Seq != through && len(dst) >= limit {
+				return dst, through, false
+			}
+			through = e.Seq
+			if e.Tenant == tenant && (match == nil || match(e.Kind)) {
+				dst = append(dst, *e)
+			}
 		}
 	}
 	return dst, through, false
@@ -169,7 +184,7 @@ func (f *Feed) backfill(j journal.Journal, from uint64) error {
 			return fmt.Errorf("api: rebuild events: restore snapshot at seq %d: %w", seq, err)
 		}
 	}
-	capacity := len(f.ring)
+	capacity := f.capacity
 	var kept []depot.Event
 	err = j.Replay(eng.LastSeq()+1, func(e journal.Entry) error {
 		if e.Seq > floor {
@@ -194,8 +209,8 @@ func (f *Feed) backfill(j journal.Journal, from uint64) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	live := make([]depot.Event, 0, f.n)
-	for i := 0; i < f.n; i++ {
-		live = append(live, f.ring[(f.head+i)%capacity])
+	for _, ch := range f.chunks {
+		live = append(live, ch...)
 	}
 	newFloor := from
 	if room := capacity - len(live); len(kept) > room {
@@ -207,8 +222,7 @@ func (f *Feed) backfill(j journal.Journal, from uint64) error {
 			newFloor = kept[0].Seq
 		}
 	}
-	clear(f.ring)
-	f.head, f.n = 0, 0
+	f.chunks, f.n = nil, 0
 	f.appendLocked(kept)
 	f.appendLocked(live)
 	f.floor = min(f.floor, newFloor)

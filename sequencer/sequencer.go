@@ -65,8 +65,9 @@ type Options struct {
 	// Logger receives recovery and failure reports (default slog.Default()).
 	Logger *slog.Logger
 	// OnCommit, if set, is called on the syncer goroutine after each batch is durable and its
-	// callers answered, in sequence order. It feeds projections and metrics; it must be quick and
-	// must not keep Batch.Events beyond the call without copying.
+	// callers answered, in sequence order. It feeds projections and metrics and must be quick.
+	// Batch.Events is a slab allocated for the batch and never written after the call, so a
+	// consumer may keep it (read-only) instead of copying.
 	OnCommit func(*Batch)
 	// OnReplay, if set, is called during recovery for every command replayed from the journal's
 	// tail (the commands after the newest snapshot), with its result, in sequence order, so that
