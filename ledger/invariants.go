@@ -46,13 +46,19 @@ func (l *Ledger) CheckInvariants() error {
 		if bad != nil {
 			return bad
 		}
-		for _, a := range t.allocations {
+		t.allocations.each(func(a *allocation) {
 			for _, ln := range a.lines {
 				if ln.pos < 0 || int(ln.pos) >= len(t.positions) || ln.qty <= 0 {
-					return fmt.Errorf("ledger: tenant %q allocation %q has a bad line %+v", id, a.order, ln)
+					if bad == nil {
+						bad = fmt.Errorf("ledger: tenant %q allocation %q has a bad line %+v", id, a.order, ln)
+					}
+					return
 				}
 				allocated[ln.pos] += ln.qty
 			}
+		})
+		if bad != nil {
+			return bad
 		}
 		for _, in := range t.inbound {
 			if in.pos < 0 || int(in.pos) >= len(t.positions) || in.remaining <= 0 || in.remaining > in.qty {

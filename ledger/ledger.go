@@ -63,7 +63,7 @@ type tenant struct {
 	posIndex  map[uint64]int32
 
 	reservations idIndex[*reservation]
-	allocations  map[string]*allocation
+	allocations  idIndex[*allocation]
 	inbound      map[string]*inbound
 	memos        memoTable
 }
@@ -310,7 +310,7 @@ func newTenant(id string) *tenant {
 		channels:     make(map[string]*channel),
 		posIndex:     make(map[uint64]int32),
 		reservations: newIndex(func(r *reservation) string { return r.id }),
-		allocations:  make(map[string]*allocation),
+		allocations:  newIndex(func(a *allocation) string { return a.order }),
 		inbound:      make(map[string]*inbound),
 	}
 }

@@ -261,11 +261,11 @@ func (l *Ledger) Allocate(h Handle, ch ChannelRef, order string, fresh bool, cla
 	}
 	var a *allocation
 	if !fresh {
-		a = t.allocations[order]
+		a = t.allocations.get(order)
 	}
 	if a == nil {
 		a = &allocation{order: order, lines: make([]line, 0, len(l.need))}
-		t.allocations[order] = a
+		t.allocations.set(order, a)
 	}
 	for _, n := range l.need {
 		t.positions[n.pos].allocated += n.qty
@@ -355,7 +355,7 @@ func (l *Ledger) Ship(h Handle, order, ref string, s SKURef, loc LocRef, qty int
 
 func (l *Ledger) moveAllocated(h Handle, order, ref string, s SKURef, loc LocRef, qty int64, ship bool, reason string, seq uint64, now int64, out []depot.Event) []depot.Event {
 	t := h.t
-	a := t.allocations[order]
+	a := t.allocations.get(order)
 	if a == nil {
 		panic("ledger: order " + order + " has no allocation to move")
 	}
@@ -381,7 +381,7 @@ func (l *Ledger) moveAllocated(h Handle, order, ref string, s SKURef, loc LocRef
 	})
 	a.compact()
 	if len(a.lines) == 0 {
-		delete(t.allocations, order)
+		t.allocations.remove(order)
 	}
 	return out
 }
@@ -392,7 +392,7 @@ func (h Handle) AllocatedTo(order string, dst []Claim) []Claim {
 	if h.t == nil {
 		return dst
 	}
-	a := h.t.allocations[order]
+	a := h.t.allocations.get(order)
 	if a == nil {
 		return dst
 	}

@@ -110,7 +110,7 @@ func (l *Ledger) Stats() Stats {
 	for _, t := range l.tenants {
 		s.SKUs += len(t.skus)
 		s.Locations += len(t.locations)
-		s.Allocations += len(t.allocations)
+		s.Allocations += t.allocations.len()
 		s.OpenInboundReceipts += len(t.inbound)
 	}
 	return s

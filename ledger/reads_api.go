@@ -83,6 +83,6 @@ func (l *Ledger) TenantStats(tenantID string) TenantStats {
 	}
 	return TenantStats{
 		SKUs: len(t.skus), Locations: len(t.locations), Channels: len(t.channels), Positions: len(t.positions),
-		Reservations: t.reservations.len(), Allocations: len(t.allocations), InboundRecords: len(t.inbound),
+		Reservations: t.reservations.len(), Allocations: t.allocations.len(), InboundRecords: len(t.inbound),
 	}
 }

@@ -307,10 +307,10 @@ func (l *Ledger) commit(st *step, c *depot.Commit) (*depot.Rejection, bool) {
 	if rej := l.live(r, c.Reservation, st.now); rej != nil {
 		return rej, false
 	}
-	a := t.allocations[c.Order]
+	a := t.allocations.get(c.Order)
 	if a == nil {
 		a = &allocation{order: c.Order}
-		t.allocations[c.Order] = a
+		t.allocations.set(c.Order, a)
 	}
 	for _, ln := range r.lines {
 		p := &t.positions[ln.pos]

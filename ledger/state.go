@@ -45,7 +45,7 @@ func (l *Ledger) sizeHint() int {
 	n := 64
 	for _, t := range l.tenants {
 		n += 64 + len(t.skuList)*48 + len(t.locList)*96 + len(t.channels)*128 + len(t.positions)*32 +
-			t.reservations.len()*64 + len(t.allocations)*48 + len(t.inbound)*48 + t.memos.len()*48
+			t.reservations.len()*64 + t.allocations.len()*48 + len(t.inbound)*48 + t.memos.len()*48
 	}
 	return n
 }
@@ -122,7 +122,9 @@ func (t *tenant) encode(e *wire.Encoder) {
 		e.Uvarint(r.fifo)
 		encodeLines(e, r.lines)
 	}
-	allocs := sortedValues(t.allocations, func(a *allocation) string { return a.order })
+	allocs := make([]*allocation, 0, t.allocations.len())
+	t.allocations.each(func(a *allocation) { allocs = append(allocs, a) })
+	slices.SortFunc(allocs, func(a, b *allocation) int { return strings.Compare(a.order, b.order) })
 	e.Uvarint(uint64(len(allocs)))
 	for _, a := range allocs {
 		e.String(a.order)
@@ -378,13 +380,14 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 		}
 	}
 	na := d.Count(maxStateCount)
+	t.allocations.presize(na)
 	for i := 0; i < na && d.Err == nil; i++ {
 		a := &allocation{order: d.String(depot.MaxIDLen)}
 		a.lines = decodeLines(d, len(t.positions))
-		if t.allocations[a.order] != nil {
+		if t.allocations.get(a.order) != nil {
 			d.Fail("duplicate allocation %q", a.order)
 		}
-		t.allocations[a.order] = a
+		t.allocations.set(a.order, a)
 	}
 	ni := d.Count(maxStateCount)
 	for i := 0; i < ni && d.Err == nil; i++ {

@@ -165,7 +165,7 @@ func (l *Ledger) hold(st *step, t *tenant, cmd depot.Command) *depot.Rejection {
 func (l *Ledger) ship(st *step, t *tenant, cmd depot.Command) *depot.Rejection {
 	c := cmd.(*depot.Ship)
 	t = orEmpty(t)
-	a := t.allocations[c.Order]
+	a := t.allocations.get(c.Order)
 	if a == nil {
 		return depot.Reject(depot.CodeUnknownOrder, "order", "nothing is allocated to order %q", c.Order)
 	}
@@ -208,7 +208,7 @@ func (l *Ledger) ship(st *step, t *tenant, cmd depot.Command) *depot.Rejection {
 	}
 	a.compact()
 	if len(a.lines) == 0 {
-		delete(t.allocations, c.Order)
+		t.allocations.remove(c.Order)
 	}
 	return nil
 }
