@@ -708,12 +708,17 @@ func (b BatchRequest) AppendJSON(dst []byte) ([]byte, error) {
 		if c == nil {
 			return nil, fmt.Errorf("api: batch command %d is nil", i)
 		}
+		dst = append(dst, `{"kind":`...)
+		dst = appendJSONString(dst, c.CommandKind())
+		if a, ok := c.(fieldAppender); ok {
+			dst = append(dst, ',')
+			dst = append(a.appendFields(dst), '}')
+			continue
+		}
 		body, err := json.Marshal(c)
 		if err != nil {
 			return nil, fmt.Errorf("api: batch command %d: %w", i, err)
 		}
-		dst = append(dst, `{"kind":`...)
-		dst = strconv.AppendQuote(dst, c.CommandKind())
 		if len(body) > 2 {
 			dst = append(dst, ',')
 			dst = append(dst, body[1:]...)

@@ -1,0 +1,111 @@
+package api
+
+import (
+	"strconv"
+	"unicode/utf8"
+)
+
+// Hand-written JSON encoders for the commands clients send by the hundred thousand (reserve and
+// commit in batches): encoding/json's reflection costs more than the server's whole decode of
+// the same bytes. Their output is byte for byte what encoding/json produces (a test holds them
+// to it), so they are an optimisation, not a second format.
+
+// fieldAppender is a batch command that appends its own JSON fields (without braces).
+type fieldAppender interface {
+	appendFields(dst []byte) []byte
+}
+
+func (r *ReservationRequest) appendFields(dst []byte) []byte {
+	dst = append(dst, `"id":`...)
+	dst = appendJSONString(dst, r.ID)
+	dst = append(dst, `,"channel":`...)
+	dst = appendJSONString(dst, r.Channel)
+	if r.TTLNs != 0 {
+		dst = append(dst, `,"ttl_ns":`...)
+		dst = strconv.AppendInt(dst, r.TTLNs, 10)
+	}
+	dst = append(dst, `,"lines":`...)
+	if r.Lines == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '[')
+	for i := range r.Lines {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		l := &r.Lines[i]
+		dst = append(dst, `{"sku":`...)
+		dst = appendJSONString(dst, l.SKU)
+		if l.Location != "" {
+			dst = append(dst, `,"location":`...)
+			dst = appendJSONString(dst, l.Location)
+		}
+		dst = append(dst, `,"qty":`...)
+		dst = strconv.AppendInt(dst, l.Qty, 10)
+		dst = append(dst, '}')
+	}
+	return append(dst, ']')
+}
+
+func (c *Commit) appendFields(dst []byte) []byte {
+	dst = append(dst, `"id":`...)
+	dst = appendJSONString(dst, c.ID)
+	dst = append(dst, `,"order":`...)
+	return appendJSONString(dst, c.Order)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s as encoding/json does with HTML escaping on (its default):
+// control characters, quote, backslash, <, > and & escaped, invalid UTF-8 replaced by U+FFFD,
+// and U+2028 and U+2029 escaped for JavaScript.
+func appendJSONString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '\\', '"':
+				dst = append(dst, '\\', b)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}

@@ -1,0 +1,86 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+// jsonText draws strings rich in what JSON escaping cares about.
+func jsonText() *rapid.Generator[string] {
+	return rapid.OneOf(
+		rapid.String(),
+		rapid.StringOf(rapid.SampledFrom([]rune{'a', '"', '\\', '<', '>', '&', '\n', '\t', 0, 0x1f, 0x7f, 'é', '\u2028', '\u2029', '\ufffd', '😀'})),
+		rapid.Custom(func(t *rapid.T) string { return string(rapid.SliceOf(rapid.Byte()).Draw(t, "bytes")) }),
+	)
+}
+
+func TestAppendersMatchEncodingJSON(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var c Command
+		if rapid.Bool().Draw(t, "commit") {
+			c = &Commit{ID: jsonText().Draw(t, "id"), Order: jsonText().Draw(t, "order")}
+		} else {
+			r := &ReservationRequest{ID: jsonText().Draw(t, "id"), Channel: jsonText().Draw(t, "channel"),
+				TTLNs: rapid.Int64().Draw(t, "ttl")}
+			if rapid.IntRange(0, 4).Draw(t, "ttl zero") == 0 {
+				r.TTLNs = 0
+			}
+			if !rapid.Bool().Draw(t, "nil lines") {
+				r.Lines = rapid.SliceOf(rapid.Custom(func(t *rapid.T) ReserveLine {
+					return ReserveLine{SKU: jsonText().Draw(t, "sku"), Location: rapid.OneOf(rapid.Just(""), jsonText()).Draw(t, "location"),
+						Qty: rapid.Int64().Draw(t, "qty")}
+				})).Draw(t, "lines")
+			}
+			c = r
+		}
+		want, err := json.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := append(c.(fieldAppender).appendFields([]byte{'{'}), '}')
+		if !bytes.Equal(got, want) {
+			t.Fatalf("appender wrote\n%s\nencoding/json wrote\n%s", got, want)
+		}
+	})
+}
+
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"", "plain", `q"b\`, "<a>&", "\x00\x1f\x7f", "\u2028\u2029", "\xff\xfe", "é😀"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, _ := json.Marshal(s)
+		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
+			t.Fatalf("appendJSONString(%q) = %s, encoding/json: %s", s, got, want)
+		}
+	})
+}
+
+func TestBatchRequestRoundTrips(t *testing.T) {
+	in := BatchRequest{Commands: []Command{
+		&ReservationRequest{ID: "r-1", Channel: "web", Lines: []ReserveLine{{SKU: "tee", Location: "ber", Qty: 2}, {SKU: "cap", Qty: 1}}},
+		&Commit{ID: "r-1", Order: "o-1"},
+		&SKU{},
+	}}
+	data, err := in.AppendJSON(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out BatchRequest
+	if p := decodeStrict(data, &out); p != nil {
+		t.Fatalf("decode %s: %v", data, p)
+	}
+	if len(out.Commands) != 3 {
+		t.Fatalf("decoded %d commands from %s", len(out.Commands), data)
+	}
+	r, ok := out.Commands[0].(*ReservationRequest)
+	if !ok || r.ID != "r-1" || len(r.Lines) != 2 || r.Lines[0].Location != "ber" || r.Lines[1].Qty != 1 {
+		t.Fatalf("reserve decoded as %+v", out.Commands[0])
+	}
+	if c, ok := out.Commands[1].(*Commit); !ok || c.Order != "o-1" {
+		t.Fatalf("commit decoded as %+v", out.Commands[1])
+	}
+}
