@@ -29,6 +29,7 @@ type tenant struct {
 	carriers []*carrierDef // by carrier id
 	sel      *carriers.Selector
 	est      *estimator
+	norm     *carriers.Normalizer // the carriers' tracking code tables; nil when none has one
 
 	routing map[string]*routing // by channel
 

@@ -138,6 +138,7 @@ func (x *Orders) buildLocations(t *tenant, o *order, ch ledger.ChannelRef) {
 	x.req.Estimator = nil
 	if t.est != nil && o.level != depot.LevelQuick {
 		x.req.Estimator = t.est
+		t.est.forOrder(o)
 	}
 	x.req.Order = sourcing.Order{
 		ShipToLatE6: o.latE6, ShipToLonE6: o.lonE6, Level: sourcing.ServiceLevel(o.level),

@@ -88,7 +88,7 @@ func (t *tenant) encode(e *wire.Encoder) {
 	}
 	e.Uvarint(uint64(len(t.carriers)))
 	for _, d := range t.carriers {
-		e.String(string(depot.AppendEnvelope(nil, &depot.Envelope{Cmd: &depot.DefineCarrier{Tenant: t.id, Carrier: d.id, Services: d.services}})))
+		e.String(string(depot.AppendEnvelope(nil, &depot.Envelope{Cmd: d.command(t.id)})))
 		for _, s := range d.services {
 			i, _ := t.sel.Index(d.id, s.Service)
 			acc, samples := t.sel.Service(i).OnTime.State()
@@ -308,7 +308,7 @@ func (x *Orders) decodeTenant(d *wire.Decoder, t *tenant) {
 			d.Fail("carrier %d is malformed or out of order", i)
 			return
 		}
-		t.carriers = append(t.carriers, &carrierDef{id: c.Carrier, services: c.Services})
+		t.carriers = append(t.carriers, &carrierDef{id: c.Carrier, services: c.Services, zones: c.Zones, codes: c.Codes})
 		for _, s := range c.Services {
 			acc, samples := d.Varint(), d.Uvarint()
 			sc, ok := carriers.OnTimeScoreFromState(acc, uint32(samples))
@@ -343,7 +343,12 @@ func (x *Orders) decodeTenant(d *wire.Decoder, t *tenant) {
 			return
 		}
 	}
-	t.sel, t.est = sel, newEstimator(sel)
+	norm, err := buildNormalizer(t.carriers)
+	if err != nil {
+		d.Fail("carrier codes: %v", err)
+		return
+	}
+	t.sel, t.est, t.norm = sel, newEstimator(sel), norm
 	nr := d.Count(depot.MaxChannels)
 	prevCh := ""
 	for i := 0; i < nr && d.Err == nil; i++ {

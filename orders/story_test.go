@@ -174,3 +174,62 @@ func TestStoryBackorderFilledByReceipt(t *testing.T) {
 	h.golden(t, "backorder_filled_by_receipt")
 	h.replayCheck()
 }
+
+func TestStoryZonePricedShipment(t *testing.T) {
+	h := fixture(t)
+	h.ok(receive("r1", "tee", "wh-berlin", 10), receive("r2", "tee", "wh-munich", 10))
+	h.note("DPD prices by zone: from Berlin, postal area 10 (the centre) is its zone 1; any parcel within 50 km of its origin is zone 2, within 800 km zone 3. Parcels up to 2 kg cost 290, 520 and 640.")
+	dpd := &depot.DefineCarrier{Tenant: tenant, Carrier: "dpd", Services: []depot.CarrierService{{
+		Service: "classic", ZoneUpTo: []int64{1, 2, 3}, WeightUpToG: []int64{2_000}, Prices: []int64{290, 520, 640},
+		TransitMinMinutes: 24 * 60, TransitMaxMinutes: 72 * 60, CutoffMinute: 16 * 60, Days: monFri}},
+		Zones: []depot.CarrierZone{
+			{Origin: "wh-berlin", Country: "DE", PostalPrefix: "10", Zone: 1},
+			{UpToM: 50_000, Zone: 2}, {UpToM: 800_000, Zone: 3},
+		}}
+	h.ok(dpd)
+	h.note("A tee to 10117 Berlin ships from Berlin next door: zone 1 at 290 undercuts Hermes' 390.")
+	z1 := h.order(webOrder("z1", ln("tee", 1)))
+	h.note("The same tee to 12045 (Neukölln, 10 km away) is zone 2 at 520: Hermes' distance card wins.")
+	neukoelln := webOrder("z2", ln("tee", 1))
+	neukoelln.PostalCode = "12045"
+	h.ok(neukoelln)
+	h.note("Berlin runs out; the next tee to 10117 leaves Munich, where no postal rule applies: the 800 km ring makes it zone 3 at 640, and Hermes' 650 for 505 km loses to it.")
+	h.ok(&depot.Adjust{Tenant: tenant, ID: "a1", SKU: "tee", Location: "wh-berlin", Delta: -8, Reason: "sold in store"})
+	z3 := h.order(webOrder("z3", ln("tee", 1)))
+	for id, want := range map[string]int64{z1: 290, z3: 640} {
+		if v, _ := h.eng.Orders().Order(tenant, id); v.Shipments[0].Carrier != "dpd" || v.Shipments[0].PriceMinor != want {
+			t.Fatalf("%s ships %+v, want dpd at %d", id, v.Shipments[0], want)
+		}
+	}
+	h.golden(t, "zone_priced_shipment")
+	h.replayCheck()
+}
+
+func TestStoryCarrierCodesMapped(t *testing.T) {
+	h := fixture(t)
+	h.ok(receive("r1", "tee", "wh-berlin", 10))
+	h.note("Hermes reports in its own codes. Its definition now carries its table: EA is accepted at the depot, ZU delivered, ZN delivered to a neighbour, PS at a parcel shop.")
+	hermes := &depot.DefineCarrier{Tenant: tenant, Carrier: "hermes", Services: []depot.CarrierService{
+		service("std", 96, 13, monFri, 390, 590, 490, 690, 650, 850)},
+		Codes: []depot.CarrierCode{{Code: "EA", Status: depot.TrackingInTransit}, {Code: "ZU", Status: depot.TrackingDelivered},
+			{Code: "ZN", Status: depot.TrackingDelivered}, {Code: "PS", Status: depot.TrackingAvailableForPickup}}}
+	h.ok(hermes)
+	w1, w2 := h.order(webOrder("c1", ln("tee", 1))), h.order(webOrder("c2", ln("tee", 1)))
+	h.now = t0 + 3*hour
+	h.walk(w1+"-1", "H-1")
+	h.walk(w2+"-1", "H-2")
+	h.note("EA is in transit; a code no table knows is refused, and changes nothing; ZU delivers the parcel (in any case).")
+	h.ok(track(w1+"-1", "EA", t0+20*hour))
+	h.reject(track(w1+"-1", "QX", t0+21*hour), depot.CodeInvalidArgument)
+	h.ok(track(w1+"-1", "zu", t0+30*hour))
+	h.note("The common spellings still work for Hermes; the second parcel waits at a parcel shop, which keeps the promise.")
+	h.ok(track(w2+"-1", "in transit", t0+20*hour), track(w2+"-1", "PS", t0+40*hour))
+	h.note("Another carrier's code means nothing to UPS's parcels (an express order): ZU is Hermes' only.")
+	express := webOrder("c3", ln("tee", 1))
+	express.Level = depot.LevelExpress
+	d := h.order(express)
+	h.walk(d+"-1", "H-3")
+	h.reject(track(d+"-1", "ZU", t0+30*hour), depot.CodeInvalidArgument)
+	h.golden(t, "carrier_codes_mapped")
+	h.replayCheck()
+}
