@@ -52,7 +52,7 @@ func (x *Orders) create(st *step, c *depot.CreateOrder) *depot.Rejection {
 	o.id1 = string(x.scratch)
 	o.id = o.id1[:len(o.id1)-2]
 	o.latE6, o.lonE6, o.postal, o.country = c.ShipToLatE6, c.ShipToLonE6, c.PostalCode, c.Country
-	o.level, o.promiseMinutes, o.placedAt, o.priority = c.Level, c.PromiseMinutes, c.PlacedAt, c.Priority
+	o.level, o.promiseMinutes, o.placedAt, o.priority, o.policy = c.Level, c.PromiseMinutes, c.PlacedAt, c.Priority, c.Backorder
 	o.shipBy, o.deliverBy = promises(c, st.now)
 	if len(c.Attributes) > 0 {
 		o.attrs = append([]depot.Attribute(nil), c.Attributes...)
@@ -104,8 +104,10 @@ func promises(c *depot.CreateOrder, now int64) (shipBy, deliverBy int64) {
 	return shipBy, deliverBy
 }
 
-// sourceWaiting runs a sourcing round over the order's waiting units. fresh is set for a new
-// order: every waiting line is then reported as backordered; on later rounds only progress is.
+// sourceWaiting runs a sourcing round over the order's waiting units, as its backorder policy
+// says: whole lines (the default), every unit in stock (partial), or all or nothing (ship
+// complete). fresh is set for a new order: every waiting line is then reported as backordered
+// with what waits of it; on later rounds only progress is.
 func (x *Orders) sourceWaiting(st *step, o *order, fresh bool) {
 	t := o.t
 	x.qtyOf = grow64(x.qtyOf, len(o.lines))
@@ -119,11 +121,17 @@ func (x *Orders) sourceWaiting(st *step, o *order, fresh bool) {
 	if waiting == 0 {
 		return
 	}
-	res := x.place(st, o, false, x.whyOf)
+	// Ship complete: the whole order in one round, or nothing.
+	complete := o.policy == depot.BackorderShipComplete
+	res := x.place(st, o, complete, x.whyOf)
 	if fresh {
 		for i := range o.lines {
 			if l := &o.lines[i]; l.waiting > 0 {
-				x.emit(st, t, depot.Event{Kind: depot.EventBackordered, Ref: o.id, Order: o.id, SKU: t.h.SKUID(l.sku), Qty: l.waiting, Reason: x.whyOf[i]})
+				why := x.whyOf[i]
+				if complete && why == "" {
+					why = "ship complete: waits for " + res.why
+				}
+				x.emit(st, t, depot.Event{Kind: depot.EventBackordered, Ref: o.id, Order: o.id, SKU: t.h.SKUID(l.sku), Qty: l.waiting, Reason: why})
 			}
 		}
 	}

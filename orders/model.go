@@ -144,6 +144,12 @@ type order struct {
 	deliverBy       int64
 	priority        int64
 	attrs           []depot.Attribute
+	policy          depot.BackorderPolicy // as the create_order said (0 is lines)
+	reservation     string                // the checkout reservation it consumed, "" if none
+
+	// The operator's open exception (raise_exception), "" when none.
+	excCode, excNote string
+	excAt            int64
 
 	ships      []*shipment
 	shipInline [1]*shipment

@@ -19,8 +19,11 @@ import (
 // queues, the pick queues, the timer heap and the retention FIFO are rebuilt on decoding.
 
 const (
-	stateMagic   = "DPOR"
-	stateVersion = 1
+	stateMagic = "DPOR"
+	// stateVersion 2 adds each order's backorder policy, consumed reservation and operator
+	// exception, and carriers' zone charts and code tables (inside their define_carrier, whose
+	// layout changed with them). Version 1 is not read: its carriers no longer decode.
+	stateVersion = 2
 	// maxStateCount bounds any one collection, as a sanity limit for decoding.
 	maxStateCount = 1 << 28
 )
@@ -145,6 +148,11 @@ func (o *order) encode(e *wire.Encoder) {
 		e.String(a.Key)
 		e.String(a.Value)
 	}
+	e.Byte(uint8(o.policy))
+	e.String(o.reservation)
+	e.String(o.excCode)
+	e.String(o.excNote)
+	e.Varint(o.excAt)
 	e.Uvarint(uint64(len(o.returns)))
 	for _, r := range o.returns {
 		e.Uvarint(uint64(r.sku))
@@ -437,12 +445,17 @@ func (x *Orders) decodeOrder(d *wire.Decoder, t *tenant) *order {
 			o.attrs[i] = depot.Attribute{Key: d.String(depot.MaxAttributeKeyLen), Value: d.String(depot.MaxAttributeValueLen)}
 		}
 	}
-	// The order's shape is the create_order's: its checks apply.
+	o.policy, o.reservation = depot.BackorderPolicy(d.Byte()), d.String(depot.MaxIDLen)
+	o.excCode, o.excNote, o.excAt = d.String(depot.MaxIDLen), d.String(depot.MaxExceptionNoteLen), d.Varint()
+	// The order's shape is the create_order's: its checks apply, and the exception's those of
+	// raise_exception.
 	shape := depot.CreateOrder{Tenant: t.id, Channel: o.channel, ExternalID: o.ext, Lines: []depot.OrderLine{{SKU: "x", Qty: 1}},
 		ShipToLatE6: o.latE6, ShipToLonE6: o.lonE6, PostalCode: o.postal, Country: o.country, Level: o.level,
 		PromiseMinutes: o.promiseMinutes, PlacedAt: o.placedAt, ShipBy: o.shipBy, DeliverBy: o.deliverBy, Priority: o.priority,
-		Attributes: o.attrs}
-	if d.Err == nil && (shape.Validate() != nil || o.sla&^slaAll != 0 || o.finishedAt < 0) {
+		Attributes: o.attrs, Backorder: o.policy, Reservation: o.reservation}
+	exc := depot.RaiseException{Tenant: t.id, Order: o.id, Code: o.excCode, Note: o.excNote}
+	badExc := (o.excCode == "") != (o.excAt == 0) || (o.excCode == "" && o.excNote != "") || (o.excCode != "" && exc.Validate() != nil)
+	if d.Err == nil && (shape.Validate() != nil || o.sla&^slaAll != 0 || o.finishedAt < 0 || badExc) {
 		d.Fail("order %s is out of range", o.id)
 		return o
 	}

@@ -233,3 +233,48 @@ func TestStoryCarrierCodesMapped(t *testing.T) {
 	h.golden(t, "carrier_codes_mapped")
 	h.replayCheck()
 }
+
+func TestStoryPartialBackorderFilledByReceipt(t *testing.T) {
+	h := fixture(t)
+	h.ok(receive("r1", "tee", "wh-berlin", 10), receive("r2", "lamp", "wh-berlin", 3))
+	h.note("Three lamps are left. P ships partial: its 5 lamps and 2 tees take the 3 lamps and the tees now; only 2 lamps wait.")
+	p := webOrder("P", ln("lamp", 5), ln("tee", 2))
+	p.Backorder = depot.BackorderPartial
+	pID := h.order(p)
+	h.note("L keeps the default (whole lines): its 2 lamps wait whole; its tee ships.")
+	h.now += 5 * minute
+	lID := h.order(webOrder("L", ln("lamp", 2), ln("tee", 1)))
+	h.note("S ships complete: a tee and a lamp, nothing allocated until both can be.")
+	h.now += 5 * minute
+	s := webOrder("S", ln("tee", 1), ln("lamp", 1))
+	s.Backorder = depot.BackorderShipComplete
+	sID := h.order(s)
+	if got := h.eng.Orders().Backorders(tenant, "lamp"); !slices.Equal(got, []string{pID, lID, sID}) {
+		t.Fatalf("queue %v, want age order", got)
+	}
+
+	h.note("One lamp arrives in Hamburg: P, first in line, takes it partially; L needs two and S needs its lamp with the tee, but one lamp is gone.")
+	h.now = t0 + 2*hour
+	h.ok(receive("r3", "lamp", "wh-hamburg", 1))
+	h.note("Four more: P takes its last, L its two, S its lamp and tee together.")
+	h.ok(receive("r4", "lamp", "wh-hamburg", 4))
+	for _, id := range []string{pID, lID, sID} {
+		if v, _ := h.eng.Orders().Order(tenant, id); v.Status != "allocated" {
+			t.Fatalf("%s is %s after the receipts", id, v.Status)
+		}
+	}
+
+	h.note("P is cancelled: its three shipments give back exactly the 5 lamps and 2 tees they held.")
+	evs := h.ok(&depot.CancelOrder{Tenant: tenant, Order: pID, Reason: "customer cancelled"})
+	freed := map[string]int64{}
+	for _, e := range evs {
+		if e.Kind == depot.EventDeallocated {
+			freed[e.SKU] += e.Qty
+		}
+	}
+	if freed["lamp"] != 5 || freed["tee"] != 2 {
+		t.Fatalf("cancelling P freed %v, want 5 lamps and 2 tees", freed)
+	}
+	h.golden(t, "partial_backorder_filled_by_receipt")
+	h.replayCheck()
+}
