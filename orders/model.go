@@ -272,9 +272,9 @@ func (s orderStatus) String() string {
 	return "unknown"
 }
 
-// status derives the order's status: cancelled or completed when finished; exception when a
-// live shipment cannot proceed; backordered while units wait; else the least advanced live
-// shipment's step.
+// status derives the order's status: cancelled or completed when finished; exception when an
+// operator's exception is open or a live shipment cannot proceed; backordered while units wait;
+// else the least advanced live shipment's step.
 func (o *order) status() orderStatus {
 	var waiting, cancelled, total int64
 	for i := range o.lines {
@@ -284,6 +284,9 @@ func (o *order) status() orderStatus {
 	}
 	if cancelled == total {
 		return statusCancelled
+	}
+	if o.excCode != "" && o.finishedAt == 0 {
+		return statusException
 	}
 	least := shipDelivered
 	for _, sh := range o.ships {

@@ -84,7 +84,7 @@ type step struct {
 func IsCommand(c depot.Command) bool {
 	switch c.(type) {
 	case *depot.DefineCarrier, *depot.DefineRouting, *depot.CreateOrder, *depot.AdvanceShipment,
-		*depot.CancelOrder, *depot.TrackShipment:
+		*depot.CancelOrder, *depot.TrackShipment, *depot.RaiseException, *depot.ResolveException:
 		return true
 	}
 	return false
@@ -119,6 +119,10 @@ func (x *Orders) Apply(env *depot.Envelope) depot.Result {
 		rej = x.cancel(&st, c)
 	case *depot.TrackShipment:
 		rej = x.track(&st, c)
+	case *depot.RaiseException:
+		rej = x.raiseException(&st, c)
+	case *depot.ResolveException:
+		rej = x.resolveException(&st, c)
 	default:
 		rej = depot.Reject(depot.CodeInvalidArgument, "", "unsupported command %T", c)
 	}
