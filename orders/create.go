@@ -46,6 +46,11 @@ func (x *Orders) create(st *step, c *depot.CreateOrder) *depot.Rejection {
 		}
 		o.lines[i] = line{sku: s, qty: l.Qty, price: l.UnitPriceMinor, waiting: l.Qty, weightG: int32(w)}
 	}
+	if c.Reservation != "" {
+		if rej := x.checkReservation(t, c); rej != nil {
+			return rej
+		}
+	}
 	// Checks are done: from here on the order is accepted.
 	// The ledger holds no allocation under this name: commits may not name future orders (Guard).
 	x.scratch = append(orderID(x.scratch[:0], st.seq), "-1"...)
@@ -54,6 +59,7 @@ func (x *Orders) create(st *step, c *depot.CreateOrder) *depot.Rejection {
 	o.latE6, o.lonE6, o.postal, o.country = c.ShipToLatE6, c.ShipToLonE6, c.PostalCode, c.Country
 	o.level, o.promiseMinutes, o.placedAt, o.priority, o.policy = c.Level, c.PromiseMinutes, c.PlacedAt, c.Priority, c.Backorder
 	o.shipBy, o.deliverBy = promises(c, st.now)
+	o.reservation = c.Reservation
 	if len(c.Attributes) > 0 {
 		o.attrs = append([]depot.Attribute(nil), c.Attributes...)
 	}
@@ -67,8 +73,21 @@ func (x *Orders) create(st *step, c *depot.CreateOrder) *depot.Rejection {
 		units += o.lines[i].qty
 	}
 	x.emit(st, t, depot.Event{Kind: depot.EventOrderReceived, Ref: o.id, Order: o.id, Channel: o.channel, Reason: o.ext, Qty: units, At: o.deliverBy})
-	x.sourceWaiting(st, o, true)
+	if c.Reservation == "" {
+		x.sourceWaiting(st, o, true)
+		x.syncTimers(o)
+		return nil
+	}
+	x.freed = x.freed[:0]
+	x.consume(st, o, c.Reservation)
+	if o.waitingUnits() == 0 {
+		x.emit(st, t, depot.Event{Kind: depot.EventOrderAllocated, Ref: o.id, Order: o.id, Channel: o.channel})
+	} else {
+		x.sourceWaiting(st, o, true)
+	}
 	x.syncTimers(o)
+	// What the reservation held beyond the order's needs is free again, for the backorders.
+	x.refill(st, t, x.freed)
 	return nil
 }
 

@@ -44,6 +44,11 @@ type Orders struct {
 	comps    []ledger.Component
 	freed    []ledger.SKURef
 	scratch  []byte
+	// The checkout reservation of the create_order being applied: its claims, what is left of
+	// each, and the parts it covers, grouped by location.
+	rsv      []ledger.Claim
+	rsvLeft  []int64
+	rsvParts []rsvPart
 	// curCmd and curEncoded are the command being applied and its encoding, if its envelope
 	// carried one, for fingerprint.
 	curCmd     depot.Command

@@ -1,6 +1,7 @@
 package orders_test
 
 import (
+	"maps"
 	"slices"
 	"testing"
 
@@ -276,5 +277,63 @@ func TestStoryPartialBackorderFilledByReceipt(t *testing.T) {
 		t.Fatalf("cancelling P freed %v, want 5 lamps and 2 tees", freed)
 	}
 	h.golden(t, "partial_backorder_filled_by_receipt")
+	h.replayCheck()
+}
+
+func reserve(id, channel string, ttl int64, lines ...depot.ReserveLine) *depot.Reserve {
+	return &depot.Reserve{Tenant: tenant, Reservation: id, Channel: channel, TTL: ttl, Lines: lines}
+}
+
+func TestStoryCheckoutReservationConsumedByOrder(t *testing.T) {
+	h := fixture(t)
+	h.ok(receive("r1", "tee", "wh-berlin", 10), receive("r2", "mug", "wh-berlin", 10), receive("r3", "lamp", "wh-hamburg", 2),
+		receive("r4", "lamp", "wh-munich", 2), receive("r5", "milk", "ds-mitte", 5))
+	h.note("At checkout the web shop reserves what is in the basket: 2 tees, 2 mugs (Berlin) and a lamp (Hamburg).")
+	h.ok(reserve("chk-1", "web", 15*minute, depot.ReserveLine{SKU: "tee", Qty: 2}, depot.ReserveLine{SKU: "mug", Qty: 2},
+		depot.ReserveLine{SKU: "lamp", Qty: 1}))
+	h.note("The order names the reservation. The customer dropped a mug but added a gift box: the reserved tees, one mug and the lamp become the order's allocation where they are (committed, not reserved again); the other mug is released; only the gift box is sourced.")
+	h.now += 2 * minute
+	ord := webOrder("chk-1001", ln("tee", 2), ln("mug", 1), ln("lamp", 1), ln("giftbox", 1))
+	ord.Reservation = "chk-1"
+	id := h.order(ord)
+	h.note("The shop retries after a timeout: the same order, nothing converted twice.")
+	if res := h.apply(ord); !res.Replayed || res.Ref != id {
+		t.Fatalf("repeat: %+v", res)
+	}
+	h.note("A second order cannot consume the same reservation, nor an unknown one.")
+	again := func(reservation string) *depot.CreateOrder {
+		c := webOrder("chk-1002", ln("tee", 1))
+		c.Reservation = reservation
+		return c
+	}
+	h.reject(again("chk-1"), depot.CodeInvalidState)
+	h.reject(again("chk-none"), depot.CodeUnknownReservation)
+	h.note("A reservation whose 60 seconds ran out is expired even before a tick releases it; one of the app channel cannot pay for a web order.")
+	h.ok(reserve("chk-2", "web", 60e9, depot.ReserveLine{SKU: "tee", Qty: 1}), reserve("chk-3", "app", 0, depot.ReserveLine{SKU: "milk", Qty: 1}))
+	h.now += 2 * minute
+	h.reject(again("chk-2"), depot.CodeExpired)
+	h.reject(again("chk-3"), depot.CodeInvalidArgument)
+
+	h.note("Hamburg pauses after another checkout reserved its last lamp. The first order's lamp parcel moves to Munich; the new order takes its reservation, but the lamp at paused Hamburg is released and sourced afresh from Munich.")
+	h.ok(reserve("chk-4", "web", 0, depot.ReserveLine{SKU: "lamp", Qty: 1}))
+	down := warehouse("wh-hamburg", -150, 180, 16, 0)
+	down.Status = depot.LocationPaused
+	h.ok(down)
+	moved := webOrder("chk-1003", ln("lamp", 1))
+	moved.Reservation = "chk-4"
+	h.order(moved)
+
+	h.note("The first order is cancelled: it gives back exactly what it held: the converted tees and mug, the sourced gift box, the lamp now in Munich.")
+	evs := h.ok(&depot.CancelOrder{Tenant: tenant, Order: id})
+	freed := map[string]int64{}
+	for _, e := range evs {
+		if e.Kind == depot.EventDeallocated {
+			freed[e.SKU+"@"+e.Location] += e.Qty
+		}
+	}
+	if want := map[string]int64{"tee@wh-berlin": 3, "mug@wh-berlin": 2, "lamp@wh-munich": 1}; !maps.Equal(freed, want) {
+		t.Fatalf("cancelling freed %v, want %v", freed, want)
+	}
+	h.golden(t, "checkout_reservation_consumed")
 	h.replayCheck()
 }
