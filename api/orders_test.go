@@ -390,6 +390,16 @@ func TestOrderBadInput(t *testing.T) {
 		{"PUT", "/v1/channels/web/routing", `{"rules":[{"kind":"best"}]}`, 422, "invalid_argument"},
 		{"PUT", "/v1/channels/web/routing", `{"split_penalty_minor":-1}`, 422, "invalid_argument"},
 		{"PUT", "/v1/channels/web/routing", `{"allow_split_lines":"yes"}`, 400, "malformed_json"},
+		{"POST", "/v1/orders", `{"channel":"web","external_id":"x","lines":[{"sku":"tee","qty":1}],"backorder":"eventually"}`, 422, "invalid_argument"},
+		{"POST", "/v1/orders", `{"channel":"web","external_id":"x","lines":[{"sku":"tee","qty":1}],"backorder":1}`, 400, "malformed_json"},
+		{"POST", "/v1/orders", `{"channel":"web","external_id":"x","lines":[{"sku":"tee","qty":1}],"reservation":"` + strings.Repeat("r", 65) + `"}`, 422, "limit_exceeded"},
+		{"POST", "/v1/orders/" + o.Order + "/exception", `{}`, 422, "invalid_argument"},
+		{"POST", "/v1/orders/" + o.Order + "/exception", `{"code":"x","note":"` + strings.Repeat("n", 501) + `"}`, 422, "limit_exceeded"},
+		{"POST", "/v1/orders/" + o.Order + "/exception", `{"code":"x","reason":"y"}`, 400, "malformed_json"},
+		{"POST", "/v1/orders/" + o.Order + "/exception/resolve", `{"code":["x"]}`, 400, "malformed_json"},
+		{"PUT", "/v1/carriers/dhl", `{"services":[],"codes":[{"code":"ZU","status":"gone"}]}`, 422, "invalid_argument"},
+		{"PUT", "/v1/carriers/dhl", `{"services":[],"zones":[{"postal_prefix":"10","up_to_m":5,"zone":1}]}`, 422, "invalid_argument"},
+		{"PUT", "/v1/carriers/dhl", `{"services":[{"service":"s","distance_up_to_m":[1],"zone_up_to":[1],"weight_up_to_g":[1],"prices_minor":[1],"transit_max_minutes":1,"cutoff_minute":1,"days":["mon"]}],"zones":[{"up_to_m":5,"zone":1}]}`, 422, "invalid_argument"},
 	} {
 		st, hdr, body := b.raw(tc.method, tc.path, secret, "application/json", []byte(tc.body))
 		if st != tc.status {
