@@ -59,7 +59,9 @@ func (x *Orders) create(st *step, c *depot.CreateOrder) *depot.Rejection {
 	o.latE6, o.lonE6, o.postal, o.country = c.ShipToLatE6, c.ShipToLonE6, c.PostalCode, c.Country
 	o.level, o.promiseMinutes, o.placedAt, o.priority, o.policy = c.Level, c.PromiseMinutes, c.PlacedAt, c.Priority, c.Backorder
 	o.shipBy, o.deliverBy = promises(c, st.now)
-	o.reservation = c.Reservation
+	if c.Reservation != "" {
+		o.setMore().reservation = c.Reservation
+	}
 	if len(c.Attributes) > 0 {
 		o.attrs = append([]depot.Attribute(nil), c.Attributes...)
 	}

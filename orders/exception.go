@@ -22,18 +22,19 @@ func (x *Orders) raiseException(st *step, c *depot.RaiseException) *depot.Reject
 	if o == nil {
 		return depot.Reject(depot.CodeUnknownOrder, "order", "unknown order %q", c.Order)
 	}
-	if o.excCode != "" {
-		if o.excCode == c.Code && o.excNote == c.Note {
+	if m := o.extra(); m.excCode != "" {
+		if m.excCode == c.Code && m.excNote == c.Note {
 			st.replayed = true
 			return nil
 		}
-		return depot.Reject(depot.CodeInvalidState, "code", "order %s already has exception %q open; resolve it first", o.id, o.excCode)
+		return depot.Reject(depot.CodeInvalidState, "code", "order %s already has exception %q open; resolve it first", o.id, m.excCode)
 	}
 	if o.finishedAt != 0 {
 		return depot.Reject(depot.CodeInvalidState, "order", "order %s is %s; a finished order takes no exception", o.id, o.status())
 	}
 	// Checks are done.
-	o.excCode, o.excNote, o.excAt = c.Code, c.Note, max(st.now, 1)
+	m := o.setMore()
+	m.excCode, m.excNote, m.excAt = c.Code, c.Note, max(st.now, 1)
 	x.emit(st, o.t, depot.Event{Kind: depot.EventExceptionRaised, Ref: o.id, Order: o.id, Channel: o.channel, Reason: excReason(c.Code, c.Note)})
 	return nil
 }
@@ -43,7 +44,7 @@ func (x *Orders) resolveException(st *step, c *depot.ResolveException) *depot.Re
 	if o == nil {
 		return depot.Reject(depot.CodeUnknownOrder, "order", "unknown order %q", c.Order)
 	}
-	open := o.excCode != ""
+	open := o.extra().excCode != ""
 	for _, sh := range o.ships {
 		open = open || (sh.status.live() && sh.exception != "")
 	}
@@ -51,7 +52,9 @@ func (x *Orders) resolveException(st *step, c *depot.ResolveException) *depot.Re
 		return depot.Reject(depot.CodeInvalidState, "order", "order %s has no open exception", o.id)
 	}
 	// Checks are done.
-	o.excCode, o.excNote, o.excAt = "", "", 0
+	if o.more != nil {
+		o.more.excCode, o.more.excNote, o.more.excAt = "", "", 0
+	}
 	for _, sh := range o.ships {
 		if sh.status.live() {
 			sh.exception = ""
@@ -63,8 +66,8 @@ func (x *Orders) resolveException(st *step, c *depot.ResolveException) *depot.Re
 
 // held refuses a shipment step before shipping while the order's operator exception is open.
 func held(o *order, sh *shipment, s depot.ShipmentStep) *depot.Rejection {
-	if o.excCode == "" || s == depot.StepDeliver {
+	if o.extra().excCode == "" || s == depot.StepDeliver {
 		return nil
 	}
-	return depot.Reject(depot.CodeInvalidState, "step", "order %s is on hold for exception %q; %s of %s waits until it is resolved", o.id, o.excCode, s, sh.id)
+	return depot.Reject(depot.CodeInvalidState, "step", "order %s is on hold for exception %q; %s of %s waits until it is resolved", o.id, o.extra().excCode, s, sh.id)
 }

@@ -145,11 +145,7 @@ type order struct {
 	priority        int64
 	attrs           []depot.Attribute
 	policy          depot.BackorderPolicy // as the create_order said (0 is lines)
-	reservation     string                // the checkout reservation it consumed, "" if none
-
-	// The operator's open exception (raise_exception), "" when none.
-	excCode, excNote string
-	excAt            int64
+	more            *orderMore            // what few orders have; nil for most
 
 	ships      []*shipment
 	shipInline [1]*shipment
@@ -165,6 +161,32 @@ type order struct {
 	finishedAt int64 // when every unit was delivered or cancelled; 0 while open
 	waitSKUs   []ledger.SKURef
 	mark       uint64 // scratch: the refill pass that last saw this order
+}
+
+// orderMore holds what few orders have, so the common order stays small: the checkout
+// reservation it consumed ("" if none) and the operator's open exception ("" when none).
+type orderMore struct {
+	reservation      string
+	excCode, excNote string
+	excAt            int64
+}
+
+var noMore orderMore
+
+// extra is the order's rarely set fields, for reading (never write through it).
+func (o *order) extra() *orderMore {
+	if o.more == nil {
+		return &noMore
+	}
+	return o.more
+}
+
+// setMore is the order's rarely set fields, for writing.
+func (o *order) setMore() *orderMore {
+	if o.more == nil {
+		o.more = &orderMore{}
+	}
+	return o.more
 }
 
 // slaFlags records which SLA events an order has had, so each is emitted at most once.
@@ -285,7 +307,7 @@ func (o *order) status() orderStatus {
 	if cancelled == total {
 		return statusCancelled
 	}
-	if o.excCode != "" && o.finishedAt == 0 {
+	if o.more != nil && o.more.excCode != "" && o.finishedAt == 0 {
 		return statusException
 	}
 	least := shipDelivered

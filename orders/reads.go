@@ -89,7 +89,7 @@ func view(o *order) OrderView {
 	v := OrderView{
 		ID: o.id, Channel: o.channel, ExternalID: o.ext, Status: o.status().String(), Level: o.level.String(),
 		Priority: o.priority, PlacedAt: o.placedAt, ShipBy: o.shipBy, DeliverBy: o.deliverBy, FinishedAt: o.finishedAt,
-		Backorder: o.policy.String(), Reservation: o.reservation, ExceptionCode: o.excCode, ExceptionNote: o.excNote, ExceptionAt: o.excAt,
+		Backorder: o.policy.String(), Reservation: o.extra().reservation, ExceptionCode: o.extra().excCode, ExceptionNote: o.extra().excNote, ExceptionAt: o.extra().excAt,
 	}
 	for i := range o.lines {
 		l := &o.lines[i]

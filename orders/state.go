@@ -149,10 +149,11 @@ func (o *order) encode(e *wire.Encoder) {
 		e.String(a.Value)
 	}
 	e.Byte(uint8(o.policy))
-	e.String(o.reservation)
-	e.String(o.excCode)
-	e.String(o.excNote)
-	e.Varint(o.excAt)
+	m := o.extra()
+	e.String(m.reservation)
+	e.String(m.excCode)
+	e.String(m.excNote)
+	e.Varint(m.excAt)
 	e.Uvarint(uint64(len(o.returns)))
 	for _, r := range o.returns {
 		e.Uvarint(uint64(r.sku))
@@ -445,16 +446,20 @@ func (x *Orders) decodeOrder(d *wire.Decoder, t *tenant) *order {
 			o.attrs[i] = depot.Attribute{Key: d.String(depot.MaxAttributeKeyLen), Value: d.String(depot.MaxAttributeValueLen)}
 		}
 	}
-	o.policy, o.reservation = depot.BackorderPolicy(d.Byte()), d.String(depot.MaxIDLen)
-	o.excCode, o.excNote, o.excAt = d.String(depot.MaxIDLen), d.String(depot.MaxExceptionNoteLen), d.Varint()
+	o.policy = depot.BackorderPolicy(d.Byte())
+	m := orderMore{reservation: d.String(depot.MaxIDLen)}
+	m.excCode, m.excNote, m.excAt = d.String(depot.MaxIDLen), d.String(depot.MaxExceptionNoteLen), d.Varint()
+	if m != noMore {
+		o.more = &m
+	}
 	// The order's shape is the create_order's: its checks apply, and the exception's those of
 	// raise_exception.
 	shape := depot.CreateOrder{Tenant: t.id, Channel: o.channel, ExternalID: o.ext, Lines: []depot.OrderLine{{SKU: "x", Qty: 1}},
 		ShipToLatE6: o.latE6, ShipToLonE6: o.lonE6, PostalCode: o.postal, Country: o.country, Level: o.level,
 		PromiseMinutes: o.promiseMinutes, PlacedAt: o.placedAt, ShipBy: o.shipBy, DeliverBy: o.deliverBy, Priority: o.priority,
-		Attributes: o.attrs, Backorder: o.policy, Reservation: o.reservation}
-	exc := depot.RaiseException{Tenant: t.id, Order: o.id, Code: o.excCode, Note: o.excNote}
-	badExc := (o.excCode == "") != (o.excAt == 0) || (o.excCode == "" && o.excNote != "") || (o.excCode != "" && exc.Validate() != nil)
+		Attributes: o.attrs, Backorder: o.policy, Reservation: m.reservation}
+	exc := depot.RaiseException{Tenant: t.id, Order: o.id, Code: m.excCode, Note: m.excNote}
+	badExc := (m.excCode == "") != (m.excAt == 0) || (m.excCode == "" && m.excNote != "") || (m.excCode != "" && exc.Validate() != nil)
 	if d.Err == nil && (shape.Validate() != nil || o.sla&^slaAll != 0 || o.finishedAt < 0 || badExc) {
 		d.Fail("order %s is out of range", o.id)
 		return o
