@@ -34,6 +34,9 @@ const (
 	KindAdvanceShipment
 	KindCancelOrder
 	KindTrackShipment
+	// Operator exceptions on orders (order_command.go). Kinds 22 to 29 are this block's.
+	KindRaiseException
+	KindResolveException
 )
 
 var commandKindNames = [...]string{
@@ -43,6 +46,7 @@ var commandKindNames = [...]string{
 	KindCommit: "commit", KindShip: "ship", KindReturn: "return", KindTick: "tick",
 	KindDefineCarrier: "define_carrier", KindDefineRouting: "define_routing", KindCreateOrder: "create_order",
 	KindAdvanceShipment: "advance_shipment", KindCancelOrder: "cancel_order", KindTrackShipment: "track_shipment",
+	KindRaiseException: "raise_exception", KindResolveException: "resolve_exception",
 }
 
 // String returns the wire name of the kind.

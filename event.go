@@ -42,6 +42,9 @@ const (
 	EventSLABreached
 	EventTrackingUpdated
 	EventShipmentDelayed
+	// Operator exceptions on orders (order_event.go); a small block of its own.
+	EventExceptionRaised
+	EventExceptionResolved
 )
 
 var eventKindNames = [...]string{
@@ -59,6 +62,7 @@ var eventKindNames = [...]string{
 	EventOrderCompleted: "order_completed", EventOrderException: "order_exception",
 	EventSLAAtRisk: "sla_at_risk", EventSLABreached: "sla_breached", EventTrackingUpdated: "tracking_updated",
 	EventShipmentDelayed: "shipment_delayed",
+	EventExceptionRaised: "exception_raised", EventExceptionResolved: "exception_resolved",
 }
 
 // String returns the wire name of the kind.

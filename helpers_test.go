@@ -48,17 +48,24 @@ func sampleCommands() []depot.Command {
 			Service: "paket", DistanceUpToM: []int64{50_000, 500_000}, WeightUpToG: []int64{1_000, 10_000},
 			Prices: []int64{450, 650, 550, 750}, TransitMinMinutes: 1440, TransitMaxMinutes: 2880, CutoffMinute: 16 * 60,
 			Cutoffs: []depot.CarrierCutoff{{Location: "ams", Minute: 18 * 60}}, Days: 0x3e,
-		}}},
+		}, {
+			Service: "zoned", ZoneUpTo: []int64{1, 3}, WeightUpToG: []int64{5_000}, Prices: []int64{390, 590},
+			TransitMaxMinutes: 1440, CutoffMinute: 17 * 60, Days: 0x7e,
+		}}, Zones: []depot.CarrierZone{{Origin: "ams", Country: "NL", PostalPrefix: "10", Zone: 1}, {UpToM: 300_000, Zone: 3}},
+			Codes: []depot.CarrierCode{{Code: "ZU", Status: depot.TrackingDelivered}}},
 		&depot.DefineRouting{Tenant: "acme", Channel: "web", Rules: []depot.RoutingRule{{Kind: depot.RulePreferGroup, Group: "nl"}, {Kind: depot.RuleCheapest}},
 			Own: []string{"ams"}, AllowSplitLines: true, SplitPenaltyMinor: 400, LatePenaltyPerHourMinor: 25},
 		&depot.CreateOrder{Tenant: "acme", Channel: "web", ExternalID: "#1001",
 			Lines:       []depot.OrderLine{{SKU: "tee", Qty: 2, UnitPriceMinor: 1999}, {SKU: "kit-1", Qty: 1, UnitPriceMinor: 4999}},
 			ShipToLatE6: 52_360_000, ShipToLonE6: 4_900_000, PostalCode: "1011 AB", Country: "NL", Level: depot.LevelQuick,
 			PromiseMinutes: 20, PlacedAt: 1_700_000_000_000_000_000, ShipBy: 1_700_000_600_000_000_000,
-			DeliverBy: 1_700_001_200_000_000_000, Priority: 5, Attributes: []depot.Attribute{{Key: "gift", Value: "yes\nwrap it"}}},
+			DeliverBy: 1_700_001_200_000_000_000, Priority: 5, Attributes: []depot.Attribute{{Key: "gift", Value: "yes\nwrap it"}},
+			Backorder: depot.BackorderPartial, Reservation: "res-1"},
 		&depot.AdvanceShipment{Tenant: "acme", Shipment: "o-17-1", Step: depot.StepShip, Tracking: "1Z999"},
 		&depot.CancelOrder{Tenant: "acme", Order: "o-17", Lines: []depot.CancelLine{{SKU: "tee", Qty: 1}}, Reason: "customer asked"},
 		&depot.TrackShipment{Tenant: "acme", Shipment: "o-17-1", Status: "Out for Delivery", At: 1_700_000_900_000_000_000},
+		&depot.RaiseException{Tenant: "acme", Order: "o-17", Code: "address_invalid", Note: "no such street"},
+		&depot.ResolveException{Tenant: "acme", Order: "o-17", Code: "address_corrected", Note: "customer called back"},
 	}
 }
 

@@ -56,8 +56,9 @@ const (
 	MaxCommandBytes = 64 << 10
 )
 
-// Limits of order orchestration (order_command.go). A define_carrier at every limit stays well
-// under MaxCommandBytes: 8 services of 16 x 16 rate cells and 64 cutoffs are about 45 KiB.
+// Limits of order orchestration (order_command.go). A define_carrier at every limit stays under
+// MaxCommandBytes: 8 services of 16 x 16 rate cells and 64 cutoffs are about 45 KiB, 64 zone
+// rules about 6 KiB and 64 tracking codes about 4 KiB (a test holds it there).
 const (
 	// MaxAttributes bounds the free-form attributes of one order; MaxAttributeKeyLen and
 	// MaxAttributeValueLen bound each pair.
@@ -82,6 +83,15 @@ const (
 	MaxPriceMinor = 1_000_000_000
 	// MaxTransitMinutes bounds a service's transit time (30 days).
 	MaxTransitMinutes = 30 * 1440
+	// MaxCarrierZones bounds the zone rules of one carrier's zone chart, MaxZone the zone
+	// numbers, MaxRingM the radius of a distance-ring zone (the longest lane, 20,000 km).
+	MaxCarrierZones = 64
+	MaxZone         = 999
+	MaxRingM        = 20_000_000
+	// MaxCarrierCodes bounds the tracking codes of one carrier's table.
+	MaxCarrierCodes = 64
+	// MaxExceptionNoteLen bounds the note of an operator exception or its resolution.
+	MaxExceptionNoteLen = 500
 	// MaxRoutingRules bounds the routing rules of one channel.
 	MaxRoutingRules = 8
 	// MaxPenaltyMinor bounds the routing penalties.

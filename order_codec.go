@@ -33,6 +33,7 @@ func (c *DefineCarrier) encode(e *wire.Encoder) {
 		s := &c.Services[i]
 		e.String(s.Service)
 		encodeInt64s(e, s.DistanceUpToM)
+		encodeInt64s(e, s.ZoneUpTo)
 		encodeInt64s(e, s.WeightUpToG)
 		encodeInt64s(e, s.Prices)
 		e.Varint(s.TransitMinMinutes)
@@ -45,19 +46,31 @@ func (c *DefineCarrier) encode(e *wire.Encoder) {
 		}
 		e.Byte(s.Days)
 	}
+	e.Uvarint(uint64(len(c.Zones)))
+	for _, z := range c.Zones {
+		e.String(z.Origin)
+		e.String(z.Country)
+		e.String(z.PostalPrefix)
+		e.Varint(z.UpToM)
+		e.Varint(z.Zone)
+	}
+	e.Uvarint(uint64(len(c.Codes)))
+	for _, code := range c.Codes {
+		e.String(code.Code)
+		e.Byte(uint8(code.Status))
+	}
 }
 
 func (c *DefineCarrier) decode(d *wire.Decoder) {
 	c.Tenant, c.Carrier = d.String(MaxIDLen), d.String(MaxIDLen)
-	n := d.Count(MaxCarrierServices)
-	if n == 0 {
-		return
+	if n := d.Count(MaxCarrierServices); n > 0 {
+		c.Services = make([]CarrierService, n)
 	}
-	c.Services = make([]CarrierService, n)
 	for i := range c.Services {
 		s := &c.Services[i]
 		s.Service = d.String(MaxIDLen)
 		s.DistanceUpToM = decodeInt64s(d, MaxRateBands)
+		s.ZoneUpTo = decodeInt64s(d, MaxRateBands)
 		s.WeightUpToG = decodeInt64s(d, MaxRateBands)
 		s.Prices = decodeInt64s(d, MaxRateBands*MaxRateBands)
 		s.TransitMinMinutes, s.TransitMaxMinutes = d.Varint(), d.Varint()
@@ -69,6 +82,19 @@ func (c *DefineCarrier) decode(d *wire.Decoder) {
 			}
 		}
 		s.Days = d.Byte()
+	}
+	if n := d.Count(MaxCarrierZones); n > 0 {
+		c.Zones = make([]CarrierZone, n)
+		for i := range c.Zones {
+			c.Zones[i] = CarrierZone{Origin: d.String(MaxIDLen), Country: d.String(2), PostalPrefix: d.String(MaxPostalCodeLen),
+				UpToM: d.Varint(), Zone: d.Varint()}
+		}
+	}
+	if n := d.Count(MaxCarrierCodes); n > 0 {
+		c.Codes = make([]CarrierCode, n)
+		for i := range c.Codes {
+			c.Codes[i] = CarrierCode{Code: d.String(MaxIDLen), Status: TrackingStatus(d.Byte())}
+		}
 	}
 }
 
@@ -124,6 +150,8 @@ func (c *CreateOrder) encode(e *wire.Encoder) {
 		e.String(a.Key)
 		e.String(a.Value)
 	}
+	e.Byte(uint8(c.Backorder))
+	e.String(c.Reservation)
 }
 
 func (c *CreateOrder) decode(d *wire.Decoder) {
@@ -145,6 +173,8 @@ func (c *CreateOrder) decode(d *wire.Decoder) {
 			c.Attributes[i] = Attribute{Key: d.String(MaxAttributeKeyLen), Value: d.String(MaxAttributeValueLen)}
 		}
 	}
+	c.Backorder = BackorderPolicy(d.Byte())
+	c.Reservation = d.String(MaxIDLen)
 }
 
 func (c *AdvanceShipment) encode(e *wire.Encoder) {
@@ -192,4 +222,26 @@ func (c *TrackShipment) encode(e *wire.Encoder) {
 func (c *TrackShipment) decode(d *wire.Decoder) {
 	c.Tenant, c.Shipment, c.Status = d.String(MaxIDLen), d.String(MaxIDLen), d.String(MaxIDLen)
 	c.At = d.Varint()
+}
+
+func (c *RaiseException) encode(e *wire.Encoder) {
+	e.String(c.Tenant)
+	e.String(c.Order)
+	e.String(c.Code)
+	e.String(c.Note)
+}
+
+func (c *RaiseException) decode(d *wire.Decoder) {
+	c.Tenant, c.Order, c.Code, c.Note = d.String(MaxIDLen), d.String(MaxIDLen), d.String(MaxIDLen), d.String(MaxExceptionNoteLen)
+}
+
+func (c *ResolveException) encode(e *wire.Encoder) {
+	e.String(c.Tenant)
+	e.String(c.Order)
+	e.String(c.Code)
+	e.String(c.Note)
+}
+
+func (c *ResolveException) decode(d *wire.Decoder) {
+	c.Tenant, c.Order, c.Code, c.Note = d.String(MaxIDLen), d.String(MaxIDLen), d.String(MaxIDLen), d.String(MaxExceptionNoteLen)
 }

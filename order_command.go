@@ -91,13 +91,15 @@ type CarrierCutoff struct {
 }
 
 // CarrierService is one service of a carrier as data. Its rate card prices a parcel by distance
-// band and weight band: Prices[band*len(WeightUpToG)+weightBand] in minor units, bounds being
-// inclusive upper bounds in ascending order (a parcel beyond the last cannot be carried). The
-// promise is the next pickup (the local cutoff minute on a day in Days, bit 0 Sunday) plus the
-// maximum transit, plus a risk margin learned from tracking.
+// band (DistanceUpToM) or by zone band (ZoneUpTo, zones of the carrier's Zones; exactly one of
+// the two is set) and weight band: Prices[band*len(WeightUpToG)+weightBand] in minor units, bounds
+// being inclusive upper bounds in ascending order (a parcel beyond the last, or in no zone, cannot
+// be carried). The promise is the next pickup (the local cutoff minute on a day in Days, bit 0
+// Sunday) plus the maximum transit, plus a risk margin learned from tracking.
 type CarrierService struct {
 	Service           string          `json:"service"`
-	DistanceUpToM     []int64         `json:"distance_up_to_m"`
+	DistanceUpToM     []int64         `json:"distance_up_to_m,omitempty"`
+	ZoneUpTo          []int64         `json:"zone_up_to,omitempty"`
 	WeightUpToG       []int64         `json:"weight_up_to_g"`
 	Prices            []int64         `json:"prices_minor"`
 	TransitMinMinutes int64           `json:"transit_min_minutes"`
@@ -107,12 +109,70 @@ type CarrierService struct {
 	Days              uint8           `json:"days"`
 }
 
+// CarrierZone assigns lanes to one of the carrier's zones (0 to MaxZone). A postal rule matches
+// parcels to a ship-to whose postal code starts with PostalPrefix (compared without case, spaces
+// or hyphens); a ring rule (no PostalPrefix) matches parcels travelling at most UpToM metres.
+// Origin restricts a rule to parcels leaving one location ("" for every origin), Country to
+// ship-tos in one country ("" for any). The zone of a lane is that of the most specific matching
+// rule: a rule of the origin before one of every origin, then postal before ring rules, the
+// longest prefix or the smallest ring, then a rule of the country before one of any country.
+type CarrierZone struct {
+	Origin       string `json:"origin,omitempty"`
+	Country      string `json:"country,omitempty"`
+	PostalPrefix string `json:"postal_prefix,omitempty"`
+	UpToM        int64  `json:"up_to_m,omitempty"`
+	Zone         int64  `json:"zone"`
+}
+
+// TrackingStatus is a carrier tracking status as Depot normalises it. The numbering is the
+// carriers package's (carriers.Status).
+type TrackingStatus uint8
+
+// The normalised tracking statuses.
+const (
+	TrackingPreTransit TrackingStatus = iota + 1
+	TrackingInTransit
+	TrackingOutForDelivery
+	TrackingDelivered
+	TrackingAvailableForPickup
+	TrackingDeliveryFailed
+	TrackingException
+	TrackingReturnToSender
+	TrackingCancelled
+)
+
+var trackingStatusNames = [...]string{
+	TrackingPreTransit: "pre_transit", TrackingInTransit: "in_transit", TrackingOutForDelivery: "out_for_delivery",
+	TrackingDelivered: "delivered", TrackingAvailableForPickup: "available_for_pickup", TrackingDeliveryFailed: "delivery_failed",
+	TrackingException: "exception", TrackingReturnToSender: "return_to_sender", TrackingCancelled: "cancelled",
+}
+
+// String returns the wire name of the status.
+func (s TrackingStatus) String() string { return enumName(trackingStatusNames[:], int(s)) }
+
+// ParseTrackingStatus maps a wire name to a status.
+func ParseTrackingStatus(s string) (TrackingStatus, bool) {
+	k, ok := parseEnum(trackingStatusNames[:], s)
+	return TrackingStatus(k), ok
+}
+
+// CarrierCode maps one of the carrier's raw tracking codes to a normalised status. Codes match
+// without case and with any spelling of separators ("OUT-FOR-DELIVERY" is "out for delivery");
+// the carrier's table is consulted before the common spellings every carrier shares.
+type CarrierCode struct {
+	Code   string         `json:"code"`
+	Status TrackingStatus `json:"-"`
+}
+
 // DefineCarrier creates or replaces a carrier and its services. Learned on-time scores survive a
 // redefinition of the same service; a carrier with no services is withdrawn from selection.
+// Zones are the carrier's zone chart, used by services priced by zone; Codes its tracking codes.
 type DefineCarrier struct {
 	Tenant   string           `json:"-"`
 	Carrier  string           `json:"carrier"`
 	Services []CarrierService `json:"services"`
+	Zones    []CarrierZone    `json:"zones,omitempty"`
+	Codes    []CarrierCode    `json:"codes,omitempty"`
 }
 
 // RoutingRule is one rule of a channel's routing; Group names the location group of
@@ -142,6 +202,39 @@ type OrderLine struct {
 	UnitPriceMinor int64  `json:"unit_price_minor,omitempty"`
 }
 
+// BackorderPolicy says what an order does when stock is short. The zero value is
+// BackorderLines.
+type BackorderPolicy uint8
+
+// The backorder policies, the way merchants know them.
+const (
+	// BackorderLines (the default): each line is allocated whole or waits whole; the lines in
+	// stock ship at once.
+	BackorderLines BackorderPolicy = iota + 1
+	// BackorderPartial ("ship partial"): every unit in stock is allocated, across lines and
+	// within a line; only the missing units wait, and ship as they arrive.
+	BackorderPartial
+	// BackorderShipComplete ("ship complete"): nothing is allocated until the whole order can
+	// be, at once; until then every unit waits.
+	BackorderShipComplete
+)
+
+var backorderPolicyNames = [...]string{BackorderLines: "lines", BackorderPartial: "partial", BackorderShipComplete: "ship_complete"}
+
+// String returns the wire name of the policy ("lines" for the zero value).
+func (p BackorderPolicy) String() string {
+	if p == 0 {
+		return backorderPolicyNames[BackorderLines]
+	}
+	return enumName(backorderPolicyNames[:], int(p))
+}
+
+// ParseBackorderPolicy maps a wire name to a policy.
+func ParseBackorderPolicy(s string) (BackorderPolicy, bool) {
+	k, ok := parseEnum(backorderPolicyNames[:], s)
+	return BackorderPolicy(k), ok
+}
+
 // Attribute is one free-form key/value pair of an order, kept verbatim and in order.
 type Attribute struct {
 	Key   string `json:"key"`
@@ -155,23 +248,32 @@ type Attribute struct {
 //
 // Times are unix nanoseconds. ShipBy and DeliverBy of 0 are derived from the level (from
 // PlacedAt, or the command's time when PlacedAt is 0); a quick order promises PromiseMinutes.
-// Priority orders the backorder queue (higher first, then older first).
+// Priority orders the backorder queue (higher first, then older first); Backorder says what
+// happens when stock is short.
+//
+// Reservation, when set, names a live reservation of the same channel that checkout made with
+// reserve: its units become the order's allocation where they are (converted, not reserved
+// again), units at a location that is no longer open are released and sourced afresh, units the
+// order does not need are released, and only what the reservation does not cover is sourced.
+// A reservation is consumed once; an unknown one is unknown_reservation, an expired one expired.
 type CreateOrder struct {
-	Tenant         string       `json:"-"`
-	Channel        string       `json:"channel"`
-	ExternalID     string       `json:"external_id"`
-	Lines          []OrderLine  `json:"lines"`
-	ShipToLatE6    int64        `json:"ship_to_lat_e6"`
-	ShipToLonE6    int64        `json:"ship_to_lon_e6"`
-	PostalCode     string       `json:"postal_code,omitempty"`
-	Country        string       `json:"country,omitempty"`
-	Level          ServiceLevel `json:"-"`
-	PromiseMinutes int64        `json:"promise_minutes,omitempty"`
-	PlacedAt       int64        `json:"placed_at,omitempty"`
-	ShipBy         int64        `json:"ship_by,omitempty"`
-	DeliverBy      int64        `json:"deliver_by,omitempty"`
-	Priority       int64        `json:"priority,omitempty"`
-	Attributes     []Attribute  `json:"attributes,omitempty"`
+	Tenant         string          `json:"-"`
+	Channel        string          `json:"channel"`
+	ExternalID     string          `json:"external_id"`
+	Lines          []OrderLine     `json:"lines"`
+	ShipToLatE6    int64           `json:"ship_to_lat_e6"`
+	ShipToLonE6    int64           `json:"ship_to_lon_e6"`
+	PostalCode     string          `json:"postal_code,omitempty"`
+	Country        string          `json:"country,omitempty"`
+	Level          ServiceLevel    `json:"-"`
+	PromiseMinutes int64           `json:"promise_minutes,omitempty"`
+	PlacedAt       int64           `json:"placed_at,omitempty"`
+	ShipBy         int64           `json:"ship_by,omitempty"`
+	DeliverBy      int64           `json:"deliver_by,omitempty"`
+	Priority       int64           `json:"priority,omitempty"`
+	Attributes     []Attribute     `json:"attributes,omitempty"`
+	Backorder      BackorderPolicy `json:"-"`
+	Reservation    string          `json:"reservation,omitempty"`
 }
 
 // AdvanceShipment moves a shipment one step on: release, pick, pack, ship (with the carrier's
@@ -209,21 +311,49 @@ type TrackShipment struct {
 	At       int64  `json:"at"`
 }
 
+// RaiseException puts an order on hold for an operator's reason: Code as the operator's playbook
+// names it (address_invalid, fraud_review, damaged_in_pick...) and a Note for people. While it is
+// open the order's shipments take no step before shipping (release, pick, pack, ship are
+// invalid_state); tracking, delivery and cancellation go on. Raising the same code and note
+// again is answered as replayed; another while one is open is invalid_state, as is raising one
+// on a finished order.
+type RaiseException struct {
+	Tenant string `json:"-"`
+	Order  string `json:"order"`
+	Code   string `json:"code"`
+	Note   string `json:"note,omitempty"`
+}
+
+// ResolveException closes an order's exceptions: the operator's open one and those the engine
+// raised on its shipments (a shipment that could not be re-sourced, a parcel returned to
+// sender), so the order leaves the exception status. Code names the resolution. An order with no
+// open exception is invalid_state.
+type ResolveException struct {
+	Tenant string `json:"-"`
+	Order  string `json:"order"`
+	Code   string `json:"code"`
+	Note   string `json:"note,omitempty"`
+}
+
 // Kind implements Command.
-func (*DefineCarrier) Kind() CommandKind   { return KindDefineCarrier }
-func (*DefineRouting) Kind() CommandKind   { return KindDefineRouting }
-func (*CreateOrder) Kind() CommandKind     { return KindCreateOrder }
-func (*AdvanceShipment) Kind() CommandKind { return KindAdvanceShipment }
-func (*CancelOrder) Kind() CommandKind     { return KindCancelOrder }
-func (*TrackShipment) Kind() CommandKind   { return KindTrackShipment }
+func (*DefineCarrier) Kind() CommandKind    { return KindDefineCarrier }
+func (*DefineRouting) Kind() CommandKind    { return KindDefineRouting }
+func (*CreateOrder) Kind() CommandKind      { return KindCreateOrder }
+func (*AdvanceShipment) Kind() CommandKind  { return KindAdvanceShipment }
+func (*CancelOrder) Kind() CommandKind      { return KindCancelOrder }
+func (*TrackShipment) Kind() CommandKind    { return KindTrackShipment }
+func (*RaiseException) Kind() CommandKind   { return KindRaiseException }
+func (*ResolveException) Kind() CommandKind { return KindResolveException }
 
 // TenantID implements Command.
-func (c *DefineCarrier) TenantID() string   { return c.Tenant }
-func (c *DefineRouting) TenantID() string   { return c.Tenant }
-func (c *CreateOrder) TenantID() string     { return c.Tenant }
-func (c *AdvanceShipment) TenantID() string { return c.Tenant }
-func (c *CancelOrder) TenantID() string     { return c.Tenant }
-func (c *TrackShipment) TenantID() string   { return c.Tenant }
+func (c *DefineCarrier) TenantID() string    { return c.Tenant }
+func (c *DefineRouting) TenantID() string    { return c.Tenant }
+func (c *CreateOrder) TenantID() string      { return c.Tenant }
+func (c *AdvanceShipment) TenantID() string  { return c.Tenant }
+func (c *CancelOrder) TenantID() string      { return c.Tenant }
+func (c *TrackShipment) TenantID() string    { return c.Tenant }
+func (c *RaiseException) TenantID() string   { return c.Tenant }
+func (c *ResolveException) TenantID() string { return c.Tenant }
 
 func newOrderCommand(k CommandKind) Command {
 	switch k {
@@ -239,6 +369,10 @@ func newOrderCommand(k CommandKind) Command {
 		return &CancelOrder{}
 	case KindTrackShipment:
 		return &TrackShipment{}
+	case KindRaiseException:
+		return &RaiseException{}
+	case KindResolveException:
+		return &ResolveException{}
 	}
 	return nil
 }
@@ -261,20 +395,150 @@ func (c *DefineCarrier) Validate() *Rejection {
 				return Reject(CodeInvalidArgument, "services.service", "service %q is listed twice", s.Service)
 			}
 		}
+		if len(s.ZoneUpTo) > 0 && len(c.Zones) == 0 {
+			return Reject(CodeInvalidArgument, "services.zone_up_to", "service %q is priced by zone but the carrier has no zones", s.Service)
+		}
+	}
+	if len(c.Zones) > MaxCarrierZones {
+		return Reject(CodeLimitExceeded, "zones", "a carrier has at most %d zone rules, got %d", MaxCarrierZones, len(c.Zones))
+	}
+	for i := range c.Zones {
+		z := &c.Zones[i]
+		if r := z.validate(); r != nil {
+			return r
+		}
+		for j := range c.Zones[:i] {
+			if c.Zones[j].sameLane(z) {
+				return Reject(CodeInvalidArgument, "zones", "zone rules %d and %d match the same lanes", j, i)
+			}
+		}
+	}
+	if len(c.Codes) > MaxCarrierCodes {
+		return Reject(CodeLimitExceeded, "codes", "a carrier has at most %d tracking codes, got %d", MaxCarrierCodes, len(c.Codes))
+	}
+	for i, code := range c.Codes {
+		if r := checkID("codes.code", code.Code); r != nil {
+			return r
+		}
+		if code.Status < TrackingPreTransit || code.Status > TrackingCancelled {
+			return Reject(CodeInvalidArgument, "codes.status", "status must be one of the normalised tracking statuses")
+		}
+		for _, prev := range c.Codes[:i] {
+			if foldEqual(prev.Code, code.Code) {
+				return Reject(CodeInvalidArgument, "codes.code", "code %q is listed twice", code.Code)
+			}
+		}
 	}
 	return nil
 }
+
+func (z *CarrierZone) validate() *Rejection {
+	if r := checkOptionalID("zones.origin", z.Origin); r != nil {
+		return r
+	}
+	if z.Country != "" && !isCountry(z.Country) {
+		return Reject(CodeInvalidArgument, "zones.country", "country is an ISO 3166-1 alpha-2 code such as DE")
+	}
+	switch {
+	case z.PostalPrefix != "" && z.UpToM != 0:
+		return Reject(CodeInvalidArgument, "zones.up_to_m", "a zone rule matches a postal prefix or a distance ring, not both")
+	case z.PostalPrefix != "":
+		if len(z.PostalPrefix) > MaxPostalCodeLen {
+			return Reject(CodeLimitExceeded, "zones.postal_prefix", "a postal prefix is at most %d bytes", MaxPostalCodeLen)
+		}
+		if FoldPostal(nil, z.PostalPrefix) == nil {
+			return Reject(CodeInvalidArgument, "zones.postal_prefix", "a postal prefix holds letters and digits (spaces and hyphens are ignored)")
+		}
+	default:
+		if z.UpToM < 1 || z.UpToM > MaxRingM {
+			return Reject(CodeInvalidArgument, "zones.up_to_m", "a ring rule needs up_to_m between 1 and %d metres", MaxRingM)
+		}
+	}
+	if z.Zone < 0 || z.Zone > MaxZone {
+		return Reject(CodeInvalidArgument, "zones.zone", "zones are numbered 0 to %d", MaxZone)
+	}
+	return nil
+}
+
+// sameLane reports whether two zone rules match exactly the same lanes, so neither is more
+// specific and the chart would be ambiguous.
+func (z *CarrierZone) sameLane(o *CarrierZone) bool {
+	if z.Origin != o.Origin || z.Country != o.Country || z.UpToM != o.UpToM {
+		return false
+	}
+	return string(FoldPostal(nil, z.PostalPrefix)) == string(FoldPostal(nil, o.PostalPrefix))
+}
+
+// FoldPostal appends the canonical form of a postal code or prefix to dst: ASCII letters upper
+// case, spaces and hyphens dropped. It returns nil when s holds anything else or nothing.
+func FoldPostal(dst []byte, s string) []byte {
+	n := len(dst)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '-':
+			continue
+		case c >= 'a' && c <= 'z':
+			c -= 'a' - 'A'
+		case (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'):
+		default:
+			return nil
+		}
+		dst = append(dst, c)
+	}
+	if len(dst) == n {
+		return nil
+	}
+	return dst
+}
+
+// foldEqual compares two tracking codes the way carriers match them: ASCII case folded, and
+// runs of spaces, tabs, hyphens, underscores, dots and slashes as one separator (leading and
+// trailing ones ignored).
+func foldEqual(a, b string) bool { return string(foldCode(nil, a)) == string(foldCode(nil, b)) }
+
+func foldCode(dst []byte, s string) []byte {
+	start, sep := len(dst), false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '-' || c == '_' || c == '.' || c == '/':
+			sep = true
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		if sep && len(dst) > start {
+			dst = append(dst, '_')
+		}
+		sep = false
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+func isCountry(s string) bool { return len(s) == 2 && upper(s[0]) && upper(s[1]) }
 
 func (s *CarrierService) validate() *Rejection {
 	if r := checkID("services.service", s.Service); r != nil {
 		return r
 	}
-	if r := first(checkBands("services.distance_up_to_m", s.DistanceUpToM), checkBands("services.weight_up_to_g", s.WeightUpToG)); r != nil {
+	lanes, field := s.DistanceUpToM, "services.distance_up_to_m"
+	switch {
+	case len(s.DistanceUpToM) > 0 && len(s.ZoneUpTo) > 0:
+		return Reject(CodeInvalidArgument, "services.zone_up_to", "a rate card is by distance or by zone, not both")
+	case len(s.ZoneUpTo) > 0:
+		lanes, field = s.ZoneUpTo, "services.zone_up_to"
+		if s.ZoneUpTo[len(s.ZoneUpTo)-1] > MaxZone {
+			return Reject(CodeInvalidArgument, field, "zones are numbered 0 to %d", MaxZone)
+		}
+	}
+	if r := first(checkBands(field, lanes), checkBands("services.weight_up_to_g", s.WeightUpToG)); r != nil {
 		return r
 	}
-	if len(s.Prices) != len(s.DistanceUpToM)*len(s.WeightUpToG) {
-		return Reject(CodeInvalidArgument, "services.prices_minor", "the rate card needs %d prices (distance bands x weight bands), got %d",
-			len(s.DistanceUpToM)*len(s.WeightUpToG), len(s.Prices))
+	if len(s.Prices) != len(lanes)*len(s.WeightUpToG) {
+		return Reject(CodeInvalidArgument, "services.prices_minor", "the rate card needs %d prices (distance or zone bands x weight bands), got %d",
+			len(lanes)*len(s.WeightUpToG), len(s.Prices))
 	}
 	for _, p := range s.Prices {
 		if p < 0 || p > MaxPriceMinor {
@@ -391,7 +655,7 @@ func (c *CreateOrder) Validate() *Rejection {
 	if c.ShipToLonE6 < -180_000_000 || c.ShipToLonE6 > 180_000_000 {
 		return Reject(CodeInvalidArgument, "ship_to_lon_e6", "longitude must be within ±180 degrees")
 	}
-	if c.Country != "" && (len(c.Country) != 2 || !upper(c.Country[0]) || !upper(c.Country[1])) {
+	if c.Country != "" && !isCountry(c.Country) {
 		return Reject(CodeInvalidArgument, "country", "country is an ISO 3166-1 alpha-2 code such as DE")
 	}
 	if c.Level < LevelStandard || c.Level > LevelQuick {
@@ -430,7 +694,10 @@ func (c *CreateOrder) Validate() *Rejection {
 			return Reject(CodeInvalidArgument, "attributes.value", "attribute values must be valid UTF-8")
 		}
 	}
-	return nil
+	if c.Backorder > BackorderShipComplete {
+		return Reject(CodeInvalidArgument, "backorder", "backorder must be lines, partial or ship_complete")
+	}
+	return checkOptionalID("reservation", c.Reservation)
 }
 
 func upper(b byte) bool { return b >= 'A' && b <= 'Z' }
@@ -479,4 +746,16 @@ func (c *TrackShipment) Validate() *Rejection {
 		return Reject(CodeInvalidArgument, "at", "at is the event's time in unix nanoseconds")
 	}
 	return nil
+}
+
+// Validate implements Command.
+func (c *RaiseException) Validate() *Rejection {
+	return first(checkID("tenant", c.Tenant), checkID("order", c.Order), checkID("code", c.Code),
+		checkString("note", c.Note, MaxExceptionNoteLen))
+}
+
+// Validate implements Command.
+func (c *ResolveException) Validate() *Rejection {
+	return first(checkID("tenant", c.Tenant), checkID("order", c.Order), checkID("code", c.Code),
+		checkString("note", c.Note, MaxExceptionNoteLen))
 }

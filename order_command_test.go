@@ -1,6 +1,7 @@
 package depot_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -31,6 +32,93 @@ func vCancel() *depot.CancelOrder { return &depot.CancelOrder{Tenant: "acme", Or
 
 func vTrack() *depot.TrackShipment {
 	return &depot.TrackShipment{Tenant: "acme", Shipment: "o-1-1", Status: "in transit", At: 1}
+}
+
+// vZoned is a carrier whose one service is priced by zone: Berlin postal codes are zone 1, a
+// 50 km ring zone 2.
+func vZoned() *depot.DefineCarrier {
+	s := vService()
+	s.DistanceUpToM, s.ZoneUpTo = nil, []int64{3}
+	return &depot.DefineCarrier{Tenant: "acme", Carrier: "dpd", Services: []depot.CarrierService{s},
+		Zones: []depot.CarrierZone{{PostalPrefix: "10", Zone: 1}, {UpToM: 50_000, Zone: 2}}}
+}
+
+func zoneRules(n int) []depot.CarrierZone {
+	out := make([]depot.CarrierZone, n)
+	for i := range out {
+		out[i] = depot.CarrierZone{UpToM: int64(i + 1), Zone: 1}
+	}
+	return out
+}
+
+func codes(n int) []depot.CarrierCode {
+	out := make([]depot.CarrierCode, n)
+	for i := range out {
+		out[i] = depot.CarrierCode{Code: "c" + strconv.Itoa(i), Status: depot.TrackingInTransit}
+	}
+	return out
+}
+
+// TestDefineCarrierAtEveryLimitFits holds the sizing note of limits.go: a define_carrier with
+// every list at its limit and every string at its longest encodes within MaxCommandBytes.
+func TestDefineCarrierAtEveryLimitFits(t *testing.T) {
+	c := &depot.DefineCarrier{Tenant: str(depot.MaxIDLen), Carrier: str(depot.MaxIDLen)}
+	for i := range depot.MaxCarrierServices {
+		s := depot.CarrierService{Service: strconv.Itoa(i) + str(depot.MaxIDLen-2), DistanceUpToM: bands(depot.MaxRateBands),
+			WeightUpToG: bands(depot.MaxRateBands), TransitMaxMinutes: depot.MaxTransitMinutes, CutoffMinute: 1440, Days: 0x7f}
+		for range depot.MaxRateBands * depot.MaxRateBands {
+			s.Prices = append(s.Prices, depot.MaxPriceMinor)
+		}
+		for j := range depot.MaxCarrierCutoffs {
+			s.Cutoffs = append(s.Cutoffs, depot.CarrierCutoff{Location: strconv.Itoa(j) + str(depot.MaxIDLen-2), Minute: 1440})
+		}
+		c.Services = append(c.Services, s)
+	}
+	for i := range depot.MaxCarrierZones {
+		c.Zones = append(c.Zones, depot.CarrierZone{Origin: str(depot.MaxIDLen), Country: "DE",
+			PostalPrefix: strconv.Itoa(i) + strings.Repeat("9", depot.MaxPostalCodeLen-2), Zone: depot.MaxZone})
+	}
+	for i := range depot.MaxCarrierCodes {
+		c.Codes = append(c.Codes, depot.CarrierCode{Code: strconv.Itoa(i) + str(depot.MaxIDLen-2), Status: depot.TrackingCancelled})
+	}
+	if r := c.Validate(); r != nil {
+		t.Fatalf("at every limit: %v", r)
+	}
+	data := depot.AppendEnvelope(nil, &depot.Envelope{Seq: 1 << 62, Time: 1 << 62, Cmd: c})
+	if len(data) > depot.MaxCommandBytes {
+		t.Fatalf("a define_carrier at every limit is %d bytes, over MaxCommandBytes %d", len(data), depot.MaxCommandBytes)
+	}
+	if _, err := depot.DecodeEnvelope(data); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+}
+
+func TestTrackingStatusNames(t *testing.T) {
+	want := []string{"pre_transit", "in_transit", "out_for_delivery", "delivered", "available_for_pickup", "delivery_failed",
+		"exception", "return_to_sender", "cancelled"}
+	for i, name := range want {
+		s := depot.TrackingStatus(i + 1)
+		if s.String() != name {
+			t.Errorf("status %d is %q, want %q", i+1, s, name)
+		}
+		if got, ok := depot.ParseTrackingStatus(name); !ok || got != s {
+			t.Errorf("ParseTrackingStatus(%q) = %v, %v", name, got, ok)
+		}
+	}
+	for p, name := range map[depot.BackorderPolicy]string{0: "lines", depot.BackorderLines: "lines", depot.BackorderPartial: "partial",
+		depot.BackorderShipComplete: "ship_complete"} {
+		if p.String() != name {
+			t.Errorf("policy %d is %q, want %q", p, p, name)
+		}
+	}
+}
+
+func TestFoldPostal(t *testing.T) {
+	for in, want := range map[string]string{"10117": "10117", "sw1a 1aa": "SW1A1AA", "1011-AB": "1011AB", " - ": "", "10*": "", "": ""} {
+		if got := string(depot.FoldPostal(nil, in)); got != want {
+			t.Errorf("FoldPostal(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
 
 func bands(n int) []int64 {
@@ -188,6 +276,49 @@ func TestValidateOrderCommandsEdges(t *testing.T) {
 		{"carrier status", mod(vTrack(), func(c *depot.TrackShipment) { c.Status = str(depot.MaxIDLen) }),
 			mod(vTrack(), func(c *depot.TrackShipment) { c.Status = str(depot.MaxIDLen + 1) }), over, "status"},
 		{"event time", nil, mod(vTrack(), func(c *depot.TrackShipment) { c.At = 0 }), under, "at"},
+
+		{"zone card", mod(vZoned(), func(c *depot.DefineCarrier) {}), mod(vZoned(), func(c *depot.DefineCarrier) { c.Zones = nil }), under, "services.zone_up_to"},
+		{"distance or zone", nil, mod(vZoned(), func(c *depot.DefineCarrier) { c.Services[0].DistanceUpToM = []int64{1} }), under, "services.zone_up_to"},
+		{"zone bands", mod(vZoned(), func(c *depot.DefineCarrier) { c.Services[0].ZoneUpTo = []int64{depot.MaxZone} }),
+			mod(vZoned(), func(c *depot.DefineCarrier) { c.Services[0].ZoneUpTo = []int64{depot.MaxZone + 1} }), under, "services.zone_up_to"},
+		{"zone rules", mod(vZoned(), func(c *depot.DefineCarrier) { c.Zones = zoneRules(depot.MaxCarrierZones) }),
+			mod(vZoned(), func(c *depot.DefineCarrier) { c.Zones = zoneRules(depot.MaxCarrierZones + 1) }), over, "zones"},
+		{"zone number", mod(vZoned(), func(c *depot.DefineCarrier) { c.Zones[0].Zone = depot.MaxZone }),
+			mod(vZoned(), func(c *depot.DefineCarrier) { c.Zones[0].Zone = -1 }), under, "zones.zone"},
+		{"prefix or ring", nil, mod(vZoned(), func(c *depot.DefineCarrier) { c.Zones[0].UpToM = 5 }), under, "zones.up_to_m"},
+		{"ring", mod(vZoned(), func(c *depot.DefineCarrier) { c.Zones[1].UpToM = depot.MaxRingM }),
+			mod(vZoned(), func(c *depot.DefineCarrier) { c.Zones[1].UpToM = depot.MaxRingM + 1 }), under, "zones.up_to_m"},
+		{"postal prefix", mod(vZoned(), func(c *depot.DefineCarrier) { c.Zones[0].PostalPrefix = "sw1a-1" }),
+			mod(vZoned(), func(c *depot.DefineCarrier) { c.Zones[0].PostalPrefix = "10*" }), under, "zones.postal_prefix"},
+		{"postal prefix length", mod(vZoned(), func(c *depot.DefineCarrier) { c.Zones[0].PostalPrefix = strings.Repeat("1", depot.MaxPostalCodeLen) }),
+			mod(vZoned(), func(c *depot.DefineCarrier) { c.Zones[0].PostalPrefix = strings.Repeat("1", depot.MaxPostalCodeLen+1) }), over, "zones.postal_prefix"},
+		{"zone country", mod(vZoned(), func(c *depot.DefineCarrier) { c.Zones[0].Country = "DE" }),
+			mod(vZoned(), func(c *depot.DefineCarrier) { c.Zones[0].Country = "de" }), under, "zones.country"},
+		{"the same lanes twice", nil, mod(vZoned(), func(c *depot.DefineCarrier) {
+			c.Zones = append(c.Zones, depot.CarrierZone{PostalPrefix: "1 0", Zone: 4})
+		}), under, "zones"},
+		{"tracking codes", mod(vCarrier(), func(c *depot.DefineCarrier) { c.Codes = codes(depot.MaxCarrierCodes) }),
+			mod(vCarrier(), func(c *depot.DefineCarrier) { c.Codes = codes(depot.MaxCarrierCodes + 1) }), over, "codes"},
+		{"tracking code status", mod(vCarrier(), func(c *depot.DefineCarrier) {
+			c.Codes = []depot.CarrierCode{{Code: "ZU", Status: depot.TrackingCancelled}}
+		}),
+			mod(vCarrier(), func(c *depot.DefineCarrier) {
+				c.Codes = []depot.CarrierCode{{Code: "ZU", Status: depot.TrackingCancelled + 1}}
+			}), under, "codes.status"},
+		{"tracking code twice", nil, mod(vCarrier(), func(c *depot.DefineCarrier) {
+			c.Codes = []depot.CarrierCode{{Code: "Out for Delivery", Status: depot.TrackingOutForDelivery}, {Code: "out-for-delivery", Status: depot.TrackingInTransit}}
+		}), under, "codes.code"},
+		{"backorder policy", mod(vOrder(), func(c *depot.CreateOrder) { c.Backorder = depot.BackorderShipComplete }),
+			mod(vOrder(), func(c *depot.CreateOrder) { c.Backorder = depot.BackorderShipComplete + 1 }), under, "backorder"},
+		{"reservation", mod(vOrder(), func(c *depot.CreateOrder) { c.Reservation = str(depot.MaxIDLen) }),
+			mod(vOrder(), func(c *depot.CreateOrder) { c.Reservation = str(depot.MaxIDLen + 1) }), over, "reservation"},
+		{"exception code", &depot.RaiseException{Tenant: "acme", Order: "o-1", Code: str(depot.MaxIDLen)},
+			&depot.RaiseException{Tenant: "acme", Order: "o-1"}, under, "code"},
+		{"exception note", &depot.RaiseException{Tenant: "acme", Order: "o-1", Code: "c", Note: str(depot.MaxExceptionNoteLen)},
+			&depot.RaiseException{Tenant: "acme", Order: "o-1", Code: "c", Note: str(depot.MaxExceptionNoteLen + 1)}, over, "note"},
+		{"resolution code", &depot.ResolveException{Tenant: "acme", Order: "o-1", Code: "fixed"},
+			&depot.ResolveException{Tenant: "acme", Order: "o-1", Code: str(depot.MaxIDLen + 1)}, over, "code"},
+		{"resolution order", nil, &depot.ResolveException{Tenant: "acme", Code: "fixed"}, under, "order"},
 
 		{"utc offset", mod(vLoc(), func(c *depot.DefineLocation) { c.UTCOffsetMinutes = -depot.MaxUTCOffsetMinutes }),
 			mod(vLoc(), func(c *depot.DefineLocation) { c.UTCOffsetMinutes = depot.MaxUTCOffsetMinutes + 1 }), under, "utc_offset_minutes"},

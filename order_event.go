@@ -26,14 +26,18 @@ package depot
 //	shipment_delayed    Ref shipment; Carrier, Service; Reason "late", "stuck" or the carrier status;
 //	                    Qty the service's on-time score in basis points after the observation; At
 //	                    the carrier's promise
+//	exception_raised    Ref order; Reason "<code>" or "<code>: <note>" of the operator's exception
+//	exception_resolved  Ref order; Reason "<code>" or "<code>: <note>" of the resolution
 //
 // The ledger's shipped event (Ref shipment, Order) and returned event (Order) complete the picture
-// of stock leaving and coming back.
+// of stock leaving and coming back; an order that consumes a checkout reservation emits the
+// ledger's committed events (Ref the reservation, Order, SKU, Location, Qty) for the units it
+// keeps and released events for the rest, in place of allocated events.
 
 // OrderEventKinds lists the event kinds of order orchestration, in kind order.
 func OrderEventKinds() []EventKind {
-	out := make([]EventKind, 0, EventShipmentDelayed-EventCarrierDefined+1)
-	for k := EventCarrierDefined; k <= EventShipmentDelayed; k++ {
+	out := make([]EventKind, 0, EventExceptionResolved-EventCarrierDefined+1)
+	for k := EventCarrierDefined; k <= EventExceptionResolved; k++ {
 		out = append(out, k)
 	}
 	return out

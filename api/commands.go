@@ -7,7 +7,8 @@ import (
 // Command is one command of a batch request. The set is closed: the types of this package with a
 // CommandKind method (SKU, Location, Channel, Inbound, Receipt, Adjustment, Count, Hold,
 // ReservationRequest, Extend, Release, Commit, Shipment, Return, and for orders Carrier, Routing,
-// OrderRequest, ShipmentAdvance, OrderCancel, ShipmentTracking). On the wire a command is an
+// OrderRequest, ShipmentAdvance, OrderCancel, ShipmentTracking, ExceptionRaise, ExceptionResolve).
+// On the wire a command is an
 // object holding "kind" next to the fields of its type.
 type Command interface {
 	// CommandKind is the wire name of the command, the engine's command kind.
@@ -43,6 +44,8 @@ var commandKinds = []struct {
 	{depot.KindAdvanceShipment, func() Command { return new(ShipmentAdvance) }},
 	{depot.KindCancelOrder, func() Command { return new(OrderCancel) }},
 	{depot.KindTrackShipment, func() Command { return new(ShipmentTracking) }},
+	{depot.KindRaiseException, func() Command { return new(ExceptionRaise) }},
+	{depot.KindResolveException, func() Command { return new(ExceptionResolve) }},
 }
 
 // newCommand returns an empty command of the wire kind, or nil.

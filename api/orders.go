@@ -21,12 +21,13 @@ type CarrierCutoff struct {
 	Minute   int32  `json:"minute" required:"true" doc:"local minute of the day, 1 to 1440"`
 }
 
-// CarrierService is one service of a carrier: a rate card priced by distance band and weight
-// band (prices_minor[distance_band*len(weight_up_to_g)+weight_band], bounds inclusive and
+// CarrierService is one service of a carrier: a rate card priced by distance band or zone band
+// and weight band (prices_minor[band*len(weight_up_to_g)+weight_band], bounds inclusive and
 // ascending), transit time, the pickup cutoff and the weekdays it runs.
 type CarrierService struct {
 	Service           string          `json:"service" required:"true"`
-	DistanceUpToM     []int64         `json:"distance_up_to_m" required:"true" doc:"distance bands: inclusive upper bounds in metres, ascending"`
+	DistanceUpToM     []int64         `json:"distance_up_to_m,omitempty" doc:"distance bands: inclusive upper bounds in metres, ascending (or zone_up_to)"`
+	ZoneUpTo          []int64         `json:"zone_up_to,omitempty" doc:"zone bands of the carrier's zones: inclusive upper bounds, ascending (or distance_up_to_m)"`
 	WeightUpToG       []int64         `json:"weight_up_to_g" required:"true" doc:"weight bands: inclusive upper bounds in grams, ascending"`
 	PricesMinor       []int64         `json:"prices_minor" required:"true" doc:"one price per distance band x weight band, distance-major"`
 	TransitMinMinutes int64           `json:"transit_min_minutes,omitempty"`
@@ -36,10 +37,30 @@ type CarrierService struct {
 	Days              []string        `json:"days" required:"true" enum:"sun,mon,tue,wed,thu,fri,sat" doc:"the weekdays the service picks up"`
 }
 
+// CarrierZone puts lanes in one of the carrier's zones: ship-tos whose postal code starts with
+// postal_prefix, or (without a prefix) lanes of at most up_to_m metres; from one origin location
+// and to one country when given. The most specific matching rule decides.
+type CarrierZone struct {
+	Origin       string `json:"origin,omitempty" doc:"a location id; empty for every origin"`
+	Country      string `json:"country,omitempty" doc:"ISO 3166-1 alpha-2; empty for any"`
+	PostalPrefix string `json:"postal_prefix,omitempty" doc:"compared without case, spaces or hyphens"`
+	UpToM        int64  `json:"up_to_m,omitempty" doc:"a distance ring, when there is no postal prefix"`
+	Zone         int64  `json:"zone" required:"true"`
+}
+
+// CarrierCode maps one of the carrier's raw tracking codes to a normalised status.
+type CarrierCode struct {
+	Code   string `json:"code" required:"true" doc:"as the carrier sends it; matched without case, separators aside"`
+	Status string `json:"status" required:"true" enum:"pre_transit,in_transit,out_for_delivery,delivered,available_for_pickup,delivery_failed,exception,return_to_sender,cancelled"`
+}
+
 // CarrierSpec is the body of PUT /v1/carriers/{carrier}: every service, replacing the previous
-// definition. A carrier without services is withdrawn from selection.
+// definition, with the carrier's zone chart and tracking code table. A carrier without services
+// is withdrawn from selection.
 type CarrierSpec struct {
 	Services []CarrierService `json:"services"`
+	Zones    []CarrierZone    `json:"zones,omitempty"`
+	Codes    []CarrierCode    `json:"codes,omitempty" doc:"consulted before the common spellings; an unknown code is refused"`
 }
 
 // Carrier is the batch form of PUT /v1/carriers/{carrier} (kind define_carrier).
@@ -104,6 +125,8 @@ type OrderRequest struct {
 	DeliverBy      int64       `json:"deliver_by,omitempty"`
 	Priority       int64       `json:"priority,omitempty" doc:"orders the backorder queue, higher first"`
 	Attributes     []Attribute `json:"attributes,omitempty"`
+	Backorder      string      `json:"backorder,omitempty" enum:"lines,partial,ship_complete" doc:"when stock is short: lines wait whole (default), partial allocates every unit in stock, ship_complete allocates nothing until all can be"`
+	Reservation    string      `json:"reservation,omitempty" doc:"a live reservation of the channel made at checkout: its units become the order's allocation"`
 }
 
 // OrderCreated answers POST /v1/orders: the order's id and what the engine decided for it
@@ -170,6 +193,37 @@ type Order struct {
 	Lines      []OrderLineState `json:"lines"`
 	Shipments  []OrderShipment  `json:"shipments"`
 	Attributes []Attribute      `json:"attributes,omitempty"`
+	Backorder  string           `json:"backorder" enum:"lines,partial,ship_complete"`
+	// Reservation is the checkout reservation the order consumed.
+	Reservation string          `json:"reservation,omitempty"`
+	Exception   *OrderException `json:"exception,omitempty" doc:"the operator's open exception"`
+}
+
+// OrderException is an operator's open exception on an order.
+type OrderException struct {
+	Code     string `json:"code"`
+	Note     string `json:"note,omitempty"`
+	RaisedAt int64  `json:"raised_at"`
+}
+
+// ExceptionBody is the body of POST /v1/orders/{id}/exception and .../exception/resolve: a reason
+// code as the operator's playbook names it and a note for people.
+type ExceptionBody struct {
+	Code string `json:"code" required:"true"`
+	Note string `json:"note,omitempty"`
+}
+
+// ExceptionRaise is the batch form of POST /v1/orders/{id}/exception (kind raise_exception).
+type ExceptionRaise struct {
+	Order string `json:"order" required:"true"`
+	ExceptionBody
+}
+
+// ExceptionResolve is the batch form of POST /v1/orders/{id}/exception/resolve (kind
+// resolve_exception).
+type ExceptionResolve struct {
+	Order string `json:"order" required:"true"`
+	ExceptionBody
 }
 
 // OrderList answers GET /v1/orders: a page of orders in creation order and the cursor of the
@@ -243,6 +297,12 @@ func (*ShipmentAdvance) CommandKind() string { return depot.KindAdvanceShipment.
 // CommandKind implements Command (KindTrackShipment).
 func (*ShipmentTracking) CommandKind() string { return depot.KindTrackShipment.String() }
 
+// CommandKind implements Command (KindRaiseException).
+func (*ExceptionRaise) CommandKind() string { return depot.KindRaiseException.String() }
+
+// CommandKind implements Command (KindResolveException).
+func (*ExceptionResolve) CommandKind() string { return depot.KindResolveException.String() }
+
 var weekdays = [...]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 
 func (c *Carrier) command(tenant string) (depot.Command, *Problem) {
@@ -262,13 +322,24 @@ func (c *Carrier) command(tenant string) (depot.Command, *Problem) {
 			days |= 1 << bit
 		}
 		ds := depot.CarrierService{
-			Service: s.Service, DistanceUpToM: s.DistanceUpToM, WeightUpToG: s.WeightUpToG, Prices: s.PricesMinor,
+			Service: s.Service, DistanceUpToM: s.DistanceUpToM, ZoneUpTo: s.ZoneUpTo, WeightUpToG: s.WeightUpToG, Prices: s.PricesMinor,
 			TransitMinMinutes: s.TransitMinMinutes, TransitMaxMinutes: s.TransitMaxMinutes, CutoffMinute: s.CutoffMinute, Days: days,
 		}
 		for _, co := range s.Cutoffs {
 			ds.Cutoffs = append(ds.Cutoffs, depot.CarrierCutoff(co))
 		}
 		d.Services[i] = ds
+	}
+	for _, z := range c.Zones {
+		d.Zones = append(d.Zones, depot.CarrierZone(z))
+	}
+	for i, code := range c.Codes {
+		st, ok := depot.ParseTrackingStatus(code.Status)
+		if !ok {
+			return nil, problemf(codeInvalidArgument, "codes["+strconv.Itoa(i)+"].status",
+				"status is pre_transit, in_transit, out_for_delivery, delivered, available_for_pickup, delivery_failed, exception, return_to_sender or cancelled")
+		}
+		d.Codes = append(d.Codes, depot.CarrierCode{Code: code.Code, Status: st})
 	}
 	return d, nil
 }
@@ -297,10 +368,18 @@ func (c *OrderRequest) command(tenant string) (depot.Command, *Problem) {
 			return nil, problemf(codeInvalidArgument, "level", "level must be standard, express, same_day or quick")
 		}
 	}
+	var policy depot.BackorderPolicy
+	if c.Backorder != "" {
+		var ok bool
+		if policy, ok = depot.ParseBackorderPolicy(c.Backorder); !ok {
+			return nil, problemf(codeInvalidArgument, "backorder", "backorder must be lines, partial or ship_complete")
+		}
+	}
 	d := &depot.CreateOrder{
 		Tenant: tenant, Channel: c.Channel, ExternalID: c.ExternalID, Lines: make([]depot.OrderLine, len(c.Lines)),
 		ShipToLatE6: c.ShipToLatE6, ShipToLonE6: c.ShipToLonE6, PostalCode: c.PostalCode, Country: c.Country, Level: level,
 		PromiseMinutes: c.PromiseMinutes, PlacedAt: c.PlacedAt, ShipBy: c.ShipBy, DeliverBy: c.DeliverBy, Priority: c.Priority,
+		Backorder: policy, Reservation: c.Reservation,
 	}
 	for i, l := range c.Lines {
 		d.Lines[i] = depot.OrderLine(l)
@@ -331,6 +410,14 @@ func (c *ShipmentTracking) command(tenant string) (depot.Command, *Problem) {
 	return &depot.TrackShipment{Tenant: tenant, Shipment: c.Shipment, Status: c.Status, At: c.At}, nil
 }
 
+func (c *ExceptionRaise) command(tenant string) (depot.Command, *Problem) {
+	return &depot.RaiseException{Tenant: tenant, Order: c.Order, Code: c.Code, Note: c.Note}, nil
+}
+
+func (c *ExceptionResolve) command(tenant string) (depot.Command, *Problem) {
+	return &depot.ResolveException{Tenant: tenant, Order: c.Order, Code: c.Code, Note: c.Note}, nil
+}
+
 // Routes.
 
 func (s *Server) orderRoutes() []*route {
@@ -354,6 +441,8 @@ func (s *Server) orderRoutes() []*route {
 			),
 		getRoute("/v1/orders/{id}", "getOrder", ords, ScopeRead, "Get an order with its lines and shipments", s.getOrder),
 		bodyRoute("POST", "/v1/orders/{id}/cancel", "cancelOrder", ords, ScopeWrite, 200, "Cancel an order, whole or some units of some lines", s.cancelOrder),
+		bodyRoute("POST", "/v1/orders/{id}/exception", "raiseOrderException", ords, ScopeWrite, 200, "Put an order on hold for an operator's exception", s.raiseException),
+		bodyRoute("POST", "/v1/orders/{id}/exception/resolve", "resolveOrderException", ords, ScopeWrite, 200, "Resolve an order's open exceptions", s.resolveException),
 		getRoute("/v1/shipments/{id}", "getOrderShipment", ships, ScopeRead, "Get a shipment of an order with its tracking", s.getOrderShipment),
 		bodyRoute("POST", "/v1/shipments/{id}/advance", "advanceShipment", ships, ScopeWrite, 200, "Move a shipment one step on: release, pick, pack, ship or deliver", s.advanceShipment),
 		bodyRoute("POST", "/v1/shipments/{id}/tracking", "trackShipment", ships, ScopeWrite, 200, "Report a carrier tracking event of a shipped shipment", s.trackShipment),
@@ -380,6 +469,14 @@ func (s *Server) createOrder(c *call, in *OrderRequest) (*OrderCreated, error) {
 
 func (s *Server) cancelOrder(c *call, in *CancelBody) (*Result, error) {
 	return c.submit(&OrderCancel{Order: c.path("id"), CancelBody: *in})
+}
+
+func (s *Server) raiseException(c *call, in *ExceptionBody) (*Result, error) {
+	return c.submit(&ExceptionRaise{Order: c.path("id"), ExceptionBody: *in})
+}
+
+func (s *Server) resolveException(c *call, in *ExceptionBody) (*Result, error) {
+	return c.submit(&ExceptionResolve{Order: c.path("id"), ExceptionBody: *in})
 }
 
 func (s *Server) advanceShipment(c *call, in *AdvanceBody) (*Result, error) {
@@ -479,6 +576,10 @@ func orderView(v orders.OrderView) Order {
 		ID: v.ID, Channel: v.Channel, ExternalID: v.ExternalID, Status: v.Status, Level: v.Level, Priority: v.Priority,
 		PlacedAt: v.PlacedAt, ShipBy: v.ShipBy, DeliverBy: v.DeliverBy, FinishedAt: v.FinishedAt,
 		Lines: make([]OrderLineState, len(v.Lines)), Shipments: make([]OrderShipment, len(v.Shipments)),
+		Backorder: v.Backorder, Reservation: v.Reservation,
+	}
+	if v.ExceptionCode != "" {
+		o.Exception = &OrderException{Code: v.ExceptionCode, Note: v.ExceptionNote, RaisedAt: v.ExceptionAt}
 	}
 	for i, l := range v.Lines {
 		o.Lines[i] = OrderLineState(l)

@@ -7,11 +7,13 @@ import "testing"
 
 const (
 	seedCarrierSpec = `{"services":[{"service":"paket","distance_up_to_m":[50000,1000000],"weight_up_to_g":[2000],"prices_minor":[450,650],` +
-		`"transit_min_minutes":1440,"transit_max_minutes":2880,"cutoff_minute":960,"cutoffs":[{"location":"w","minute":1020}],"days":["mon","sat"]}]}`
+		`"transit_min_minutes":1440,"transit_max_minutes":2880,"cutoff_minute":960,"cutoffs":[{"location":"w","minute":1020}],"days":["mon","sat"]},` +
+		`{"service":"zoned","zone_up_to":[1,3],"weight_up_to_g":[2000],"prices_minor":[290,520],"transit_max_minutes":2880,"cutoff_minute":960,"days":["mon"]}],` +
+		`"zones":[{"origin":"w","country":"DE","postal_prefix":"10","zone":1},{"up_to_m":50000,"zone":3}],"codes":[{"code":"ZU","status":"delivered"}]}`
 	seedRoutingSpec  = `{"rules":[{"kind":"closest"},{"kind":"prefer_group","group":"g"}],"own_locations":["w"],"allow_split_lines":true,"split_penalty_minor":500,"late_penalty_per_hour_minor":100}`
 	seedOrderRequest = `{"channel":"web","external_id":"e1","lines":[{"sku":"a","qty":2,"unit_price_minor":199}],"ship_to_lat_e6":52520000,` +
 		`"ship_to_lon_e6":13405000,"postal_code":"10117","country":"DE","level":"quick","promise_minutes":15,"placed_at":1,"ship_by":2,` +
-		`"deliver_by":3,"priority":4,"attributes":[{"key":"gift","value":"yes\nwrap \u00e9"}]}`
+		`"deliver_by":3,"priority":4,"attributes":[{"key":"gift","value":"yes\nwrap \u00e9"}],"backorder":"partial","reservation":"chk-1"}`
 )
 
 func FuzzCarrierSpec(f *testing.F) { fuzzDecode[CarrierSpec](f, seedCarrierSpec, `{"services":[]}`) }
@@ -40,4 +42,13 @@ func FuzzTrackingBody(f *testing.F) {
 }
 func FuzzShipmentTracking(f *testing.F) {
 	fuzzDecode[ShipmentTracking](f, `{"shipment":"o-1-1","status":"Zugestellt","at":1}`)
+}
+func FuzzExceptionBody(f *testing.F) {
+	fuzzDecode[ExceptionBody](f, `{"code":"address_invalid","note":"no such street"}`, `{"code":"x"}`)
+}
+func FuzzExceptionRaise(f *testing.F) {
+	fuzzDecode[ExceptionRaise](f, `{"order":"o-1","code":"fraud_review"}`)
+}
+func FuzzExceptionResolve(f *testing.F) {
+	fuzzDecode[ExceptionResolve](f, `{"order":"o-1","code":"cleared","note":"payment confirmed"}`)
 }

@@ -390,6 +390,16 @@ func TestOrderBadInput(t *testing.T) {
 		{"PUT", "/v1/channels/web/routing", `{"rules":[{"kind":"best"}]}`, 422, "invalid_argument"},
 		{"PUT", "/v1/channels/web/routing", `{"split_penalty_minor":-1}`, 422, "invalid_argument"},
 		{"PUT", "/v1/channels/web/routing", `{"allow_split_lines":"yes"}`, 400, "malformed_json"},
+		{"POST", "/v1/orders", `{"channel":"web","external_id":"x","lines":[{"sku":"tee","qty":1}],"backorder":"eventually"}`, 422, "invalid_argument"},
+		{"POST", "/v1/orders", `{"channel":"web","external_id":"x","lines":[{"sku":"tee","qty":1}],"backorder":1}`, 400, "malformed_json"},
+		{"POST", "/v1/orders", `{"channel":"web","external_id":"x","lines":[{"sku":"tee","qty":1}],"reservation":"` + strings.Repeat("r", 65) + `"}`, 422, "limit_exceeded"},
+		{"POST", "/v1/orders/" + o.Order + "/exception", `{}`, 422, "invalid_argument"},
+		{"POST", "/v1/orders/" + o.Order + "/exception", `{"code":"x","note":"` + strings.Repeat("n", 501) + `"}`, 422, "limit_exceeded"},
+		{"POST", "/v1/orders/" + o.Order + "/exception", `{"code":"x","reason":"y"}`, 400, "malformed_json"},
+		{"POST", "/v1/orders/" + o.Order + "/exception/resolve", `{"code":["x"]}`, 400, "malformed_json"},
+		{"PUT", "/v1/carriers/dhl", `{"services":[],"codes":[{"code":"ZU","status":"gone"}]}`, 422, "invalid_argument"},
+		{"PUT", "/v1/carriers/dhl", `{"services":[],"zones":[{"postal_prefix":"10","up_to_m":5,"zone":1}]}`, 422, "invalid_argument"},
+		{"PUT", "/v1/carriers/dhl", `{"services":[{"service":"s","distance_up_to_m":[1],"zone_up_to":[1],"weight_up_to_g":[1],"prices_minor":[1],"transit_max_minutes":1,"cutoff_minute":1,"days":["mon"]}],"zones":[{"up_to_m":5,"zone":1}]}`, 422, "invalid_argument"},
 	} {
 		st, hdr, body := b.raw(tc.method, tc.path, secret, "application/json", []byte(tc.body))
 		if st != tc.status {
@@ -429,4 +439,88 @@ func TestLocationOrderSettings(t *testing.T) {
 	if got.UTCOffsetMinutes != 60 || got.CutoffMinute != 17*60 || got.RidersPerSlot != 4 || got.RiderSlotMinutes != 10 || got.Status != "open" {
 		t.Fatalf("location %+v", got)
 	}
+}
+
+// TestOrderPoliciesReservationsZonesCodesExceptions drives what orders gained through the
+// client: a carrier priced by zone with its own tracking codes, a partial backorder, a checkout
+// reservation consumed by an order, and an operator exception raised and resolved.
+func TestOrderPoliciesReservationsZonesCodesExceptions(t *testing.T) {
+	b := newBundle(t)
+	c := b.admin
+	seedOrders(t, c)
+	ok(t, errOf(c.PutCarrier(ctx, "dpd", api.CarrierSpec{
+		Services: []api.CarrierService{{Service: "zone", ZoneUpTo: []int64{1, 2}, WeightUpToG: []int64{20_000}, PricesMinor: []int64{300, 900},
+			TransitMaxMinutes: 48 * 60, CutoffMinute: 16 * 60, Days: []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}}},
+		Zones: []api.CarrierZone{{Origin: "wh1", Country: "DE", PostalPrefix: "101", Zone: 1}, {UpToM: 100_000, Zone: 2}},
+		Codes: []api.CarrierCode{{Code: "ZU", Status: "delivered"}},
+	})))
+	wantCode(t, errOf(c.PutCarrier(ctx, "bad", api.CarrierSpec{Services: []api.CarrierService{{Service: "s", ZoneUpTo: []int64{1},
+		WeightUpToG: []int64{1}, PricesMinor: []int64{1}, TransitMaxMinutes: 1, CutoffMinute: 1, Days: []string{"mon"}}}})), "invalid_argument")
+	wantCode(t, errOf(c.PutCarrier(ctx, "bad", api.CarrierSpec{Codes: []api.CarrierCode{{Code: "x", Status: "teleported"}}})), "invalid_argument")
+
+	// Zone 1 (postal 101.. from wh1) at 300 beats DHL's 450; the tracking code table maps ZU.
+	z := must[*api.OrderCreated](t)(c.CreateOrder(ctx, webOrder("zoned", 1, api.OrderLine{SKU: "tee", Qty: 1})))
+	o := must[*api.Order](t)(c.Order(ctx, z.Order))
+	if sh := o.Shipments[0]; sh.Carrier != "dpd" || sh.PriceMinor != 300 || o.Backorder != "lines" {
+		t.Fatalf("zoned order %+v", o)
+	}
+	sh := o.Shipments[0].ID
+	for _, step := range []string{"release", "pick", "pack"} {
+		ok(t, errOf(c.AdvanceShipment(ctx, sh, step, "")))
+	}
+	ok(t, errOf(c.AdvanceShipment(ctx, sh, "ship", "DPD-1")))
+	ok(t, errOf(c.TrackShipment(ctx, sh, "zu", base+int64(time.Hour))))
+	if got := must[*api.OrderShipment](t)(c.Shipment(ctx, sh)); got.Status != "delivered" || got.TrackingStatus != "delivered" {
+		t.Fatalf("shipment after ZU %+v", got)
+	}
+
+	// Partial: 49 mugs are sellable (50 less the channel's 1-unit buffer); 60 ordered, 49 allocated, 11 wait.
+	p := webOrder("partial", 1, api.OrderLine{SKU: "mug", Qty: 60})
+	p.Backorder = "partial"
+	pr := must[*api.OrderCreated](t)(c.CreateOrder(ctx, p))
+	po := must[*api.Order](t)(c.Order(ctx, pr.Order))
+	if po.Status != "backordered" || po.Backorder != "partial" || po.Lines[0].Allocated != 49 || po.Lines[0].Waiting != 11 {
+		t.Fatalf("partial order %+v", po)
+	}
+	bad := webOrder("bad-policy", 1, api.OrderLine{SKU: "tee", Qty: 1})
+	bad.Backorder = "whenever"
+	wantCode(t, errOf(c.CreateOrder(ctx, bad)), "invalid_argument")
+
+	// A checkout reservation becomes the order's allocation; it cannot be consumed twice.
+	ok(t, errOf(c.Reserve(ctx, api.ReservationRequest{ID: "chk-1", Channel: "web", Lines: []api.ReserveLine{{SKU: "tee", Qty: 3}}})))
+	r := webOrder("from-checkout", 1, api.OrderLine{SKU: "tee", Qty: 3})
+	r.Reservation = "chk-1"
+	rr := must[*api.OrderCreated](t)(c.CreateOrder(ctx, r))
+	if k := kinds(rr.Events); !slices.Contains(k, "committed") || slices.Contains(k, "allocated") {
+		t.Fatalf("checkout order events %v, want committed and no allocated", k)
+	}
+	ro := must[*api.Order](t)(c.Order(ctx, rr.Order))
+	if ro.Reservation != "chk-1" || ro.Status != "allocated" || ro.Lines[0].Allocated != 3 {
+		t.Fatalf("checkout order %+v", ro)
+	}
+	if res := must[*api.Reservation](t)(c.Reservation(ctx, "chk-1")); res.Status != "committed" || res.Order != rr.Order {
+		t.Fatalf("reservation after the order %+v", res)
+	}
+	twice := webOrder("from-checkout-2", 1, api.OrderLine{SKU: "tee", Qty: 3})
+	twice.Reservation = "chk-1"
+	wantCode(t, errOf(c.CreateOrder(ctx, twice)), "invalid_state")
+	twice.Reservation = "chk-none"
+	wantCode(t, errOf(c.CreateOrder(ctx, twice)), "unknown_reservation")
+
+	// An operator exception holds the order until it is resolved.
+	ok(t, errOf(c.RaiseException(ctx, rr.Order, api.ExceptionBody{Code: "address_invalid", Note: "no such street"})))
+	held := must[*api.Order](t)(c.Order(ctx, rr.Order))
+	if held.Status != "exception" || held.Exception == nil || held.Exception.Code != "address_invalid" || held.Exception.Note != "no such street" {
+		t.Fatalf("held order %+v", held)
+	}
+	wantCode(t, errOf(c.AdvanceShipment(ctx, held.Shipments[0].ID, "release", "")), "invalid_state")
+	wantCode(t, errOf(c.RaiseException(ctx, rr.Order, api.ExceptionBody{Code: "fraud_review"})), "invalid_state")
+	wantCode(t, errOf(c.RaiseException(ctx, rr.Order, api.ExceptionBody{})), "invalid_argument")
+	wantCode(t, errOf(c.RaiseException(ctx, "o-999999", api.ExceptionBody{Code: "x"})), "unknown_order")
+	res := must[*api.Result](t)(c.ResolveException(ctx, rr.Order, api.ExceptionBody{Code: "address_corrected"}))
+	if k := kinds(res.Events); !slices.Equal(k, []string{"exception_resolved"}) {
+		t.Fatalf("resolve events %v", k)
+	}
+	ok(t, errOf(c.AdvanceShipment(ctx, held.Shipments[0].ID, "release", "")))
+	wantCode(t, errOf(c.ResolveException(ctx, rr.Order, api.ExceptionBody{Code: "again"})), "invalid_state")
 }

@@ -17,6 +17,12 @@ const (
 	MaxIDLen = 64
 	// MaxCodes bounds the status codes of one carrier's mapping table.
 	MaxCodes = 1024
+	// MaxZoneRules bounds the rules of one ZoneChart, MaxZone the zone numbers, MaxRingM a ring
+	// rule's radius (20,000 km) and MaxPostalLen a postal code or prefix.
+	MaxZoneRules = 1024
+	MaxZone      = 999
+	MaxRingM     = 20_000_000
+	MaxPostalLen = 16
 	// MaxUTCOffsetMinutes bounds a location's fixed UTC offset (UTC-14:00 to UTC+14:00).
 	MaxUTCOffsetMinutes = 14 * 60
 

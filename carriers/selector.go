@@ -85,9 +85,12 @@ type Shipment struct {
 	// DeliverBy is the promise to the customer (unix nanoseconds); 0 means no promise, and the
 	// cheapest service wins.
 	DeliverBy int64
-	// DistanceM and Zone are the lane keys for rate cards by distance and by zone.
-	DistanceM int64
-	Zone      int64
+	// DistanceM and Zone are the lane keys for rate cards by distance and by zone; Zone serves
+	// cards by zone without a chart. Country and PostalCode are the ship-to's, for zone charts.
+	DistanceM  int64
+	Zone       int64
+	Country    string
+	PostalCode string
 	// WeightG is the parcel's weight in grams.
 	WeightG int64
 }
@@ -167,6 +170,13 @@ func (s *Selector) offer(i int, sh *Shipment, day int64, wd int) offer {
 	key := sh.DistanceM
 	if sv.Rates.Basis == ByZone {
 		key = sh.Zone
+		if sv.Zones != nil {
+			z, ok := sv.Zones.Zone(sh.Location, sh.Country, sh.PostalCode, sh.DistanceM)
+			if !ok {
+				return offer{svc: -1}
+			}
+			key = z
+		}
 	}
 	price, ok := sv.Rates.Price(key, sh.WeightG)
 	if !ok {

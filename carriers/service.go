@@ -8,6 +8,10 @@ type Service struct {
 	ID      string
 	// Rates prices a parcel by lane and weight.
 	Rates RateCard
+	// Zones, for a card ByZone, is the carrier's zone chart: the lane's zone is looked up in it
+	// from the shipment's location, country, postal code and distance. Without a chart the
+	// shipment's Zone is used. Charts are immutable and may be shared between services.
+	Zones *ZoneChart
 	// TransitMinMinutes and TransitMaxMinutes bound the time from pickup to delivery. The
 	// promise uses the maximum; the minimum is reported for the customer's delivery window.
 	TransitMinMinutes int64

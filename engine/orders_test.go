@@ -14,8 +14,10 @@ import (
 )
 
 // orchestrated builds a state with every part of the orders section: nodes with cutoffs and a
-// rider fleet with bookings, carriers with learned scores, routing, and orders allocated,
-// shipped, delivered, waiting, cancelled, re-sourced and in exception, with timers pending.
+// rider fleet with bookings, carriers with learned scores, a zone chart and a code table,
+// routing, and orders allocated, shipped, delivered, waiting (whole lines, partially, ship
+// complete), cancelled, re-sourced, in exception (the engine's and an operator's) and made from
+// a checkout reservation, with timers pending.
 // It returns the engine and every envelope applied, in order.
 func orchestrated(t testing.TB) (*engine.Engine, []depot.Envelope) {
 	e, f := mustEngine(t)
@@ -46,13 +48,19 @@ func orchestrated(t testing.TB) (*engine.Engine, []depot.Envelope) {
 	for _, c := range benchCarriers() {
 		ok(c)
 	}
+	ok(&depot.DefineCarrier{Tenant: tenant, Carrier: "zoned", Services: []depot.CarrierService{{Service: "city", ZoneUpTo: []int64{1, 2},
+		WeightUpToG: []int64{30_000}, Prices: []int64{350, 700}, TransitMaxMinutes: 2880, CutoffMinute: 16 * 60, Days: 0x3e}},
+		Zones: []depot.CarrierZone{{Origin: "ber", Country: "DE", PostalPrefix: "10", Zone: 1}, {UpToM: 300_000, Zone: 2}},
+		Codes: []depot.CarrierCode{{Code: "ZU", Status: depot.TrackingDelivered}}})
 	ok(&depot.Receive{Tenant: tenant, ID: "r1", SKU: "tee", Location: "ber", Qty: 20}, &depot.Receive{Tenant: tenant, ID: "r2", SKU: "mug", Location: "ber", Qty: 20},
 		&depot.Receive{Tenant: tenant, ID: "r3", SKU: "tee", Location: "ham", Qty: 20}, &depot.Receive{Tenant: tenant, ID: "r4", SKU: "tee", Location: "ds", Qty: 5})
+	var policy depot.BackorderPolicy
+	var reservation string
 	order := func(ext, channel string, level depot.ServiceLevel, lines ...depot.OrderLine) string {
 		t.Helper()
 		env := depot.Envelope{Seq: e.LastSeq() + 1, Time: f.now, Cmd: &depot.CreateOrder{Tenant: tenant, Channel: channel, ExternalID: ext,
-			Lines: lines, ShipToLatE6: benchLat, ShipToLonE6: benchLon, Level: level, PromiseMinutes: 20, Priority: 1,
-			Attributes: []depot.Attribute{{Key: "note", Value: "ring twice"}}}}
+			Lines: lines, ShipToLatE6: benchLat, ShipToLonE6: benchLon, PostalCode: "10117", Country: "DE", Level: level, PromiseMinutes: 20,
+			Priority: 1, Attributes: []depot.Attribute{{Key: "note", Value: "ring twice"}}, Backorder: policy, Reservation: reservation}}
 		envs = append(envs, env)
 		res := e.Apply(&env)
 		if !res.OK() {
@@ -78,6 +86,16 @@ func orchestrated(t testing.TB) (*engine.Engine, []depot.Envelope) {
 	moved := order("moved", "web", depot.LevelStandard, depot.OrderLine{SKU: "tee", Qty: 1})
 	stuck := order("stuck", "web", depot.LevelStandard, depot.OrderLine{SKU: "mug", Qty: 1})
 	order("exception", "web", depot.LevelStandard, depot.OrderLine{SKU: "kit", Qty: 1}) // mugs are only in Berlin
+	policy = depot.BackorderPartial
+	order("partial", "web", depot.LevelStandard, depot.OrderLine{SKU: "mug", Qty: 25})
+	policy = depot.BackorderShipComplete
+	order("complete", "web", depot.LevelStandard, depot.OrderLine{SKU: "tee", Qty: 1}, depot.OrderLine{SKU: "mug", Qty: 9})
+	policy = 0
+	ok(&depot.Reserve{Tenant: tenant, Reservation: "chk", Channel: "web", Lines: []depot.ReserveLine{{SKU: "tee", Qty: 2}}})
+	reservation = "chk"
+	checkout := order("checkout", "web", depot.LevelStandard, depot.OrderLine{SKU: "tee", Qty: 1})
+	reservation = ""
+	ok(&depot.RaiseException{Tenant: tenant, Order: checkout, Code: "address_invalid", Note: "no such street"})
 	adv(shipped+"-1", depot.StepRelease, depot.StepPick, depot.StepPack, depot.StepShip)
 	adv(delivered+"-1", depot.StepRelease, depot.StepPick, depot.StepPack, depot.StepShip)
 	adv(stuck+"-1", depot.StepRelease, depot.StepPick, depot.StepPack, depot.StepShip)

@@ -402,3 +402,96 @@ func (h Handle) AllocatedTo(order string, dst []Claim) []Claim {
 	}
 	return dst
 }
+
+// ReservationClaims appends the lines of a reservation that an order may consume, one claim per
+// stocked SKU and location in the reservation's order (Ref empty, Pos set), and returns the
+// reservation's channel. It refuses what commit refuses: an unknown reservation, an expired one
+// (by time, even before the tick), and one no longer active (committed, released).
+func (l *Ledger) ReservationClaims(h Handle, id string, now int64, dst []Claim) ([]Claim, string, *depot.Rejection) {
+	t := h.t
+	if t == nil {
+		return dst, "", depot.Reject(depot.CodeUnknownReservation, "reservation", "unknown reservation %q", id)
+	}
+	r := t.reservations.get(id)
+	if rej := l.live(r, id, now); rej != nil {
+		rej.Field = "reservation"
+		if r != nil && r.status == depot.ReservationCommitted {
+			rej.Message = "reservation " + id + " was consumed by order " + r.order
+		}
+		return dst, "", rej
+	}
+	for _, ln := range r.lines {
+		p := &t.positions[ln.pos]
+		dst = append(dst, Claim{SKU: SKURef(p.sku), Loc: LocRef(p.loc), Qty: ln.qty, Pos: ln.pos})
+	}
+	return dst, r.channel, nil
+}
+
+// ConsumeReservation commits a live reservation to order: the claims' units (kits as
+// components) move from reserved to allocated under order, each with a committed event (Ref the
+// reservation, Order, the claim's Ref unused), and whatever the claims leave of the reservation
+// is released with released events. The reservation ends committed to order, so it cannot be
+// consumed, committed or released again. The caller checked the claims against
+// ReservationClaims in the same command; claims the reservation does not cover mean the two
+// states disagree, and it panics.
+func (l *Ledger) ConsumeReservation(h Handle, id, order string, claims []Claim, seq uint64, now int64, out []depot.Event) []depot.Event {
+	t := h.t
+	r := t.reservations.get(id)
+	if l.live(r, id, now) != nil {
+		panic("ledger: consuming reservation " + id + ", which is not live")
+	}
+	left := make([]int64, len(r.lines))
+	for i, ln := range r.lines {
+		left[i] = ln.qty
+	}
+	a := t.allocations[order]
+	if a == nil {
+		a = &allocation{order: order}
+		t.allocations[order] = a
+	}
+	take := func(pos int32, qty int64) {
+		for i, ln := range r.lines {
+			if ln.pos == pos && left[i] >= qty {
+				left[i] -= qty
+				p := &t.positions[pos]
+				p.reserved -= qty
+				p.allocated += qty
+				if j := a.find(pos); j >= 0 {
+					a.lines[j].qty += qty
+				} else {
+					a.lines = append(a.lines, line{pos: pos, qty: qty})
+				}
+				out = append(out, depot.Event{Seq: seq, Time: now, Kind: depot.EventCommitted, Tenant: t.id, Ref: r.id, Order: order,
+					SKU: t.skuList[p.sku].id, Location: t.locList[p.loc].id, Channel: r.channel, Qty: qty})
+				return
+			}
+		}
+		panic("ledger: reservation " + id + " does not cover a claim of order " + order)
+	}
+	for i := range claims {
+		c := &claims[i]
+		where := t.locList[c.Loc]
+		k := t.skuList[c.SKU]
+		if len(k.components) == 0 {
+			take(t.positionOf(k, where), c.Qty)
+			continue
+		}
+		for _, comp := range k.components {
+			take(t.positionOf(comp.sku, where), c.Qty*comp.qty)
+		}
+	}
+	for i, ln := range r.lines {
+		if left[i] > 0 {
+			p := &t.positions[ln.pos]
+			p.reserved -= left[i]
+			out = append(out, depot.Event{Seq: seq, Time: now, Kind: depot.EventReleased, Tenant: t.id, Ref: r.id,
+				SKU: t.skuList[p.sku].id, Location: t.locList[p.loc].id, Channel: r.channel, Qty: left[i]})
+		}
+	}
+	if len(a.lines) == 0 {
+		delete(t.allocations, order)
+	}
+	r.order = order
+	l.retire(&step{seq: seq, now: now}, t, r, depot.ReservationCommitted)
+	return out
+}

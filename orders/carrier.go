@@ -17,6 +17,13 @@ import (
 type carrierDef struct {
 	id       string
 	services []depot.CarrierService
+	zones    []depot.CarrierZone
+	codes    []depot.CarrierCode
+}
+
+// command is the define_carrier that made the definition, for the snapshot.
+func (d *carrierDef) command(tenant string) *depot.DefineCarrier {
+	return &depot.DefineCarrier{Tenant: tenant, Carrier: d.id, Services: d.services, Zones: d.zones, Codes: d.codes}
 }
 
 func (x *Orders) defineCarrier(st *step, c *depot.DefineCarrier) *depot.Rejection {
@@ -30,7 +37,7 @@ func (x *Orders) defineCarrier(st *step, c *depot.DefineCarrier) *depot.Rejectio
 	if !exists && len(t.carriers) >= depot.MaxCarriers {
 		return depot.Reject(depot.CodeLimitExceeded, "carrier", "a tenant has at most %d carriers", depot.MaxCarriers)
 	}
-	def := &carrierDef{id: c.Carrier, services: cloneServices(c.Services)}
+	def := &carrierDef{id: c.Carrier, services: cloneServices(c.Services), zones: slices.Clone(c.Zones), codes: slices.Clone(c.Codes)}
 	next := append([]*carrierDef(nil), t.carriers...)
 	switch {
 	case exists && len(def.services) == 0:
@@ -45,7 +52,11 @@ func (x *Orders) defineCarrier(st *step, c *depot.DefineCarrier) *depot.Rejectio
 		// Validate checks what the Selector checks; a difference is a bug worth seeing.
 		return depot.Reject(depot.CodeInvalidArgument, "services", "%v", err)
 	}
-	t.carriers, t.sel, t.est = next, sel, newEstimator(sel)
+	norm, err := buildNormalizer(next)
+	if err != nil {
+		return depot.Reject(depot.CodeInvalidArgument, "codes", "%v", err)
+	}
+	t.carriers, t.sel, t.est, t.norm = next, sel, newEstimator(sel), norm
 	x.emit(st, t, depot.Event{Kind: depot.EventCarrierDefined, Ref: c.Carrier, Qty: int64(len(c.Services))})
 	return nil
 }
@@ -54,6 +65,7 @@ func cloneServices(in []depot.CarrierService) []depot.CarrierService {
 	out := make([]depot.CarrierService, len(in))
 	for i, s := range in {
 		s.DistanceUpToM = append([]int64(nil), s.DistanceUpToM...)
+		s.ZoneUpTo = append([]int64(nil), s.ZoneUpTo...)
 		s.WeightUpToG = append([]int64(nil), s.WeightUpToG...)
 		s.Prices = append([]int64(nil), s.Prices...)
 		s.Cutoffs = append([]depot.CarrierCutoff(nil), s.Cutoffs...)
@@ -67,12 +79,26 @@ func cloneServices(in []depot.CarrierService) []depot.CarrierService {
 func buildSelector(defs []*carrierDef, prev *carriers.Selector) (*carriers.Selector, error) {
 	var svcs []carriers.Service
 	for _, d := range defs {
+		var chart *carriers.ZoneChart
+		if len(d.zones) > 0 {
+			rules := make([]carriers.ZoneRule, len(d.zones))
+			for i, z := range d.zones {
+				rules[i] = carriers.ZoneRule(z)
+			}
+			var err error
+			if chart, err = carriers.NewZoneChart(rules); err != nil {
+				return nil, err
+			}
+		}
 		for _, s := range d.services {
 			cs := carriers.Service{
 				Carrier: d.id, ID: s.Service,
 				Rates:             carriers.RateCard{Basis: carriers.ByDistance, BandUpTo: s.DistanceUpToM, WeightUpToG: s.WeightUpToG, Prices: s.Prices},
 				TransitMinMinutes: s.TransitMinMinutes, TransitMaxMinutes: s.TransitMaxMinutes,
 				CutoffMinute: s.CutoffMinute, Days: carriers.Weekdays(s.Days),
+			}
+			if len(s.ZoneUpTo) > 0 {
+				cs.Rates.Basis, cs.Rates.BandUpTo, cs.Zones = carriers.ByZone, s.ZoneUpTo, chart
 			}
 			for _, co := range s.Cutoffs {
 				cs.Cutoffs = append(cs.Cutoffs, carriers.Cutoff{Location: co.Location, Minute: co.Minute})
@@ -91,25 +117,68 @@ func buildSelector(defs []*carrierDef, prev *carriers.Selector) (*carriers.Selec
 	return carriers.NewSelector(svcs)
 }
 
+// buildNormalizer builds the tracking code tables of the carriers that have one over the common
+// spellings; nil when no carrier has a table (the shared default normalizer serves).
+func buildNormalizer(defs []*carrierDef) (*carriers.Normalizer, error) {
+	var tables []carriers.CarrierCodes
+	for _, d := range defs {
+		if len(d.codes) == 0 {
+			continue
+		}
+		tab := carriers.CarrierCodes{Carrier: d.id, Codes: make([]carriers.Code, len(d.codes))}
+		for i, c := range d.codes {
+			tab.Codes[i] = carriers.Code{Code: c.Code, Status: carriers.Status(c.Status)}
+		}
+		tables = append(tables, tab)
+	}
+	if len(tables) == 0 {
+		return nil, nil
+	}
+	return carriers.NewNormalizer(tables)
+}
+
 // estimator quotes shipments for the sourcing search from the tenant's rate cards: the cheapest
-// service that can carry the parcel, with its maximum transit. It is a table over the union of
-// every card's distance and weight bounds, built when carriers change, so a quote in the search's
-// inner loop is two short scans and an index: within one cell of the union grid every card's
-// price and coverage are constant, so the cheapest of each cell is exact. The carrier choice
-// proper, with pickups and the promise, happens once per planned shipment.
+// service that can carry the parcel, with its maximum transit. For cards by distance it is a
+// table over the union of every card's distance and weight bounds, built when carriers change,
+// so a quote in the search's inner loop is two short scans and an index: within one cell of the
+// union grid every card's price and coverage are constant, so the cheapest of each cell is exact.
+// Cards by zone depend on the origin and the ship-to's postal code, so each is quoted on its own
+// (zone lookup and price) against the order set by forOrder; tenants without them pay nothing for
+// it. The carrier choice proper, with pickups and the promise, happens once per planned shipment.
 type estimator struct {
 	distUpTo, weightUpTo []int64
 	price, transit       []int64 // per cell, row-major by distance band; price -1: nobody carries it
 	floor                []int64 // per distance band: the cheapest cell from that band on
+
+	zoned     []carriers.Service // the services priced by zone chart
+	zoneFloor int64              // the cheapest price of any zone card
+	// The order being sourced: its ship-to's country and postal code, for zone lookups.
+	country, postal string
+}
+
+// forOrder points the zone lookups at the order's ship-to.
+func (e *estimator) forOrder(o *order) {
+	if len(e.zoned) > 0 {
+		e.country, e.postal = o.country, o.postal
+	}
 }
 
 func newEstimator(sel *carriers.Selector) *estimator {
 	if sel == nil {
 		return nil
 	}
-	e := &estimator{}
+	e := &estimator{zoneFloor: -1}
 	for i := 0; i < sel.Len(); i++ {
 		s := sel.Service(i)
+		if s.Rates.Basis == carriers.ByZone {
+			e.zoned = append(e.zoned, s)
+			for _, p := range s.Rates.Prices {
+				if e.zoneFloor < 0 || p < e.zoneFloor {
+					e.zoneFloor = p
+				}
+			}
+			continue
+		}
 		e.distUpTo = append(e.distUpTo, s.Rates.BandUpTo...)
 		e.weightUpTo = append(e.weightUpTo, s.Rates.WeightUpToG...)
 	}
@@ -123,6 +192,9 @@ func newEstimator(sel *carriers.Selector) *estimator {
 			best, price, transit := -1, int64(0), int64(0)
 			for i := 0; i < sel.Len(); i++ {
 				s := sel.Service(i)
+				if s.Rates.Basis == carriers.ByZone {
+					continue
+				}
 				p, ok := s.Rates.Price(dist, weight)
 				if ok && (best < 0 || p < price || (p == price && s.TransitMaxMinutes < transit)) {
 					best, price, transit = i, p, s.TransitMaxMinutes
@@ -148,7 +220,15 @@ func newEstimator(sel *carriers.Selector) *estimator {
 }
 
 // Estimate implements sourcing.Estimator.
-func (e *estimator) Estimate(_ *sourcing.Location, distanceM, weightG int64) (sourcing.Quote, bool) {
+func (e *estimator) Estimate(loc *sourcing.Location, distanceM, weightG int64) (sourcing.Quote, bool) {
+	q, ok := e.gridQuote(distanceM, weightG)
+	if len(e.zoned) > 0 {
+		return e.zoneQuote(q, ok, loc, distanceM, weightG)
+	}
+	return q, ok
+}
+
+func (e *estimator) gridQuote(distanceM, weightG int64) (sourcing.Quote, bool) {
 	d, w := bandOf(e.distUpTo, distanceM), bandOf(e.weightUpTo, weightG)
 	if d < 0 || w < 0 {
 		return sourcing.Quote{}, false
@@ -160,14 +240,37 @@ func (e *estimator) Estimate(_ *sourcing.Location, distanceM, weightG int64) (so
 	return sourcing.Quote{CostMinor: e.price[i], TransitMinutes: e.transit[i]}, true
 }
 
+// zoneQuote improves on the grid's quote with the services priced by zone (the same tie-break:
+// cheaper, then faster).
+func (e *estimator) zoneQuote(q sourcing.Quote, ok bool, loc *sourcing.Location, distanceM, weightG int64) (sourcing.Quote, bool) {
+	for i := range e.zoned {
+		s := &e.zoned[i]
+		z, found := s.Zones.Zone(loc.ID, e.country, e.postal, distanceM)
+		if !found {
+			continue
+		}
+		p, covered := s.Rates.Price(z, weightG)
+		if covered && (!ok || p < q.CostMinor || (p == q.CostMinor && s.TransitMaxMinutes < q.TransitMinutes)) {
+			q, ok = sourcing.Quote{CostMinor: p, TransitMinutes: s.TransitMaxMinutes}, true
+		}
+	}
+	return q, ok
+}
+
 // CostFloor implements sourcing.CostFloorer: no quote for a shipment over at least minDistanceM
-// metres is below the cheapest cell from minDistanceM's band on.
+// metres is below the cheapest cell from minDistanceM's band on, nor below the cheapest price of
+// any zone card (a zone does not grow with distance in any way the floor could use).
 func (e *estimator) CostFloor(minDistanceM int64) int64 {
 	d := bandOf(e.distUpTo, minDistanceM)
-	if d < 0 {
+	switch {
+	case e.zoneFloor < 0 && d < 0:
 		return 0
+	case e.zoneFloor < 0:
+		return e.floor[d]
+	case d < 0:
+		return e.zoneFloor
 	}
-	return e.floor[d]
+	return min(e.floor[d], e.zoneFloor)
 }
 
 // bandOf returns the index of the first bound >= v, or -1. Tables are short; a scan is fastest.
@@ -224,7 +327,7 @@ func (x *Orders) choose(t *tenant, o *order, loc ledger.LocRef, distanceM, weigh
 	}
 	n := t.node(loc)
 	ch, err := t.sel.Choose(&carriers.Shipment{Location: t.h.LocationID(loc), UTCOffsetMinutes: n.utcOffset, ReadyAt: readyAt,
-		DeliverBy: o.deliverBy, DistanceM: distanceM, WeightG: weightG})
+		DeliverBy: o.deliverBy, DistanceM: distanceM, WeightG: weightG, Country: o.country, PostalCode: o.postal})
 	if err != nil {
 		return choice{pickupAt: readyAt, atRisk: "no carrier service can carry it"}
 	}
@@ -247,7 +350,7 @@ func (x *Orders) estimateFrom(t *tenant, sh *shipment, ready int64) (leave, arri
 	case sh.carrier != "" && t.sel != nil:
 		if i, ok := t.sel.Index(sh.carrier, sh.service); ok {
 			q, ok := t.sel.Quote(i, &carriers.Shipment{Location: t.h.LocationID(sh.loc), UTCOffsetMinutes: t.node(sh.loc).utcOffset,
-				ReadyAt: ready, DistanceM: sh.distanceM, WeightG: sh.weightG})
+				ReadyAt: ready, DistanceM: sh.distanceM, WeightG: sh.weightG, Country: sh.o.country, PostalCode: sh.o.postal})
 			if ok {
 				return q.PickupAt, q.PromisedAt
 			}

@@ -46,14 +46,22 @@ func (x *Orders) create(st *step, c *depot.CreateOrder) *depot.Rejection {
 		}
 		o.lines[i] = line{sku: s, qty: l.Qty, price: l.UnitPriceMinor, waiting: l.Qty, weightG: int32(w)}
 	}
+	if c.Reservation != "" {
+		if rej := x.checkReservation(t, c); rej != nil {
+			return rej
+		}
+	}
 	// Checks are done: from here on the order is accepted.
 	// The ledger holds no allocation under this name: commits may not name future orders (Guard).
 	x.scratch = append(orderID(x.scratch[:0], st.seq), "-1"...)
 	o.id1 = string(x.scratch)
 	o.id = o.id1[:len(o.id1)-2]
 	o.latE6, o.lonE6, o.postal, o.country = c.ShipToLatE6, c.ShipToLonE6, c.PostalCode, c.Country
-	o.level, o.promiseMinutes, o.placedAt, o.priority = c.Level, c.PromiseMinutes, c.PlacedAt, c.Priority
+	o.level, o.promiseMinutes, o.placedAt, o.priority, o.policy = c.Level, c.PromiseMinutes, c.PlacedAt, c.Priority, c.Backorder
 	o.shipBy, o.deliverBy = promises(c, st.now)
+	if c.Reservation != "" {
+		o.setMore().reservation = c.Reservation
+	}
 	if len(c.Attributes) > 0 {
 		o.attrs = append([]depot.Attribute(nil), c.Attributes...)
 	}
@@ -67,8 +75,21 @@ func (x *Orders) create(st *step, c *depot.CreateOrder) *depot.Rejection {
 		units += o.lines[i].qty
 	}
 	x.emit(st, t, depot.Event{Kind: depot.EventOrderReceived, Ref: o.id, Order: o.id, Channel: o.channel, Reason: o.ext, Qty: units, At: o.deliverBy})
-	x.sourceWaiting(st, o, true)
+	if c.Reservation == "" {
+		x.sourceWaiting(st, o, true)
+		x.syncTimers(o)
+		return nil
+	}
+	x.freed = x.freed[:0]
+	x.consume(st, o, c.Reservation)
+	if o.waitingUnits() == 0 {
+		x.emit(st, t, depot.Event{Kind: depot.EventOrderAllocated, Ref: o.id, Order: o.id, Channel: o.channel})
+	} else {
+		x.sourceWaiting(st, o, true)
+	}
 	x.syncTimers(o)
+	// What the reservation held beyond the order's needs is free again, for the backorders.
+	x.refill(st, t, x.freed)
 	return nil
 }
 
@@ -104,8 +125,10 @@ func promises(c *depot.CreateOrder, now int64) (shipBy, deliverBy int64) {
 	return shipBy, deliverBy
 }
 
-// sourceWaiting runs a sourcing round over the order's waiting units. fresh is set for a new
-// order: every waiting line is then reported as backordered; on later rounds only progress is.
+// sourceWaiting runs a sourcing round over the order's waiting units, as its backorder policy
+// says: whole lines (the default), every unit in stock (partial), or all or nothing (ship
+// complete). fresh is set for a new order: every waiting line is then reported as backordered
+// with what waits of it; on later rounds only progress is.
 func (x *Orders) sourceWaiting(st *step, o *order, fresh bool) {
 	t := o.t
 	x.qtyOf = grow64(x.qtyOf, len(o.lines))
@@ -119,11 +142,17 @@ func (x *Orders) sourceWaiting(st *step, o *order, fresh bool) {
 	if waiting == 0 {
 		return
 	}
-	res := x.place(st, o, false, x.whyOf)
+	// Ship complete: the whole order in one round, or nothing.
+	complete := o.policy == depot.BackorderShipComplete
+	res := x.place(st, o, complete, x.whyOf)
 	if fresh {
 		for i := range o.lines {
 			if l := &o.lines[i]; l.waiting > 0 {
-				x.emit(st, t, depot.Event{Kind: depot.EventBackordered, Ref: o.id, Order: o.id, SKU: t.h.SKUID(l.sku), Qty: l.waiting, Reason: x.whyOf[i]})
+				why := x.whyOf[i]
+				if complete && why == "" {
+					why = "ship complete: waits for " + res.why
+				}
+				x.emit(st, t, depot.Event{Kind: depot.EventBackordered, Ref: o.id, Order: o.id, SKU: t.h.SKUID(l.sku), Qty: l.waiting, Reason: why})
 			}
 		}
 	}

@@ -52,6 +52,9 @@ func (x *Orders) advance(st *step, c *depot.AdvanceShipment) *depot.Rejection {
 	if sh.status != want.from {
 		return depot.Reject(depot.CodeInvalidState, "step", "shipment %s is %s; %s needs it %s", sh.id, sh.status, c.Step, want.from)
 	}
+	if rej := held(o, sh, c.Step); rej != nil {
+		return rej
+	}
 	loc := t.h.LocationID(sh.loc)
 	switch c.Step {
 	case depot.StepRelease:

@@ -29,6 +29,7 @@ type tenant struct {
 	carriers []*carrierDef // by carrier id
 	sel      *carriers.Selector
 	est      *estimator
+	norm     *carriers.Normalizer // the carriers' tracking code tables; nil when none has one
 
 	routing map[string]*routing // by channel
 
@@ -143,6 +144,8 @@ type order struct {
 	deliverBy       int64
 	priority        int64
 	attrs           []depot.Attribute
+	policy          depot.BackorderPolicy // as the create_order said (0 is lines)
+	more            *orderMore            // what few orders have; nil for most
 
 	ships      []*shipment
 	shipInline [1]*shipment
@@ -158,6 +161,32 @@ type order struct {
 	finishedAt int64 // when every unit was delivered or cancelled; 0 while open
 	waitSKUs   []ledger.SKURef
 	mark       uint64 // scratch: the refill pass that last saw this order
+}
+
+// orderMore holds what few orders have, so the common order stays small: the checkout
+// reservation it consumed ("" if none) and the operator's open exception ("" when none).
+type orderMore struct {
+	reservation      string
+	excCode, excNote string
+	excAt            int64
+}
+
+var noMore orderMore
+
+// extra is the order's rarely set fields, for reading (never write through it).
+func (o *order) extra() *orderMore {
+	if o.more == nil {
+		return &noMore
+	}
+	return o.more
+}
+
+// setMore is the order's rarely set fields, for writing.
+func (o *order) setMore() *orderMore {
+	if o.more == nil {
+		o.more = &orderMore{}
+	}
+	return o.more
 }
 
 // slaFlags records which SLA events an order has had, so each is emitted at most once.
@@ -265,9 +294,9 @@ func (s orderStatus) String() string {
 	return "unknown"
 }
 
-// status derives the order's status: cancelled or completed when finished; exception when a
-// live shipment cannot proceed; backordered while units wait; else the least advanced live
-// shipment's step.
+// status derives the order's status: cancelled or completed when finished; exception when an
+// operator's exception is open or a live shipment cannot proceed; backordered while units wait;
+// else the least advanced live shipment's step.
 func (o *order) status() orderStatus {
 	var waiting, cancelled, total int64
 	for i := range o.lines {
@@ -277,6 +306,9 @@ func (o *order) status() orderStatus {
 	}
 	if cancelled == total {
 		return statusCancelled
+	}
+	if o.more != nil && o.more.excCode != "" && o.finishedAt == 0 {
+		return statusException
 	}
 	least := shipDelivered
 	for _, sh := range o.ships {

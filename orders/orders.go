@@ -44,6 +44,11 @@ type Orders struct {
 	comps    []ledger.Component
 	freed    []ledger.SKURef
 	scratch  []byte
+	// The checkout reservation of the create_order being applied: its claims, what is left of
+	// each, and the parts it covers, grouped by location.
+	rsv      []ledger.Claim
+	rsvLeft  []int64
+	rsvParts []rsvPart
 	// curCmd and curEncoded are the command being applied and its encoding, if its envelope
 	// carried one, for fingerprint.
 	curCmd     depot.Command
@@ -84,7 +89,7 @@ type step struct {
 func IsCommand(c depot.Command) bool {
 	switch c.(type) {
 	case *depot.DefineCarrier, *depot.DefineRouting, *depot.CreateOrder, *depot.AdvanceShipment,
-		*depot.CancelOrder, *depot.TrackShipment:
+		*depot.CancelOrder, *depot.TrackShipment, *depot.RaiseException, *depot.ResolveException:
 		return true
 	}
 	return false
@@ -119,6 +124,10 @@ func (x *Orders) Apply(env *depot.Envelope) depot.Result {
 		rej = x.cancel(&st, c)
 	case *depot.TrackShipment:
 		rej = x.track(&st, c)
+	case *depot.RaiseException:
+		rej = x.raiseException(&st, c)
+	case *depot.ResolveException:
+		rej = x.resolveException(&st, c)
 	default:
 		rej = depot.Reject(depot.CodeInvalidArgument, "", "unsupported command %T", c)
 	}

@@ -54,7 +54,7 @@ func (d *day) pick(name string, from []string) string { return from[d.draw(name,
 func (d *day) step() {
 	h := d.h
 	d.n++
-	switch d.draw("action", 12) {
+	switch d.draw("action", 13) {
 	case 0, 1:
 		loc := d.pick("loc", allLocs)
 		h.ok(receive("r-"+itoa(d.n), d.pick("sku", stockedSKUs), loc, int64(1+d.draw("qty", 6))))
@@ -83,6 +83,37 @@ func (d *day) step() {
 		h.ok(&depot.Tick{})
 	case 11:
 		d.returnOne()
+	case 12:
+		d.exception()
+	}
+}
+
+// exception raises or resolves an operator exception on a random order (often refused: the
+// harness checks a refusal changed nothing), and checks that a held order's shipments take no
+// step before shipping.
+func (d *day) exception() {
+	id, ok := d.order()
+	if !ok {
+		return
+	}
+	if d.draw("resolve", 2) == 0 {
+		d.h.apply(&depot.ResolveException{Tenant: tenant, Order: id, Code: "resolved"})
+		return
+	}
+	res := d.h.apply(&depot.RaiseException{Tenant: tenant, Order: id, Code: d.pick("exc", []string{"address_invalid", "fraud_review"})})
+	v, _ := d.h.eng.Orders().Order(tenant, id)
+	if !res.OK() || v.ExceptionCode == "" {
+		return
+	}
+	if v.FinishedAt == 0 && v.Status != "exception" && v.Status != "cancelled" {
+		d.t.Fatalf("%s has exception %s open but is %s", id, v.ExceptionCode, v.Status)
+	}
+	for _, sh := range v.Shipments {
+		if sh.Status == "allocated" {
+			if r := d.h.apply(step(sh.ID, depot.StepRelease)); r.OK() {
+				d.t.Fatalf("%s was released while %s is held", sh.ID, id)
+			}
+		}
 	}
 }
 
@@ -123,6 +154,21 @@ func (d *day) create() {
 		}
 	}
 	c.Priority = int64(d.draw("priority", 3))
+	c.Backorder = depot.BackorderPolicy(d.draw("backorder", 4))
+	reserved := map[string]int64{}
+	if c.Channel == "web" && d.draw("checkout", 4) == 0 {
+		// Checkout reserved some of the lines first (the reserve may be refused for stock).
+		r := &depot.Reserve{Tenant: tenant, Reservation: "chk-" + itoa(d.n), Channel: "web"}
+		for _, l := range lines[:1+d.draw("reserved-lines", len(lines))] {
+			r.Lines = append(r.Lines, depot.ReserveLine{SKU: l.SKU, Qty: max(1, l.Qty-int64(d.draw("less", 2)))})
+		}
+		if res := h.apply(r); res.OK() {
+			c.Reservation = r.Reservation
+			for _, e := range res.Events {
+				reserved[e.SKU+"@"+e.Location] += e.Qty
+			}
+		}
+	}
 	before := map[string]int64{}
 	for _, s := range stockedSKUs {
 		for _, loc := range allLocs {
@@ -134,11 +180,19 @@ func (d *day) create() {
 	if !res.OK() {
 		d.t.Fatalf("create_order rejected: %v", res.Rejection)
 	}
-	taken := map[string]int64{}
+	taken, converted, freed := map[string]int64{}, map[string]int64{}, map[string]int64{}
 	for _, e := range res.Events {
 		switch e.Kind {
 		case depot.EventAllocated:
 			taken[e.SKU+"@"+e.Location] += e.Qty
+		case depot.EventCommitted, depot.EventReleased:
+			if e.Ref != c.Reservation {
+				d.t.Fatalf("create_order %s touched reservation %s", res.Ref, e.Ref)
+			}
+			converted[e.SKU+"@"+e.Location] += e.Qty
+			if e.Kind == depot.EventReleased {
+				freed[e.SKU+"@"+e.Location] += e.Qty // available again, within the command
+			}
 		case depot.EventShipmentPlanned:
 			if st, _ := h.eng.Ledger().Location(tenant, e.Location); st.Status != depot.LocationOpen {
 				d.t.Fatalf("shipment %s planned at %s, which is %s", e.Ref, e.Location, st.Status)
@@ -146,8 +200,32 @@ func (d *day) create() {
 		}
 	}
 	for k, q := range taken {
-		if q > before[k] {
-			d.t.Fatalf("%s: %d allocated with %d available", k, q, before[k])
+		if q > before[k]+freed[k] {
+			d.t.Fatalf("%s: %d allocated with %d available (%d released by the reservation)", k, q, before[k], freed[k])
+		}
+	}
+	// A consumed reservation is converted or released, exactly, and once.
+	if c.Reservation != "" {
+		if len(converted) != len(reserved) {
+			d.t.Fatalf("reservation %s: committed and released %v of %v", c.Reservation, converted, reserved)
+		}
+		for k, q := range reserved {
+			if converted[k] != q {
+				d.t.Fatalf("reservation %s: committed and released %v of %v", c.Reservation, converted, reserved)
+			}
+		}
+		if r, _ := h.eng.Ledger().Reservation(tenant, c.Reservation); r.Status != depot.ReservationCommitted || r.Order != res.Ref {
+			d.t.Fatalf("reservation %s is %s to %q after order %s", c.Reservation, r.Status, r.Order, res.Ref)
+		}
+	}
+	// Ship complete without a reservation: nothing allocated, or everything.
+	if v, _ := h.eng.Orders().Order(tenant, res.Ref); c.Backorder == depot.BackorderShipComplete && c.Reservation == "" {
+		var waiting, total int64
+		for _, l := range v.Lines {
+			waiting, total = waiting+l.Waiting, total+l.Qty
+		}
+		if waiting != 0 && waiting != total {
+			d.t.Fatalf("ship-complete order %s waits for %d of %d units", res.Ref, waiting, total)
 		}
 	}
 	d.orders = append(d.orders, res.Ref)

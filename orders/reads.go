@@ -19,6 +19,15 @@ type OrderView struct {
 	Attributes []struct{ Key, Value string }
 	// FinishedAt is when every unit was delivered or cancelled, 0 while open.
 	FinishedAt int64
+	// Backorder is the order's backorder policy ("lines", "partial" or "ship_complete").
+	Backorder string
+	// Reservation is the checkout reservation the order consumed, "" if none.
+	Reservation string
+	// ExceptionCode, ExceptionNote and ExceptionAt describe the operator's open exception
+	// (raise_exception); empty when none is open.
+	ExceptionCode string
+	ExceptionNote string
+	ExceptionAt   int64
 }
 
 // LineView is one order line and where its units are.
@@ -80,6 +89,7 @@ func view(o *order) OrderView {
 	v := OrderView{
 		ID: o.id, Channel: o.channel, ExternalID: o.ext, Status: o.status().String(), Level: o.level.String(),
 		Priority: o.priority, PlacedAt: o.placedAt, ShipBy: o.shipBy, DeliverBy: o.deliverBy, FinishedAt: o.finishedAt,
+		Backorder: o.policy.String(), Reservation: o.extra().reservation, ExceptionCode: o.extra().excCode, ExceptionNote: o.extra().excNote, ExceptionAt: o.extra().excAt,
 	}
 	for i := range o.lines {
 		l := &o.lines[i]

@@ -24,10 +24,13 @@ type roundResult struct {
 
 // place runs one sourcing round for o over x.qtyOf (units per order line). With all set it
 // places every unit or nothing; otherwise it drops lines until the rest can be placed, and
-// whyOf (when not nil) receives per dropped order line why it could not be placed.
+// whyOf (when not nil) receives per dropped order line why it could not be placed. An order
+// with the partial backorder policy first shrinks a short line to what can be placed of it
+// (shrink), and drops it only when nothing of it can be.
 func (x *Orders) place(st *step, o *order, all bool, whyOf []string) roundResult {
 	t, ch := o.t, o.ch
 	var res roundResult
+	partial := !all && o.policy == depot.BackorderPartial
 	drop := func(li int32, why string) bool {
 		x.qtyOf[li] = 0
 		res.why = why
@@ -35,6 +38,16 @@ func (x *Orders) place(st *step, o *order, all bool, whyOf []string) roundResult
 			whyOf[li] = why
 		}
 		return !all
+	}
+	shrink := func(li int32, fill int64, why string) bool {
+		if !partial || fill <= 0 || fill >= x.qtyOf[li] {
+			return false
+		}
+		x.qtyOf[li] = fill
+		if whyOf != nil {
+			whyOf[li] = why
+		}
+		return true
 	}
 	x.buildLocations(t, o, ch)
 	for {
@@ -45,6 +58,9 @@ func (x *Orders) place(st *step, o *order, all bool, whyOf []string) roundResult
 		// Lines the channel's locations cannot cover even together cannot be planned; dropping
 		// them first saves a search per missing line.
 		if li, why := x.shortLine(t, n); li >= 0 {
+			if shrink(x.lineOf[li], x.fillable(li), why) {
+				continue
+			}
 			if !drop(x.lineOf[li], why) {
 				return roundResult{why: why}
 			}
@@ -58,6 +74,9 @@ func (x *Orders) place(st *step, o *order, all bool, whyOf []string) roundResult
 				li = inf.Line
 			}
 			why := planWhy(err, plan, x.reqLines[li].SKU)
+			if partial && inf != nil && inf.Line >= 0 && shrink(x.lineOf[li], x.plannable(li, inf), why) {
+				continue
+			}
 			if !drop(x.lineOf[li], why) {
 				return roundResult{why: why}
 			}
@@ -65,6 +84,9 @@ func (x *Orders) place(st *step, o *order, all bool, whyOf []string) roundResult
 		}
 		if rej := x.allocate(st, t, o, ch, plan); rej != nil {
 			li := x.lineShort(t, o, rej, n)
+			if partial && shrink(x.lineOf[li], x.allowed(li, rej), rej.Message) {
+				continue
+			}
 			if !drop(x.lineOf[li], rej.Message) {
 				return roundResult{why: rej.Message}
 			}
@@ -74,6 +96,50 @@ func (x *Orders) place(st *step, o *order, all bool, whyOf []string) roundResult
 		res.placed = true
 		return res
 	}
+}
+
+// The partial policy's arithmetic: how many units of a short request line can be placed. Each
+// result is below the line's units (or shrink ignores it), so a round ends after at most one
+// shrink or drop per unit of doubt.
+
+// fillable is what the channel's open locations hold of request line li beyond the earlier
+// lines of the same SKU (which shortLine counted first).
+func (x *Orders) fillable(li int) int64 {
+	nl := len(x.locRefs)
+	var total int64
+	for _, a := range x.avail[li*nl : (li+1)*nl] {
+		total += a
+	}
+	for j := 0; j < li; j++ {
+		if x.reqLines[j].SKU == x.reqLines[li].SKU {
+			total -= x.reqLines[j].Qty
+		}
+	}
+	return total
+}
+
+// plannable is what the planner could place of request line li: the units it lacked at the
+// candidates taken off, or, when the line may not split, the most one location holds.
+func (x *Orders) plannable(li int, inf *sourcing.InfeasibleError) int64 {
+	if inf.Missing > 0 {
+		return x.reqLines[li].Qty - inf.Missing
+	}
+	nl := len(x.locRefs)
+	var most int64
+	for _, a := range x.avail[li*nl : (li+1)*nl] {
+		most = max(most, a)
+	}
+	return most
+}
+
+// allowed is what the ledger would allocate of request line li after it refused the round: when
+// the one shortfall is of the line's own SKU, the line less the units missing.
+func (x *Orders) allowed(li int, rej *depot.Rejection) int64 {
+	if len(rej.Shortfalls) != 1 || rej.Shortfalls[0].SKU != x.reqLines[li].SKU {
+		return 0
+	}
+	sf := rej.Shortfalls[0]
+	return x.reqLines[li].Qty - (sf.Requested - sf.Available)
 }
 
 // planWhy explains a failed plan for people: the SKU that could not be served, how short, and
@@ -138,6 +204,7 @@ func (x *Orders) buildLocations(t *tenant, o *order, ch ledger.ChannelRef) {
 	x.req.Estimator = nil
 	if t.est != nil && o.level != depot.LevelQuick {
 		x.req.Estimator = t.est
+		t.est.forOrder(o)
 	}
 	x.req.Order = sourcing.Order{
 		ShipToLatE6: o.latE6, ShipToLonE6: o.lonE6, Level: sourcing.ServiceLevel(o.level),

@@ -19,8 +19,11 @@ import (
 // queues, the pick queues, the timer heap and the retention FIFO are rebuilt on decoding.
 
 const (
-	stateMagic   = "DPOR"
-	stateVersion = 1
+	stateMagic = "DPOR"
+	// stateVersion 2 adds each order's backorder policy, consumed reservation and operator
+	// exception, and carriers' zone charts and code tables (inside their define_carrier, whose
+	// layout changed with them). Version 1 is not read: its carriers no longer decode.
+	stateVersion = 2
 	// maxStateCount bounds any one collection, as a sanity limit for decoding.
 	maxStateCount = 1 << 28
 )
@@ -88,7 +91,7 @@ func (t *tenant) encode(e *wire.Encoder) {
 	}
 	e.Uvarint(uint64(len(t.carriers)))
 	for _, d := range t.carriers {
-		e.String(string(depot.AppendEnvelope(nil, &depot.Envelope{Cmd: &depot.DefineCarrier{Tenant: t.id, Carrier: d.id, Services: d.services}})))
+		e.String(string(depot.AppendEnvelope(nil, &depot.Envelope{Cmd: d.command(t.id)})))
 		for _, s := range d.services {
 			i, _ := t.sel.Index(d.id, s.Service)
 			acc, samples := t.sel.Service(i).OnTime.State()
@@ -145,6 +148,12 @@ func (o *order) encode(e *wire.Encoder) {
 		e.String(a.Key)
 		e.String(a.Value)
 	}
+	e.Byte(uint8(o.policy))
+	m := o.extra()
+	e.String(m.reservation)
+	e.String(m.excCode)
+	e.String(m.excNote)
+	e.Varint(m.excAt)
 	e.Uvarint(uint64(len(o.returns)))
 	for _, r := range o.returns {
 		e.Uvarint(uint64(r.sku))
@@ -308,7 +317,7 @@ func (x *Orders) decodeTenant(d *wire.Decoder, t *tenant) {
 			d.Fail("carrier %d is malformed or out of order", i)
 			return
 		}
-		t.carriers = append(t.carriers, &carrierDef{id: c.Carrier, services: c.Services})
+		t.carriers = append(t.carriers, &carrierDef{id: c.Carrier, services: c.Services, zones: c.Zones, codes: c.Codes})
 		for _, s := range c.Services {
 			acc, samples := d.Varint(), d.Uvarint()
 			sc, ok := carriers.OnTimeScoreFromState(acc, uint32(samples))
@@ -343,7 +352,12 @@ func (x *Orders) decodeTenant(d *wire.Decoder, t *tenant) {
 			return
 		}
 	}
-	t.sel, t.est = sel, newEstimator(sel)
+	norm, err := buildNormalizer(t.carriers)
+	if err != nil {
+		d.Fail("carrier codes: %v", err)
+		return
+	}
+	t.sel, t.est, t.norm = sel, newEstimator(sel), norm
 	nr := d.Count(depot.MaxChannels)
 	prevCh := ""
 	for i := 0; i < nr && d.Err == nil; i++ {
@@ -432,12 +446,21 @@ func (x *Orders) decodeOrder(d *wire.Decoder, t *tenant) *order {
 			o.attrs[i] = depot.Attribute{Key: d.String(depot.MaxAttributeKeyLen), Value: d.String(depot.MaxAttributeValueLen)}
 		}
 	}
-	// The order's shape is the create_order's: its checks apply.
+	o.policy = depot.BackorderPolicy(d.Byte())
+	m := orderMore{reservation: d.String(depot.MaxIDLen)}
+	m.excCode, m.excNote, m.excAt = d.String(depot.MaxIDLen), d.String(depot.MaxExceptionNoteLen), d.Varint()
+	if m != noMore {
+		o.more = &m
+	}
+	// The order's shape is the create_order's: its checks apply, and the exception's those of
+	// raise_exception.
 	shape := depot.CreateOrder{Tenant: t.id, Channel: o.channel, ExternalID: o.ext, Lines: []depot.OrderLine{{SKU: "x", Qty: 1}},
 		ShipToLatE6: o.latE6, ShipToLonE6: o.lonE6, PostalCode: o.postal, Country: o.country, Level: o.level,
 		PromiseMinutes: o.promiseMinutes, PlacedAt: o.placedAt, ShipBy: o.shipBy, DeliverBy: o.deliverBy, Priority: o.priority,
-		Attributes: o.attrs}
-	if d.Err == nil && (shape.Validate() != nil || o.sla&^slaAll != 0 || o.finishedAt < 0) {
+		Attributes: o.attrs, Backorder: o.policy, Reservation: m.reservation}
+	exc := depot.RaiseException{Tenant: t.id, Order: o.id, Code: m.excCode, Note: m.excNote}
+	badExc := (m.excCode == "") != (m.excAt == 0) || (m.excCode == "" && m.excNote != "") || (m.excCode != "" && exc.Validate() != nil)
+	if d.Err == nil && (shape.Validate() != nil || o.sla&^slaAll != 0 || o.finishedAt < 0 || badExc) {
 		d.Fail("order %s is out of range", o.id)
 		return o
 	}

@@ -1,6 +1,7 @@
 package orders_test
 
 import (
+	"maps"
 	"slices"
 	"testing"
 
@@ -172,5 +173,167 @@ func TestStoryBackorderFilledByReceipt(t *testing.T) {
 	h.tickAt(49 * hour)
 	h.tickAt(50 * hour)
 	h.golden(t, "backorder_filled_by_receipt")
+	h.replayCheck()
+}
+
+func TestStoryZonePricedShipment(t *testing.T) {
+	h := fixture(t)
+	h.ok(receive("r1", "tee", "wh-berlin", 10), receive("r2", "tee", "wh-munich", 10))
+	h.note("DPD prices by zone: from Berlin, postal area 10 (the centre) is its zone 1; any parcel within 50 km of its origin is zone 2, within 800 km zone 3. Parcels up to 2 kg cost 290, 520 and 640.")
+	dpd := &depot.DefineCarrier{Tenant: tenant, Carrier: "dpd", Services: []depot.CarrierService{{
+		Service: "classic", ZoneUpTo: []int64{1, 2, 3}, WeightUpToG: []int64{2_000}, Prices: []int64{290, 520, 640},
+		TransitMinMinutes: 24 * 60, TransitMaxMinutes: 72 * 60, CutoffMinute: 16 * 60, Days: monFri}},
+		Zones: []depot.CarrierZone{
+			{Origin: "wh-berlin", Country: "DE", PostalPrefix: "10", Zone: 1},
+			{UpToM: 50_000, Zone: 2}, {UpToM: 800_000, Zone: 3},
+		}}
+	h.ok(dpd)
+	h.note("A tee to 10117 Berlin ships from Berlin next door: zone 1 at 290 undercuts Hermes' 390.")
+	z1 := h.order(webOrder("z1", ln("tee", 1)))
+	h.note("The same tee to 12045 (Neukölln, 10 km away) is zone 2 at 520: Hermes' distance card wins.")
+	neukoelln := webOrder("z2", ln("tee", 1))
+	neukoelln.PostalCode = "12045"
+	h.ok(neukoelln)
+	h.note("Berlin runs out; the next tee to 10117 leaves Munich, where no postal rule applies: the 800 km ring makes it zone 3 at 640, and Hermes' 650 for 505 km loses to it.")
+	h.ok(&depot.Adjust{Tenant: tenant, ID: "a1", SKU: "tee", Location: "wh-berlin", Delta: -8, Reason: "sold in store"})
+	z3 := h.order(webOrder("z3", ln("tee", 1)))
+	for id, want := range map[string]int64{z1: 290, z3: 640} {
+		if v, _ := h.eng.Orders().Order(tenant, id); v.Shipments[0].Carrier != "dpd" || v.Shipments[0].PriceMinor != want {
+			t.Fatalf("%s ships %+v, want dpd at %d", id, v.Shipments[0], want)
+		}
+	}
+	h.golden(t, "zone_priced_shipment")
+	h.replayCheck()
+}
+
+func TestStoryCarrierCodesMapped(t *testing.T) {
+	h := fixture(t)
+	h.ok(receive("r1", "tee", "wh-berlin", 10))
+	h.note("Hermes reports in its own codes. Its definition now carries its table: EA is accepted at the depot, ZU delivered, ZN delivered to a neighbour, PS at a parcel shop.")
+	hermes := &depot.DefineCarrier{Tenant: tenant, Carrier: "hermes", Services: []depot.CarrierService{
+		service("std", 96, 13, monFri, 390, 590, 490, 690, 650, 850)},
+		Codes: []depot.CarrierCode{{Code: "EA", Status: depot.TrackingInTransit}, {Code: "ZU", Status: depot.TrackingDelivered},
+			{Code: "ZN", Status: depot.TrackingDelivered}, {Code: "PS", Status: depot.TrackingAvailableForPickup}}}
+	h.ok(hermes)
+	w1, w2 := h.order(webOrder("c1", ln("tee", 1))), h.order(webOrder("c2", ln("tee", 1)))
+	h.now = t0 + 3*hour
+	h.walk(w1+"-1", "H-1")
+	h.walk(w2+"-1", "H-2")
+	h.note("EA is in transit; a code no table knows is refused, and changes nothing; ZU delivers the parcel (in any case).")
+	h.ok(track(w1+"-1", "EA", t0+20*hour))
+	h.reject(track(w1+"-1", "QX", t0+21*hour), depot.CodeInvalidArgument)
+	h.ok(track(w1+"-1", "zu", t0+30*hour))
+	h.note("The common spellings still work for Hermes; the second parcel waits at a parcel shop, which keeps the promise.")
+	h.ok(track(w2+"-1", "in transit", t0+20*hour), track(w2+"-1", "PS", t0+40*hour))
+	h.note("Another carrier's code means nothing to UPS's parcels (an express order): ZU is Hermes' only.")
+	express := webOrder("c3", ln("tee", 1))
+	express.Level = depot.LevelExpress
+	d := h.order(express)
+	h.walk(d+"-1", "H-3")
+	h.reject(track(d+"-1", "ZU", t0+30*hour), depot.CodeInvalidArgument)
+	h.golden(t, "carrier_codes_mapped")
+	h.replayCheck()
+}
+
+func TestStoryPartialBackorderFilledByReceipt(t *testing.T) {
+	h := fixture(t)
+	h.ok(receive("r1", "tee", "wh-berlin", 10), receive("r2", "lamp", "wh-berlin", 3))
+	h.note("Three lamps are left. P ships partial: its 5 lamps and 2 tees take the 3 lamps and the tees now; only 2 lamps wait.")
+	p := webOrder("P", ln("lamp", 5), ln("tee", 2))
+	p.Backorder = depot.BackorderPartial
+	pID := h.order(p)
+	h.note("L keeps the default (whole lines): its 2 lamps wait whole; its tee ships.")
+	h.now += 5 * minute
+	lID := h.order(webOrder("L", ln("lamp", 2), ln("tee", 1)))
+	h.note("S ships complete: a tee and a lamp, nothing allocated until both can be.")
+	h.now += 5 * minute
+	s := webOrder("S", ln("tee", 1), ln("lamp", 1))
+	s.Backorder = depot.BackorderShipComplete
+	sID := h.order(s)
+	if got := h.eng.Orders().Backorders(tenant, "lamp"); !slices.Equal(got, []string{pID, lID, sID}) {
+		t.Fatalf("queue %v, want age order", got)
+	}
+
+	h.note("One lamp arrives in Hamburg: P, first in line, takes it partially; L needs two and S needs its lamp with the tee, but one lamp is gone.")
+	h.now = t0 + 2*hour
+	h.ok(receive("r3", "lamp", "wh-hamburg", 1))
+	h.note("Four more: P takes its last, L its two, S its lamp and tee together.")
+	h.ok(receive("r4", "lamp", "wh-hamburg", 4))
+	for _, id := range []string{pID, lID, sID} {
+		if v, _ := h.eng.Orders().Order(tenant, id); v.Status != "allocated" {
+			t.Fatalf("%s is %s after the receipts", id, v.Status)
+		}
+	}
+
+	h.note("P is cancelled: its three shipments give back exactly the 5 lamps and 2 tees they held.")
+	evs := h.ok(&depot.CancelOrder{Tenant: tenant, Order: pID, Reason: "customer cancelled"})
+	freed := map[string]int64{}
+	for _, e := range evs {
+		if e.Kind == depot.EventDeallocated {
+			freed[e.SKU] += e.Qty
+		}
+	}
+	if freed["lamp"] != 5 || freed["tee"] != 2 {
+		t.Fatalf("cancelling P freed %v, want 5 lamps and 2 tees", freed)
+	}
+	h.golden(t, "partial_backorder_filled_by_receipt")
+	h.replayCheck()
+}
+
+func reserve(id, channel string, ttl int64, lines ...depot.ReserveLine) *depot.Reserve {
+	return &depot.Reserve{Tenant: tenant, Reservation: id, Channel: channel, TTL: ttl, Lines: lines}
+}
+
+func TestStoryCheckoutReservationConsumedByOrder(t *testing.T) {
+	h := fixture(t)
+	h.ok(receive("r1", "tee", "wh-berlin", 10), receive("r2", "mug", "wh-berlin", 10), receive("r3", "lamp", "wh-hamburg", 2),
+		receive("r4", "lamp", "wh-munich", 2), receive("r5", "milk", "ds-mitte", 5))
+	h.note("At checkout the web shop reserves what is in the basket: 2 tees, 2 mugs (Berlin) and a lamp (Hamburg).")
+	h.ok(reserve("chk-1", "web", 15*minute, depot.ReserveLine{SKU: "tee", Qty: 2}, depot.ReserveLine{SKU: "mug", Qty: 2},
+		depot.ReserveLine{SKU: "lamp", Qty: 1}))
+	h.note("The order names the reservation. The customer dropped a mug but added a gift box: the reserved tees, one mug and the lamp become the order's allocation where they are (committed, not reserved again); the other mug is released; only the gift box is sourced.")
+	h.now += 2 * minute
+	ord := webOrder("chk-1001", ln("tee", 2), ln("mug", 1), ln("lamp", 1), ln("giftbox", 1))
+	ord.Reservation = "chk-1"
+	id := h.order(ord)
+	h.note("The shop retries after a timeout: the same order, nothing converted twice.")
+	if res := h.apply(ord); !res.Replayed || res.Ref != id {
+		t.Fatalf("repeat: %+v", res)
+	}
+	h.note("A second order cannot consume the same reservation, nor an unknown one.")
+	again := func(reservation string) *depot.CreateOrder {
+		c := webOrder("chk-1002", ln("tee", 1))
+		c.Reservation = reservation
+		return c
+	}
+	h.reject(again("chk-1"), depot.CodeInvalidState)
+	h.reject(again("chk-none"), depot.CodeUnknownReservation)
+	h.note("A reservation whose 60 seconds ran out is expired even before a tick releases it; one of the app channel cannot pay for a web order.")
+	h.ok(reserve("chk-2", "web", 60e9, depot.ReserveLine{SKU: "tee", Qty: 1}), reserve("chk-3", "app", 0, depot.ReserveLine{SKU: "milk", Qty: 1}))
+	h.now += 2 * minute
+	h.reject(again("chk-2"), depot.CodeExpired)
+	h.reject(again("chk-3"), depot.CodeInvalidArgument)
+
+	h.note("Hamburg pauses after another checkout reserved its last lamp. The first order's lamp parcel moves to Munich; the new order takes its reservation, but the lamp at paused Hamburg is released and sourced afresh from Munich.")
+	h.ok(reserve("chk-4", "web", 0, depot.ReserveLine{SKU: "lamp", Qty: 1}))
+	down := warehouse("wh-hamburg", -150, 180, 16, 0)
+	down.Status = depot.LocationPaused
+	h.ok(down)
+	moved := webOrder("chk-1003", ln("lamp", 1))
+	moved.Reservation = "chk-4"
+	h.order(moved)
+
+	h.note("The first order is cancelled: it gives back exactly what it held: the converted tees and mug, the sourced gift box, the lamp now in Munich.")
+	evs := h.ok(&depot.CancelOrder{Tenant: tenant, Order: id})
+	freed := map[string]int64{}
+	for _, e := range evs {
+		if e.Kind == depot.EventDeallocated {
+			freed[e.SKU+"@"+e.Location] += e.Qty
+		}
+	}
+	if want := map[string]int64{"tee@wh-berlin": 3, "mug@wh-berlin": 2, "lamp@wh-munich": 1}; !maps.Equal(freed, want) {
+		t.Fatalf("cancelling freed %v, want %v", freed, want)
+	}
+	h.golden(t, "checkout_reservation_consumed")
 	h.replayCheck()
 }

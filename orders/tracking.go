@@ -5,8 +5,9 @@ import (
 	"github.com/depothq/depot/carriers"
 )
 
-// Carrier tracking. Each event is normalised (carriers.Normalizer: the carrier's own words and
-// the common spellings) and moves the shipment on: an arrival (delivered, or available for
+// Carrier tracking. Each event is normalised (carriers.Normalizer: the carrier's own code table
+// from define_carrier first, then the common spellings; an unknown code is a typed rejection that
+// changes nothing) and moves the shipment on: an arrival (delivered, or available for
 // pickup) delivers it and settles the service's on-time score against the carrier's own
 // promise; a return to sender settles it as late and makes the order an exception; an exception
 // or failed delivery raises a delay; any news restarts the stuck timer.
@@ -29,9 +30,15 @@ func (x *Orders) track(st *step, c *depot.TrackShipment) *depot.Rejection {
 	if sh.status != shipShipped && sh.status != shipDelivered {
 		return depot.Reject(depot.CodeInvalidState, "shipment", "shipment %s is %s; tracking starts when it ships", sh.id, sh.status)
 	}
-	status, ok := normalizer.Normalize(sh.carrier, c.Status)
+	norm := normalizer
+	if sh.o.t.norm != nil {
+		norm = sh.o.t.norm
+	}
+	status, ok := norm.Normalize(sh.carrier, c.Status)
 	if !ok {
-		return depot.Reject(depot.CodeInvalidArgument, "status", "carrier status %q is not recognised", c.Status)
+		// Unknown codes are refused rather than guessed: a guess (say, exception) could raise
+		// delays for a parcel that was delivered. The carrier's table in define_carrier learns it.
+		return depot.Reject(depot.CodeInvalidArgument, "status", "carrier status %q is not in %s's code table nor a common spelling", c.Status, sh.carrier)
 	}
 	if status == sh.lastStatus && c.At == sh.lastEventAt {
 		st.replayed = true // carriers repeat themselves

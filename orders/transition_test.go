@@ -359,3 +359,95 @@ func TestVocabularyMatchesSourcing(t *testing.T) {
 		}
 	}
 }
+
+func raise(order, code, note string) *depot.RaiseException {
+	return &depot.RaiseException{Tenant: tenant, Order: order, Code: code, Note: note}
+}
+
+func resolve(order, code string) *depot.ResolveException {
+	return &depot.ResolveException{Tenant: tenant, Order: order, Code: code}
+}
+
+func TestOperatorExceptionTransitions(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		run  func(h *harness, o string)
+	}{
+		{"raise holds the order", func(h *harness, o string) {
+			evs := h.ok(raise(o, "address_invalid", "no such street"))
+			if len(evs) != 1 || evs[0].Kind != depot.EventExceptionRaised || evs[0].Reason != "address_invalid: no such street" {
+				t.Fatalf("events %+v", evs)
+			}
+			if v, _ := h.eng.Orders().Order(tenant, o); v.Status != "exception" || v.ExceptionCode != "address_invalid" {
+				t.Fatalf("order %+v", v)
+			}
+			h.reject(step(o+"-1", depot.StepRelease), depot.CodeInvalidState)
+		}},
+		{"the same raise again is a replay", func(h *harness, o string) {
+			h.ok(raise(o, "address_invalid", "no such street"))
+			if res := h.apply(raise(o, "address_invalid", "no such street")); !res.Replayed {
+				t.Fatalf("repeat: %+v", res)
+			}
+		}},
+		{"another raise while one is open", func(h *harness, o string) {
+			h.ok(raise(o, "address_invalid", ""))
+			h.reject(raise(o, "fraud_review", ""), depot.CodeInvalidState)
+		}},
+		{"resolve releases the hold", func(h *harness, o string) {
+			h.ok(raise(o, "address_invalid", ""))
+			evs := h.ok(resolve(o, "address_corrected"))
+			if len(evs) != 1 || evs[0].Kind != depot.EventExceptionResolved || evs[0].Reason != "address_corrected" {
+				t.Fatalf("events %+v", evs)
+			}
+			h.ok(step(o+"-1", depot.StepRelease))
+			if v, _ := h.eng.Orders().Order(tenant, o); v.Status != "released" || v.ExceptionCode != "" {
+				t.Fatalf("order %+v", v)
+			}
+		}},
+		{"resolve with nothing open", func(h *harness, o string) {
+			h.reject(resolve(o, "fixed"), depot.CodeInvalidState)
+		}},
+		{"a shipped parcel still travels", func(h *harness, o string) {
+			h.bring(o+"-1", "shipped")
+			h.ok(raise(o, "customer_contact", "wants it earlier"))
+			h.ok(track(o+"-1", "in transit", h.now+hour))
+			h.ok(step(o+"-1", depot.StepDeliver))
+			if v, _ := h.eng.Orders().Order(tenant, o); v.Status != "completed" {
+				t.Fatalf("order %s is %s", o, v.Status)
+			}
+			h.note("A finished order takes no new exception; the open one can still be closed.")
+			h.ok(resolve(o, "closed"))
+			h.reject(raise(o, "late", ""), depot.CodeInvalidState)
+		}},
+		{"cancellation goes on", func(h *harness, o string) {
+			h.ok(raise(o, "fraud_review", ""))
+			h.ok(&depot.CancelOrder{Tenant: tenant, Order: o})
+			if v, _ := h.eng.Orders().Order(tenant, o); v.Status != "cancelled" {
+				t.Fatalf("order %s is %s", o, v.Status)
+			}
+			h.reject(raise(o, "again", ""), depot.CodeInvalidState)
+		}},
+		{"unknown order", func(h *harness, o string) {
+			h.reject(raise("o-999", "x", ""), depot.CodeUnknownOrder)
+			h.reject(resolve("o-999", "x"), depot.CodeUnknownOrder)
+		}},
+		{"resolve clears an engine exception", func(h *harness, o string) {
+			down := warehouse("wh-berlin", 0, -10, 17, 120)
+			down.Status = depot.LocationPaused
+			h.ok(down) // only Berlin holds tees and mugs: the shipment cannot move
+			if v, _ := h.eng.Orders().Order(tenant, o); v.Status != "exception" || v.Shipments[0].Exception == "" {
+				t.Fatalf("order %s is %s", o, v.Status)
+			}
+			h.ok(resolve(o, "waiting_for_berlin"))
+			if v, _ := h.eng.Orders().Order(tenant, o); v.Status != "allocated" || v.Shipments[0].Exception != "" {
+				t.Fatalf("order %s is %s after resolving", o, v.Status)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, o := stocked(t)
+			tc.run(h, o)
+			h.replayCheck()
+		})
+	}
+}

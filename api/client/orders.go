@@ -106,3 +106,13 @@ func (c *Client) AdvanceShipment(ctx context.Context, id, step, tracking string,
 func (c *Client) TrackShipment(ctx context.Context, id, status string, at int64, opts ...CallOption) (*api.Result, error) {
 	return call[api.Result](c, ctx, http.MethodPost, "/v1/shipments/"+esc(id)+"/tracking", api.TrackingBody{Status: status, At: at}, opts...)
 }
+
+// RaiseException puts an order on hold for an operator's exception: a reason code and a note.
+func (c *Client) RaiseException(ctx context.Context, order string, body api.ExceptionBody, opts ...CallOption) (*api.Result, error) {
+	return call[api.Result](c, ctx, http.MethodPost, "/v1/orders/"+esc(order)+"/exception", body, opts...)
+}
+
+// ResolveException resolves an order's open exceptions with a resolution code and a note.
+func (c *Client) ResolveException(ctx context.Context, order string, body api.ExceptionBody, opts ...CallOption) (*api.Result, error) {
+	return call[api.Result](c, ctx, http.MethodPost, "/v1/orders/"+esc(order)+"/exception/resolve", body, opts...)
+}
