@@ -444,10 +444,10 @@ func (l *Ledger) ConsumeReservation(h Handle, id, order string, claims []Claim, 
 	for i, ln := range r.lines {
 		left[i] = ln.qty
 	}
-	a := t.allocations[order]
+	a := t.allocations.get(order)
 	if a == nil {
 		a = &allocation{order: order}
-		t.allocations[order] = a
+		t.allocations.set(order, a)
 	}
 	take := func(pos int32, qty int64) {
 		for i, ln := range r.lines {
@@ -489,7 +489,7 @@ func (l *Ledger) ConsumeReservation(h Handle, id, order string, claims []Claim, 
 		}
 	}
 	if len(a.lines) == 0 {
-		delete(t.allocations, order)
+		t.allocations.remove(order)
 	}
 	r.order = order
 	l.retire(&step{seq: seq, now: now}, t, r, depot.ReservationCommitted)
