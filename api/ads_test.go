@@ -59,6 +59,28 @@ func TestAdMetrics(t *testing.T) {
 		t.Fatalf("batch: %+v %v", batch, err)
 	}
 
+	// With every tee held, the campaign spends on a SKU the channel cannot sell: the action
+	// queue says to pause it, and the SKU view shows the campaign.
+	ok(t, errOf(a.Hold(ctx, api.Hold{ID: "qh", SKU: "tee", Location: "wh1", Delta: 100, Reason: "recall"})))
+	read := b.key("acme", api.ScopeRead)
+	var actions api.IntelActions
+	eventually(t, "the ad alert", func() bool {
+		_, _, body := b.raw("GET", "/v1/intel/actions", read, "", nil)
+		if err := json.Unmarshal(body, &actions); err != nil {
+			t.Fatal(err)
+		}
+		return len(actions.Actions) > 0
+	})
+	if got := actions.Actions[0]; got.Kind != "ad_spend_out_of_stock" || got.Campaign != "spring" || got.Action.Verb != "pause_campaign" ||
+		got.ImpactMinor <= 0 || got.Subject != "spring/tee@web" {
+		t.Fatalf("action %+v", got)
+	}
+	var view api.IntelSKU
+	if st, _, body := b.raw("GET", "/v1/intel/skus/tee", read, "", nil); st != 200 || json.Unmarshal(body, &view) != nil ||
+		len(view.Campaigns) != 1 || view.Campaigns[0].SpendMinor != 2500 || !view.Campaigns[0].Alerting {
+		t.Fatalf("sku view %d: %+v", st, view.Campaigns)
+	}
+
 	_, _, body := b.raw("GET", "/v1/openapi.json", "", "", nil)
 	var doc struct {
 		Paths map[string]json.RawMessage `json:"paths"`
