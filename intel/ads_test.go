@@ -41,7 +41,7 @@ func TestAdSpendOutOfStock(t *testing.T) {
 		t.Fatalf("%d ad alerts before web refused anything", n)
 	}
 	s.at(62 * minute).in.ObserveRejection(&intel.Rejection{Tenant: "acme", Channel: "web", Time: s.now, Code: depot.CodeInsufficientStock,
-		Shortfalls: []depot.Shortfall{{SKU: "tee", Location: "wh1", Requested: 1}}, Lines: []depot.ReserveLine{{SKU: "tee", Qty: 1}}})
+		Shortfalls: []depot.Shortfall{{SKU: "tee", Requested: 1}}, Lines: []depot.ReserveLine{{SKU: "tee", Qty: 1}}})
 	o := s.opened(intel.KindAdSpendOutOfStock)
 	if len(o) != 1 {
 		t.Fatalf("want one ad alert on the refusal, got %+v", o)

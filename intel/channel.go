@@ -133,7 +133,9 @@ func (in *Intel) ObserveRejection(r *Rejection) {
 	for i := range r.Shortfalls {
 		if id, ok := t.skus.lookup(r.Shortfalls[i].SKU); ok {
 			c.shortSKU = id
-			if int(id) < len(t.skuAds) && len(t.skuAds[id]) > 0 {
+			// Only a channel-wide shortfall with nothing available says the channel is out: one
+			// at a named location (a pinned line, a kit's component there) says that location is.
+			if sf := &r.Shortfalls[i]; sf.Location == "" && sf.Available <= 0 && int(id) < len(t.skuAds) && len(t.skuAds[id]) > 0 {
 				in.adStock(t, id, c.id, true, now)
 			}
 		}

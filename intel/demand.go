@@ -128,8 +128,16 @@ func (in *Intel) demandLine(t *tenant, sku, ch uint32, clock uint64, qty int64, 
 		d.share = d.share*math.Exp(gap*in.lnShareKeep) + 1/cfg.SpikeShareWindow
 	}
 	key := alertKey{kind: KindDemandSpike, a: sku, b: ch}
+	threshold := cfg.SpikeThreshold
+	if warm && !d.alerting && d.cusum >= threshold-cfg.AdSpikePrior && int(sku) < len(t.skuAds) && len(t.skuAds[sku]) > 0 {
+		// A campaign boosting the SKU on this channel makes a spike far more likely a priori:
+		// the test needs AdSpikePrior fewer log-likelihood units of evidence.
+		if ad, _, _ := in.adCause(t, sku, ch, now); ad {
+			threshold -= cfg.AdSpikePrior
+		}
+	}
 	switch {
-	case warm && d.cusum >= cfg.SpikeThreshold:
+	case warm && d.cusum >= threshold:
 		// Only per-channel series alarm: a SKU's network-wide share moves with the channel mix
 		// over the day (quick commerce peaks at dinner, web shops in the evening), which a
 		// per-channel share does not. The network series feeds views and cover.

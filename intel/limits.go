@@ -102,8 +102,11 @@ type Config struct {
 	// a spike at the same time ad-driven); AdCoverMargin the multiple of the lead time the cover
 	// must regain before a low-cover ad alert clears. DefaultLeadTime is the replenishment lead
 	// time (ns) of a SKU with no pending receipt.
-	AdActiveWindow  int64
-	AdSpendRise     float64
+	AdActiveWindow int64
+	AdSpendRise    float64
+	// AdSpikePrior is how much lower (log-likelihood units) the demand-spike threshold is for a
+	// SKU whose campaign on the channel is rising: the boost is prior evidence of a spike.
+	AdSpikePrior    float64
 	AdCoverMargin   float64
 	DefaultLeadTime int64
 	// SweepEvery is how often (event time, ns) time-driven checks run: silence, and the decay of
@@ -121,7 +124,7 @@ func DefaultConfig() Config {
 		RejectFloor: 0.15, RejectFactor: 3, RejectMinAttempts: 30,
 		CarrierMinDelays: 5, CarrierMaxScoreBps: 9000,
 		SLAMinAtRisk:   10,
-		AdActiveWindow: 2 * hourNs, AdSpendRise: 1.5, AdCoverMargin: 1.2, DefaultLeadTime: 48 * hourNs,
+		AdActiveWindow: 2 * hourNs, AdSpendRise: 1.5, AdSpikePrior: 5, AdCoverMargin: 1.2, DefaultLeadTime: 48 * hourNs,
 		SweepEvery: 15 * 1e9,
 	}
 }
@@ -168,6 +171,7 @@ func (c Config) withDefaults() Config {
 	setF(&c.SLAMinAtRisk, d.SLAMinAtRisk)
 	setI(&c.AdActiveWindow, d.AdActiveWindow)
 	setF(&c.AdSpendRise, d.AdSpendRise)
+	setF(&c.AdSpikePrior, d.AdSpikePrior)
 	setF(&c.AdCoverMargin, d.AdCoverMargin)
 	setI(&c.DefaultLeadTime, d.DefaultLeadTime)
 	setI(&c.SweepEvery, d.SweepEvery)
