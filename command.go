@@ -39,6 +39,12 @@ const (
 	KindResolveException
 )
 
+// Advertising (ad_command.go). Its kinds start at 30, apart from the order kinds, so that both
+// sets can grow without renumbering each other.
+const (
+	KindRecordAdMetrics CommandKind = 30
+)
+
 var commandKindNames = [...]string{
 	KindDefineSKU: "define_sku", KindDefineLocation: "define_location", KindDefineChannel: "define_channel",
 	KindExpectInbound: "expect_inbound", KindReceive: "receive", KindAdjust: "adjust", KindCount: "count",
@@ -47,6 +53,7 @@ var commandKindNames = [...]string{
 	KindDefineCarrier: "define_carrier", KindDefineRouting: "define_routing", KindCreateOrder: "create_order",
 	KindAdvanceShipment: "advance_shipment", KindCancelOrder: "cancel_order", KindTrackShipment: "track_shipment",
 	KindRaiseException: "raise_exception", KindResolveException: "resolve_exception",
+	KindRecordAdMetrics: "record_ad_metrics",
 }
 
 // String returns the wire name of the kind.
@@ -321,6 +328,9 @@ func NewCommand(k CommandKind) Command {
 		return &Return{}
 	case KindTick:
 		return &Tick{}
+	}
+	if c := newAdCommand(k); c != nil {
+		return c
 	}
 	return newOrderCommand(k)
 }

@@ -125,15 +125,15 @@ type Reservation struct {
 }
 
 func enumName(names []string, i int) string {
-	if i <= 0 || i >= len(names) {
-		return "unknown"
+	if i <= 0 || i >= len(names) || names[i] == "" {
+		return "unknown" // out of range, or a gap between numbered blocks
 	}
 	return names[i]
 }
 
 func parseEnum(names []string, s string) (int, bool) {
 	for i, n := range names {
-		if i > 0 && n == s {
+		if i > 0 && n != "" && n == s {
 			return i, true
 		}
 	}

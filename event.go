@@ -47,6 +47,14 @@ const (
 	EventExceptionResolved
 )
 
+// Advertising events start at 60, apart from the others, so that every set can grow without
+// renumbering another.
+const (
+	// EventAdMetricsRecorded: Ref the campaign; SKU; Channel; Qty the channel's availability of
+	// the SKU when the report was recorded; At the period's end; Ad the figures.
+	EventAdMetricsRecorded EventKind = 60
+)
+
 var eventKindNames = [...]string{
 	EventSKUDefined: "sku_defined", EventLocationDefined: "location_defined", EventChannelDefined: "channel_defined",
 	EventInboundExpected: "inbound_expected", EventReceived: "received", EventAdjusted: "adjusted",
@@ -63,6 +71,7 @@ var eventKindNames = [...]string{
 	EventSLAAtRisk: "sla_at_risk", EventSLABreached: "sla_breached", EventTrackingUpdated: "tracking_updated",
 	EventShipmentDelayed: "shipment_delayed",
 	EventExceptionRaised: "exception_raised", EventExceptionResolved: "exception_resolved",
+	EventAdMetricsRecorded: "ad_metrics_recorded",
 }
 
 // String returns the wire name of the kind.
@@ -100,6 +109,8 @@ type Event struct {
 	Carrier  string `json:"carrier,omitempty"`
 	Service  string `json:"service,omitempty"`
 	Tracking string `json:"tracking,omitempty"`
+	// Ad holds an ad_metrics_recorded event's figures (nil for every other kind).
+	Ad *AdMetrics `json:"ad,omitempty"`
 }
 
 // Result is the outcome of one command: its events, or the one rejection that changed nothing.

@@ -107,3 +107,16 @@ const (
 	// kept, with its external id, before it is forgotten (30 days).
 	OrderRetention = int64(30 * 24 * 3600 * 1e9)
 )
+
+// Limits of advertising reports (ad_command.go).
+const (
+	// MaxAdPeriod bounds the period one report covers (one day, in nanoseconds).
+	MaxAdPeriod = int64(24 * 3600 * 1e9)
+	// MaxAdSpendMinor bounds one report's spend in minor units.
+	MaxAdSpendMinor = 1_000_000_000_000
+	// MaxAdCount bounds one report's impressions, clicks and attributed orders.
+	MaxAdCount = 1_000_000_000_000
+	// MaxAdReportAhead is how far a report's period may end after the engine's clock (a platform
+	// whose clock runs a little ahead); further is a report of the future and refused.
+	MaxAdReportAhead = int64(5 * 60 * 1e9)
+)

@@ -7,8 +7,8 @@ import (
 // Command is one command of a batch request. The set is closed: the types of this package with a
 // CommandKind method (SKU, Location, Channel, Inbound, Receipt, Adjustment, Count, Hold,
 // ReservationRequest, Extend, Release, Commit, Shipment, Return, and for orders Carrier, Routing,
-// OrderRequest, ShipmentAdvance, OrderCancel, ShipmentTracking, ExceptionRaise, ExceptionResolve).
-// On the wire a command is an
+// OrderRequest, ShipmentAdvance, OrderCancel, ShipmentTracking, ExceptionRaise, ExceptionResolve,
+// and AdMetricsReport). On the wire a command is an
 // object holding "kind" next to the fields of its type.
 type Command interface {
 	// CommandKind is the wire name of the command, the engine's command kind.
@@ -46,6 +46,7 @@ var commandKinds = []struct {
 	{depot.KindTrackShipment, func() Command { return new(ShipmentTracking) }},
 	{depot.KindRaiseException, func() Command { return new(ExceptionRaise) }},
 	{depot.KindResolveException, func() Command { return new(ExceptionResolve) }},
+	{depot.KindRecordAdMetrics, func() Command { return new(AdMetricsReport) }},
 }
 
 // newCommand returns an empty command of the wire kind, or nil.
@@ -238,7 +239,7 @@ func eventView(e *depot.Event) Event {
 	return Event{
 		Seq: e.Seq, Time: e.Time, Kind: e.Kind.String(), Ref: e.Ref, Order: e.Order, SKU: e.SKU,
 		Location: e.Location, Channel: e.Channel, Qty: e.Qty, At: e.At, Reason: e.Reason,
-		Carrier: e.Carrier, Service: e.Service, Tracking: e.Tracking,
+		Carrier: e.Carrier, Service: e.Service, Tracking: e.Tracking, Ad: (*AdFigures)(e.Ad),
 	}
 }
 

@@ -80,12 +80,14 @@ type IntelActions struct {
 // IntelAction is one open alert with its evidence and recommended action.
 type IntelAction struct {
 	ID             uint64              `json:"id"`
-	Kind           string              `json:"kind" enum:"demand_spike,channel_silent,stockout_before_receipt,count_drift,rejection_surge,carrier_delay,sla_risk"`
+	Kind           string              `json:"kind" enum:"demand_spike,channel_silent,stockout_before_receipt,count_drift,rejection_surge,carrier_delay,sla_risk,ad_spend_out_of_stock"`
 	Subject        string              `json:"subject"`
 	SKU            string              `json:"sku,omitempty"`
 	Location       string              `json:"location,omitempty"`
 	Channel        string              `json:"channel,omitempty"`
 	CarrierService string              `json:"carrier_service,omitempty"`
+	Campaign       string              `json:"campaign,omitempty"`
+	Cause          string              `json:"cause,omitempty" enum:"ad_driven,organic" doc:"demand spikes: ad_driven when a campaign for the SKU on the channel raised its spend as it spiked"`
 	State          string              `json:"state" enum:"open,acknowledged,resolved"`
 	Severity       string              `json:"severity" enum:"critical,high,medium"`
 	OpenedAt       int64               `json:"opened_at"`
@@ -115,8 +117,27 @@ type IntelRecommendation struct {
 	To       string `json:"to,omitempty"`
 	Channel  string `json:"channel,omitempty"`
 	Location string `json:"location,omitempty"`
+	Campaign string `json:"campaign,omitempty"`
 	Qty      int64  `json:"qty,omitempty"`
 	Text     string `json:"text"`
+}
+
+// IntelCampaign is one ad campaign promoting a SKU on a channel, from its reports.
+type IntelCampaign struct {
+	Campaign             string  `json:"campaign"`
+	Channel              string  `json:"channel"`
+	SpendPerHourMinor    float64 `json:"spend_per_hour_minor" doc:"the latest report's spend rate"`
+	BaselinePerHourMinor float64 `json:"baseline_per_hour_minor" doc:"the usual spend rate (time-decayed average of earlier reports)"`
+	Rising               bool    `json:"rising" doc:"spend well above the usual, or a campaign launched within two hours"`
+	Active               bool    `json:"active" doc:"reported spend within the active window"`
+	OutOfStock           bool    `json:"out_of_stock" doc:"the channel's latest answer for the SKU was that it has none"`
+	ChannelAvailable     int64   `json:"channel_available" doc:"what the channel could sell when the latest report was recorded"`
+	PeriodEnd            int64   `json:"period_end"`
+	SpendMinor           int64   `json:"spend_minor" doc:"total of every report, restatements applied"`
+	Impressions          int64   `json:"impressions"`
+	Clicks               int64   `json:"clicks"`
+	AttributedOrders     int64   `json:"attributed_orders"`
+	Alerting             bool    `json:"ad_spend_out_of_stock"`
 }
 
 // IntelSKU is the answer of GET /v1/intel/skus/{sku}.
@@ -135,6 +156,7 @@ type IntelSKU struct {
 	Channels              []IntelDemand   `json:"channels"`
 	Positions             []IntelPosition `json:"positions"`
 	Alerts                []IntelAction   `json:"alerts"`
+	Campaigns             []IntelCampaign `json:"campaigns"`
 }
 
 // IntelDemand is a SKU's demand on one channel.
@@ -291,7 +313,13 @@ func (s *Server) intelSKU(c *call) (*IntelSKU, error) {
 		return nil, notFound("sku", "SKU seen by intelligence", c.path("sku"))
 	}
 	out := &IntelSKU{SKU: v.SKU, PriceMinor: v.PriceMinor, Available: v.Available, Inbound: v.Inbound, CoverHours: -1, CoverWithInboundHours: -1,
-		Channels: []IntelDemand{}, Positions: []IntelPosition{}, Alerts: []IntelAction{}}
+		Channels: []IntelDemand{}, Positions: []IntelPosition{}, Alerts: []IntelAction{}, Campaigns: []IntelCampaign{}}
+	for _, c := range v.Campaigns {
+		out.Campaigns = append(out.Campaigns, IntelCampaign{Campaign: c.Campaign, Channel: c.Channel, SpendPerHourMinor: c.SpendPerHourMinor,
+			BaselinePerHourMinor: c.BaselinePerHourMinor, Rising: c.Rising, Active: c.Active, OutOfStock: c.OutOfStock,
+			ChannelAvailable: c.ChannelAvailable, PeriodEnd: c.PeriodEnd, SpendMinor: c.SpendMinor, Impressions: c.Impressions,
+			Clicks: c.Clicks, AttributedOrders: c.AttributedOrders, Alerting: c.Alerting})
+	}
 	if n := v.Network; n != nil {
 		out.UnitsPerHour15m, out.UnitsPerHour1h, out.UnitsPerHour4h = n.UnitsPerHour[0], n.UnitsPerHour[1], n.UnitsPerHour[2]
 		out.CoverHours, out.CoverWithInboundHours = n.CoverHours, n.CoverWithInboundHours
@@ -336,11 +364,11 @@ func (s *Server) intelLocations(c *call) (*IntelLocations, error) {
 // intelAction renders an alert for the API.
 func intelAction(a intel.Alert) IntelAction {
 	out := IntelAction{ID: a.ID, Kind: a.Kind.String(), Subject: a.Subject, SKU: a.SKU, Location: a.Location, Channel: a.Channel,
-		CarrierService: a.Carrier, State: a.State.String(), Severity: a.Severity, OpenedAt: a.OpenedAt, UpdatedAt: a.UpdatedAt,
+		CarrierService: a.Carrier, Campaign: a.Campaign, Cause: a.Cause, State: a.State.String(), Severity: a.Severity, OpenedAt: a.OpenedAt, UpdatedAt: a.UpdatedAt,
 		Updates: uint64(a.Updates), ImpactUnits: a.ImpactUnits, ImpactMinor: a.ImpactMinor, TimeToImpactNs: a.TimeToImpactNs,
 		Score: a.Score, WindowNs: a.Evidence.WindowNs, Evidence: make([]IntelMeasure, 0, len(a.Evidence.Values)),
 		Action: IntelRecommendation{Verb: a.Action.Verb, SKU: a.Action.SKU, From: a.Action.From, To: a.Action.To,
-			Channel: a.Action.Channel, Location: a.Action.Location, Qty: a.Action.Qty, Text: a.Action.Text}}
+			Channel: a.Action.Channel, Location: a.Action.Location, Campaign: a.Action.Campaign, Qty: a.Action.Qty, Text: a.Action.Text}}
 	for _, m := range a.Evidence.Values {
 		out.Evidence = append(out.Evidence, IntelMeasure{Name: m.Name, Value: m.Value, Unit: m.Unit})
 	}

@@ -117,8 +117,11 @@ func enumValues(tag string) []any {
 	}
 	var names []string
 	if tag == "@event_kinds" {
-		for k := depot.EventKind(1); k.String() != "unknown"; k++ {
-			names = append(names, k.String())
+		// Kinds come in numbered blocks with gaps between them (advertising starts at 60).
+		for k := depot.EventKind(1); k < 255; k++ {
+			if k.String() != "unknown" {
+				names = append(names, k.String())
+			}
 		}
 	} else {
 		names = strings.Split(tag, ",")

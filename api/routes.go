@@ -387,6 +387,7 @@ func (s *Server) buildRoutes() []*route {
 	}
 	routes = append(routes, s.intelRoutes()...)
 	routes = append(routes, s.orderRoutes()...)
+	routes = append(routes, s.adRoutes()...)
 	slices.SortStableFunc(routes, func(a, b *route) int { return strings.Compare(a.pattern, b.pattern) })
 	return routes
 }

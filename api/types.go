@@ -269,6 +269,9 @@ type Event struct {
 	Carrier  string `json:"carrier,omitempty"`
 	Service  string `json:"service,omitempty"`
 	Tracking string `json:"tracking,omitempty"`
+	// Ad holds the figures of ad_metrics_recorded (whose qty is the channel's availability of
+	// the SKU when the report was recorded, and at the period's end).
+	Ad *AdFigures `json:"ad,omitempty"`
 }
 
 // Result is the answer to an accepted command. Replayed is true when the command repeated an

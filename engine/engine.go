@@ -28,6 +28,7 @@ const (
 type Engine struct {
 	ledger *ledger.Ledger
 	orders *orders.Orders
+	events []depot.Event // the engine's own events (advertising), reused per Apply
 }
 
 // New returns an empty engine.
@@ -50,6 +51,9 @@ func (e *Engine) Apply(env *depot.Envelope) depot.Result {
 	}
 	if env.Cmd != nil && orders.IsCommand(env.Cmd) {
 		return e.orders.Apply(env)
+	}
+	if c, ok := env.Cmd.(*depot.RecordAdMetrics); ok {
+		return e.recordAdMetrics(env, c)
 	}
 	if env.Cmd != nil {
 		if rej := e.orders.Guard(env); rej != nil {
@@ -125,3 +129,38 @@ func restore(data []byte, decodeLedger func([]byte) (*ledger.Ledger, []byte, err
 
 // Hash is the SHA-256 of the canonical encoding: equal hashes mean equal states.
 func (e *Engine) Hash() [32]byte { return sha256.Sum256(e.AppendSnapshot(nil)) }
+
+// recordAdMetrics applies record_ad_metrics. Ad figures are observations, not claims on stock:
+// the engine keeps no state for them (the journal holds the command, and projections read its
+// event), so the state hash moves only by the sequence number and the clock, as for a rejected
+// command. It checks that the SKU and the channel exist and that the period is not in the
+// future, and records the channel's availability of the SKU at this point in the sequence in
+// the event, so that a projection sees what the campaign was selling against.
+func (e *Engine) recordAdMetrics(env *depot.Envelope, c *depot.RecordAdMetrics) depot.Result {
+	e.ledger.Stamp(env)
+	res := depot.Result{Seq: env.Seq}
+	if !env.Validated {
+		if r := c.Validate(); r != nil {
+			res.Rejection = r
+			return res
+		}
+	}
+	now := e.ledger.Now()
+	if c.PeriodEnd > now+depot.MaxAdReportAhead {
+		res.Rejection = depot.Reject(depot.CodeInvalidArgument, "period_end",
+			"the period ends %d ns after the engine's clock: a report cannot cover the future", c.PeriodEnd-now)
+		return res
+	}
+	atp, rej := e.ledger.ChannelATP(c.Tenant, c.Channel, c.SKU)
+	if rej != nil {
+		res.Rejection = rej
+		return res
+	}
+	m := c.AdMetrics
+	e.events = append(e.events[:0], depot.Event{
+		Seq: env.Seq, Time: now, Kind: depot.EventAdMetricsRecorded, Tenant: c.Tenant, Ref: c.Campaign,
+		SKU: c.SKU, Channel: c.Channel, Qty: atp, At: m.PeriodEnd, Ad: &m,
+	})
+	res.Events = e.events
+	return res
+}

@@ -16,12 +16,14 @@ const (
 	KindRejectionSurge
 	KindCarrierDelay
 	KindSLARisk
+	KindAdSpendOutOfStock
 )
 
 var kindNames = [...]string{
 	KindDemandSpike: "demand_spike", KindChannelSilent: "channel_silent",
 	KindStockoutBeforeReceipt: "stockout_before_receipt", KindCountDrift: "count_drift",
 	KindRejectionSurge: "rejection_surge", KindCarrierDelay: "carrier_delay", KindSLARisk: "sla_risk",
+	KindAdSpendOutOfStock: "ad_spend_out_of_stock",
 }
 
 // Kinds lists every alert kind.
@@ -80,7 +82,7 @@ func (s State) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
 // alertKey is the deduplication key: (kind, subject), the subject being one or two ids whose
 // meaning depends on the kind (SKU and channel, SKU and location, a channel, a location, a
-// carrier service, or nothing for the tenant-wide SLA risk).
+// carrier service, a campaign and SKU, or nothing for the tenant-wide SLA risk).
 type alertKey struct {
 	kind Kind
 	a, b uint32
@@ -105,8 +107,18 @@ type finding struct {
 	minor  int64
 	tti    int64
 	window int64
-	ev     [6]float64
+	ev     [evidenceSlots]float64
+	cause  uint8 // demand spikes: causeOrganic or causeAdDriven
 }
+
+// evidenceSlots is the evidence values one finding holds.
+const evidenceSlots = 8
+
+// The causes of a demand spike.
+const (
+	causeOrganic uint8 = iota
+	causeAdDriven
+)
 
 // book holds a tenant's alerts.
 type book struct {
@@ -283,14 +295,16 @@ func cmpInt(a, b int64) int {
 // Sizes of the per-series state, for Stats and the package doc. They are written out because
 // the core may not import unsafe; TestSeriesSizesMatchTheDoc checks them against unsafe.Sizeof.
 // mapEntryBytes estimates a Go map entry of a uint64 key and an int32 value with the map's load
-// factor and overhead; an alert adds 16 bytes of index.
+// factor and overhead (adMapBytes one of a 12-byte key); an alert adds 16 bytes of index.
 const (
 	sizePosition   = 168
 	sizeDemand     = 88
 	sizeChannel    = 136
 	sizeLocation   = 48
 	sizeCarrier    = 64
-	sizeAlert      = 144 + 16
+	sizeAlert      = 168 + 16
+	sizeAd         = 152
+	adMapBytes     = 48
 	mapEntryBytes  = 40
 	demandRefBytes = 8
 )

@@ -74,7 +74,7 @@ func (in *Intel) checkSilence(t *tenant, ci uint32, now int64) {
 	}
 	f := finding{
 		units: missed * lines, minor: int64(missed * lines * float64(t.meanPrice())), tti: 0, window: gap,
-		ev: [6]float64{float64(gap) / 60e9, 1 / c.expectedAtEnd, perHour(c.expectedAtEnd), missed, float64(limit) / 60e9, 0},
+		ev: [evidenceSlots]float64{float64(gap) / 60e9, 1 / c.expectedAtEnd, perHour(c.expectedAtEnd), missed, float64(limit) / 60e9, 0},
 	}
 	if in.raise(t, alertKey{kind: KindChannelSilent, a: c.id}, &f, now) {
 		c.silent = true
@@ -133,6 +133,11 @@ func (in *Intel) ObserveRejection(r *Rejection) {
 	for i := range r.Shortfalls {
 		if id, ok := t.skus.lookup(r.Shortfalls[i].SKU); ok {
 			c.shortSKU = id
+			// Only a channel-wide shortfall with nothing available says the channel is out: one
+			// at a named location (a pinned line, a kit's component there) says that location is.
+			if sf := &r.Shortfalls[i]; sf.Location == "" && sf.Available <= 0 && int(id) < len(t.skuAds) && len(t.skuAds[id]) > 0 {
+				in.adStock(t, id, c.id, true, now)
+			}
 		}
 	}
 	in.checkRejections(t, c.id, now)
@@ -163,7 +168,7 @@ func (in *Intel) checkRejections(t *tenant, ci uint32, now int64) {
 		}
 		lost := ratio * perHour(att) * lines
 		f := finding{units: lost, minor: int64(lost * float64(t.meanPrice())), tti: 0, window: halfLife15m,
-			ev: [6]float64{ratio, base, limit, inWindow, perHour(c.rejects.rate(v15m, now, c.born)), 0}}
+			ev: [evidenceSlots]float64{ratio, base, limit, inWindow, perHour(c.rejects.rate(v15m, now, c.born)), 0}}
 		if in.raise(t, key, &f, now) {
 			c.surging = true
 		}

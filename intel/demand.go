@@ -15,6 +15,7 @@ const fastShareWindow = 300
 type demandSeries struct {
 	sku, ch  uint32
 	alerting bool
+	adDriven bool   // the open spike coincides with a rise of the SKU's ad spend on the channel
 	lines    uint32 // the SKU's lines seen
 	clock    uint64 // the channel's line clock at the last update
 	share    float64
@@ -84,6 +85,9 @@ func (in *Intel) reserved(t *tenant, ev *depot.Event, now int64) {
 		}
 		in.demandLine(t, p.sku, noID, t.lines, ev.Qty, now)
 		in.sale(t, p, ev.Qty, now)
+		if c != nil && int(p.sku) < len(t.skuAds) && len(t.skuAds[p.sku]) > 0 {
+			in.adStock(t, p.sku, c.id, false, now)
+		}
 	}
 }
 
@@ -124,15 +128,23 @@ func (in *Intel) demandLine(t *tenant, sku, ch uint32, clock uint64, qty int64, 
 		d.share = d.share*math.Exp(gap*in.lnShareKeep) + 1/cfg.SpikeShareWindow
 	}
 	key := alertKey{kind: KindDemandSpike, a: sku, b: ch}
+	threshold := cfg.SpikeThreshold
+	if warm && !d.alerting && d.cusum >= threshold-cfg.AdSpikePrior && int(sku) < len(t.skuAds) && len(t.skuAds[sku]) > 0 {
+		// A campaign boosting the SKU on this channel makes a spike far more likely a priori:
+		// the test needs AdSpikePrior fewer log-likelihood units of evidence.
+		if ad, _, _ := in.adCause(t, sku, ch, now); ad {
+			threshold -= cfg.AdSpikePrior
+		}
+	}
 	switch {
-	case warm && d.cusum >= cfg.SpikeThreshold:
+	case warm && d.cusum >= threshold:
 		// Only per-channel series alarm: a SKU's network-wide share moves with the channel mix
 		// over the day (quick commerce peaks at dinner, web shops in the evening), which a
 		// per-channel share does not. The network series feeds views and cover.
 		in.raiseSpike(t, d, key, p0, now)
 	case d.alerting && d.cusum <= 0:
 		in.resolve(t, key, now)
-		d.alerting = false
+		d.alerting, d.adDriven = false, false
 	}
 }
 
@@ -171,7 +183,15 @@ func (in *Intel) raiseSpike(t *tenant, d *demandSeries, key alertKey, p0 float64
 	}
 	f := finding{
 		units: excess, minor: int64(excess * float64(t.priceOf(d.sku))), tti: tti, window: 0,
-		ev: [6]float64{p0, recent, ratio, d.cusum, perHour(rate), float64(avail)},
+		ev: [evidenceSlots]float64{p0, recent, ratio, d.cusum, perHour(rate), float64(avail)},
+	}
+	// The cause sticks once ad-driven, with the boost as first seen: the baseline learns the
+	// boosted spend, and the boost may level off before the spike ends.
+	if a := t.alerts.byKey[key]; d.adDriven && a != nil {
+		f.ev[6], f.ev[7], f.cause = a.ev[6], a.ev[7], causeAdDriven
+	} else if ad, spend, multiple := in.adCause(t, d.sku, d.ch, now); ad {
+		f.ev[6], f.ev[7], f.cause = spend, multiple, causeAdDriven
+		d.adDriven = true
 	}
 	if in.raise(t, key, &f, now) {
 		d.alerting = true
@@ -200,7 +220,7 @@ func (in *Intel) drainSpike(t *tenant, key alertKey, now int64) {
 	d.clock = clock
 	if d.cusum <= 0 && d.alerting {
 		in.resolve(t, key, now)
-		d.alerting = false
+		d.alerting, d.adDriven = false, false
 	}
 }
 

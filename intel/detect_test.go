@@ -190,6 +190,7 @@ func TestTenantsAndNames(t *testing.T) {
 		{intel.KindDemandSpike, "demand_spike"}, {intel.KindChannelSilent, "channel_silent"},
 		{intel.KindStockoutBeforeReceipt, "stockout_before_receipt"}, {intel.KindCountDrift, "count_drift"},
 		{intel.KindRejectionSurge, "rejection_surge"}, {intel.KindCarrierDelay, "carrier_delay"}, {intel.KindSLARisk, "sla_risk"},
+		{intel.KindAdSpendOutOfStock, "ad_spend_out_of_stock"},
 	} {
 		if tc.k.String() != tc.name {
 			t.Errorf("%d is %q, want %q", tc.k, tc.k, tc.name)

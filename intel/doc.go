@@ -54,6 +54,32 @@
 //   - Carrier delays per carrier x service (alert carrier_delay) from shipment_delayed events:
 //     delays in the last hour and the on-time score the orchestration reported.
 //   - SLA risk per tenant (alert sla_risk) from sla_at_risk events per hour.
+//   - Advertising per campaign x SKU x channel, from ad_metrics_recorded events (the journaled
+//     record_ad_metrics command): the latest report's spend rate (spend over its period), a
+//     time-decayed baseline of earlier reports' rates (2-hour half-life, bias-corrected), totals
+//     of spend, impressions, clicks and attributed orders, and the channel's latest answer for
+//     the SKU. A report of the period already held restates it (its figures replace the earlier
+//     ones), so retries and platform restatements change nothing twice. Reports arrive every few
+//     minutes to hours, so a rate per report is the right reading; an EWMA of reports as events
+//     would saw-tooth between them.
+//   - Ad-driven demand spikes: a campaign is rising when its latest rate is AdSpendRise times its
+//     baseline, or it launched within the baseline's half-life. A demand_spike raised while a
+//     campaign for the SKU on that channel is rising (or that sees one rise while it is open) is
+//     labelled ad_driven (Alert.Cause; the spend and its multiple join the evidence), otherwise
+//     organic. A rising campaign is also prior evidence: the spike test then needs AdSpikePrior
+//     fewer log-likelihood units, which the false-alarm rate of those few series can afford.
+//   - Ad spend on stock the business cannot ship (alert ad_spend_out_of_stock, per campaign and
+//     SKU): the campaign is active (it reported spend within AdActiveWindow) and either the
+//     channel has nothing to sell (its latest answer: a report recorded with no channel
+//     availability, or a refused reserve whose channel-wide shortfall had nothing available,
+//     since the SKU last sold there) or the SKU's network-wide cover (available over the smaller
+//     of the 1-hour and 4-hour velocities) is below its lead time (until the earliest pending
+//     receipt, or DefaultLeadTime when none is pending). The impact is the spend at stake: the
+//     spend rate until the SKU can be sold again (capped at a day); the action is "pause
+//     campaign C". It is re-judged on every report, sale or refusal on the channel and stock
+//     movement of the SKU, and clears when the campaign stops, the channel sells the SKU again
+//     and the cover regains the lead time by AdCoverMargin. A refusal at a named location (a
+//     quick-commerce order's dark store) says nothing about the channel and is not counted.
 //
 // # Alerts
 //
@@ -70,8 +96,9 @@
 //
 // Per series, the struct sizes (64-bit) are: position (SKU x location) 168 bytes plus a map entry
 // (about 224 bytes measured on the heap by BenchmarkApply), demand (SKU x channel and SKU
-// network-wide) 88 bytes plus an 8-byte index entry, channel 136, location 48, carrier service 64;
-// an alert 160 bytes while held (TestSeriesSizesMatchTheDoc keeps these figures true). Stats
+// network-wide) 88 bytes plus an 8-byte index entry, channel 136, location 48, carrier service 64,
+// ad series (campaign x SKU x channel) 152 bytes plus a 12-byte-key map entry and a 4-byte SKU
+// index; an alert 184 bytes while held (TestSeriesSizesMatchTheDoc keeps these figures true). Stats
 // reports the totals. Limits (limits.go) bound every table per tenant; updates that would pass a
 // limit are counted in Stats.Dropped, never grown.
 //
@@ -79,5 +106,6 @@
 //
 // BenchmarkApply: about one million events per second on one core into 105,000 series (100,000
 // positions, 5,000 demand series), each reserved line updating four series (position, SKU x
-// channel, SKU network-wide, channel), with no allocation per event.
+// channel, SKU network-wide, channel), with no allocation per event; about 203 state bytes per
+// series. A SKU without campaigns pays one bounds check for advertising per line.
 package intel

@@ -100,7 +100,7 @@ func (in *Intel) judgeDrift(t *tenant, l *locationSeries, k float64, now int64) 
 			value = int64(l.shrunk * float64(t.meanPrice()))
 		}
 		f := finding{units: l.shrunk, minor: value, tti: 24 * hourNs, window: 0,
-			ev: [6]float64{float64(l.counts), l.shrunk, k, l.cusum, t.driftMean, 0}}
+			ev: [evidenceSlots]float64{float64(l.counts), l.shrunk, k, l.cusum, t.driftMean, 0}}
 		if in.raise(t, key, &f, now) {
 			l.alerting = true
 		}

@@ -30,13 +30,15 @@ type Stats struct {
 	Rejections uint64 `json:"rejections"`
 	// Dropped counts updates refused by a limit of limits.go.
 	Dropped uint64 `json:"dropped"`
-	// Tenants, Positions, DemandSeries, Channels, Locations and CarrierServices count series.
+	// Tenants, Positions, DemandSeries, Channels, Locations, CarrierServices and AdSeries
+	// (campaign x SKU x channel) count series.
 	Tenants         int `json:"tenants"`
 	Positions       int `json:"positions"`
 	DemandSeries    int `json:"demand_series"`
 	Channels        int `json:"channels"`
 	Locations       int `json:"locations"`
 	CarrierServices int `json:"carrier_services"`
+	AdSeries        int `json:"ad_series"`
 	// OpenAlerts and ResolvedAlerts count alerts held.
 	OpenAlerts     int `json:"open_alerts"`
 	ResolvedAlerts int `json:"resolved_alerts"`
@@ -74,6 +76,7 @@ func (in *Intel) Now() int64 { return in.now }
 type tenant struct {
 	name                    string
 	skus, locs, chans, svcs names
+	camps                   names // ad campaigns
 
 	price      []int64 // by SKU id; 0 unknown
 	priceSum   int64
@@ -89,6 +92,10 @@ type tenant struct {
 	channels  []channelSeries  // by channel id
 	locations []locationSeries // by location id
 	carriers  []carrierSeries  // by carrier-service id
+
+	ads    []adSeries      // in creation order
+	adIdx  map[adKey]int32 // (campaign, SKU, channel) to its index
+	skuAds [][]int32       // by SKU id: its ad series
 
 	lines     uint64 // order lines of all channels: the clock of network-wide demand shares
 	driftMean float64
@@ -166,23 +173,23 @@ func (in *Intel) Apply(ev *depot.Event) {
 			if ev.Reason != "" {
 				p.receive(hashRef(ev.Reason), ev.Qty)
 			}
-			in.checkStockout(t, p, now)
+			in.stockMoved(t, p, now)
 		}
 	case depot.EventAdjusted:
 		if p := in.position(t, ev.SKU, ev.Location, now); p != nil {
 			p.onHand += ev.Qty
-			in.checkStockout(t, p, now)
+			in.stockMoved(t, p, now)
 		}
 	case depot.EventCounted:
 		if p := in.position(t, ev.SKU, ev.Location, now); p != nil {
 			p.onHand += ev.Qty
 			in.count(t, p, ev.Qty, now)
-			in.checkStockout(t, p, now)
+			in.stockMoved(t, p, now)
 		}
 	case depot.EventHeld:
 		if p := in.position(t, ev.SKU, ev.Location, now); p != nil {
 			p.held += ev.Qty
-			in.checkStockout(t, p, now)
+			in.stockMoved(t, p, now)
 		}
 	case depot.EventReserved:
 		in.reserved(t, ev, now)
@@ -207,8 +214,19 @@ func (in *Intel) Apply(ev *depot.Event) {
 				p.held += ev.Qty
 			}
 		}
+	case depot.EventAdMetricsRecorded:
+		in.adReport(t, ev, now)
 	default:
 		in.applyOrderEvent(t, ev, now)
+	}
+}
+
+// stockMoved re-judges what depends on a position's stock after a movement that is not a sale:
+// its stockout projection, and the SKU's ad campaigns when it has any.
+func (in *Intel) stockMoved(t *tenant, p *position, now int64) {
+	in.checkStockout(t, p, now)
+	if int(p.sku) < len(t.skuAds) && len(t.skuAds[p.sku]) > 0 {
+		in.adStockMoved(t, p.sku, now)
 	}
 }
 
@@ -255,6 +273,8 @@ func (in *Intel) sweep(now int64) {
 				in.checkCarrier(t, a.key.a, now)
 			case KindSLARisk:
 				in.checkSLA(t, now)
+			case KindAdSpendOutOfStock:
+				in.sweepAd(t, a.key, now)
 			}
 		}
 	}
@@ -314,11 +334,12 @@ func (in *Intel) Stats() Stats {
 		s.Channels += len(t.channels)
 		s.Locations += len(t.locations)
 		s.CarrierServices += len(t.carriers)
+		s.AdSeries += len(t.ads)
 		s.OpenAlerts += len(t.alerts.open)
 		s.ResolvedAlerts += len(t.alerts.resolved)
 	}
 	s.StateBytes = int64(s.Positions)*(sizePosition+mapEntryBytes) + int64(s.DemandSeries)*(sizeDemand+demandRefBytes) +
 		int64(s.Channels)*sizeChannel + int64(s.Locations)*sizeLocation + int64(s.CarrierServices)*sizeCarrier +
-		int64(s.OpenAlerts+s.ResolvedAlerts)*sizeAlert
+		int64(s.OpenAlerts+s.ResolvedAlerts)*sizeAlert + int64(s.AdSeries)*(sizeAd+adMapBytes+4)
 	return s
 }

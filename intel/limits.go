@@ -22,7 +22,13 @@ const (
 	MaxPendingInbound = 3
 	// MaxQueue bounds the alerts one ActionQueue call returns.
 	MaxQueue = 1000
+	// MaxAdSeries bounds the campaign x SKU x channel series of one tenant.
+	MaxAdSeries = 1 << 16
 )
+
+// adBaseHalfLife is the half-life of a campaign's baseline spend rate: two hours, so that a
+// boost stands out against the afternoon's spend and a launch counts as a rise for as long.
+const adBaseHalfLife = 2 * hourNs
 
 // Half-lives of the velocity EWMAs, in nanoseconds. Each is four times the last, so the decay
 // factors of the longer two are square roots of square roots of the shortest's (one exp per
@@ -91,6 +97,18 @@ type Config struct {
 	CarrierMaxScoreBps int64
 	// SLAMinAtRisk is the orders at risk per hour that raise sla_risk.
 	SLAMinAtRisk float64
+	// AdActiveWindow is how long after its latest report's period a campaign still counts as
+	// spending (ns); AdSpendRise the multiple of its baseline spend rate that makes a boost (and
+	// a spike at the same time ad-driven); AdCoverMargin the multiple of the lead time the cover
+	// must regain before a low-cover ad alert clears. DefaultLeadTime is the replenishment lead
+	// time (ns) of a SKU with no pending receipt.
+	AdActiveWindow int64
+	AdSpendRise    float64
+	// AdSpikePrior is how much lower (log-likelihood units) the demand-spike threshold is for a
+	// SKU whose campaign on the channel is rising: the boost is prior evidence of a spike.
+	AdSpikePrior    float64
+	AdCoverMargin   float64
+	DefaultLeadTime int64
 	// SweepEvery is how often (event time, ns) time-driven checks run: silence, and the decay of
 	// open alerts whose series see no events.
 	SweepEvery int64
@@ -105,8 +123,9 @@ func DefaultConfig() Config {
 		DriftThreshold: 6, DriftMinK: 1,
 		RejectFloor: 0.15, RejectFactor: 3, RejectMinAttempts: 30,
 		CarrierMinDelays: 5, CarrierMaxScoreBps: 9000,
-		SLAMinAtRisk: 10,
-		SweepEvery:   15 * 1e9,
+		SLAMinAtRisk:   10,
+		AdActiveWindow: 2 * hourNs, AdSpendRise: 1.5, AdSpikePrior: 5, AdCoverMargin: 1.2, DefaultLeadTime: 48 * hourNs,
+		SweepEvery: 15 * 1e9,
 	}
 }
 
@@ -150,6 +169,11 @@ func (c Config) withDefaults() Config {
 	setF(&c.CarrierMinDelays, d.CarrierMinDelays)
 	setI(&c.CarrierMaxScoreBps, d.CarrierMaxScoreBps)
 	setF(&c.SLAMinAtRisk, d.SLAMinAtRisk)
+	setI(&c.AdActiveWindow, d.AdActiveWindow)
+	setF(&c.AdSpendRise, d.AdSpendRise)
+	setF(&c.AdSpikePrior, d.AdSpikePrior)
+	setF(&c.AdCoverMargin, d.AdCoverMargin)
+	setI(&c.DefaultLeadTime, d.DefaultLeadTime)
 	setI(&c.SweepEvery, d.SweepEvery)
 	return c
 }

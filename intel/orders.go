@@ -68,7 +68,7 @@ func (in *Intel) checkCarrier(t *tenant, id uint32, now int64) {
 	key := alertKey{kind: KindCarrierDelay, a: id}
 	switch {
 	case perH >= in.cfg.CarrierMinDelays && c.scoreBps <= in.cfg.CarrierMaxScoreBps:
-		f := finding{units: perH, tti: 0, window: halfLife1h, ev: [6]float64{perH, float64(c.scoreBps) / 100, float64(c.delays), 0, 0, 0}}
+		f := finding{units: perH, tti: 0, window: halfLife1h, ev: [evidenceSlots]float64{perH, float64(c.scoreBps) / 100, float64(c.delays), 0, 0, 0}}
 		if in.raise(t, key, &f, now) {
 			c.alerting = true
 		}
@@ -84,7 +84,7 @@ func (in *Intel) checkSLA(t *tenant, now int64) {
 	key := alertKey{kind: KindSLARisk}
 	switch {
 	case perH >= in.cfg.SLAMinAtRisk:
-		f := finding{units: perH, tti: 0, window: halfLife1h, ev: [6]float64{perH, float64(t.breached), 0, 0, 0, 0}}
+		f := finding{units: perH, tti: 0, window: halfLife1h, ev: [evidenceSlots]float64{perH, float64(t.breached), 0, 0, 0, 0}}
 		if in.raise(t, key, &f, now) {
 			t.slaAlert = true
 		}

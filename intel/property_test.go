@@ -27,7 +27,7 @@ func genSteps(t *rapid.T) []step {
 	chans := []string{"web", "app"}
 	kinds := []depot.EventKind{depot.EventReceived, depot.EventReserved, depot.EventReserved, depot.EventReserved,
 		depot.EventReleased, depot.EventHeld, depot.EventInboundExpected, depot.EventCounted, depot.EventShipmentDelayed,
-		depot.EventSLAAtRisk, depot.EventOrderReceived, depot.EventAdjusted}
+		depot.EventSLAAtRisk, depot.EventOrderReceived, depot.EventAdjusted, depot.EventAdMetricsRecorded}
 	n := rapid.IntRange(1, 400).Draw(t, "n")
 	out := make([]step, n)
 	for i := range out {
@@ -43,6 +43,14 @@ func genSteps(t *rapid.T) []step {
 			Carrier:  "dhl", Service: "std",
 		}
 		s.ev.At = t0 + rapid.Int64Range(0, 12*hour).Draw(t, "at")
+		if s.ev.Kind == depot.EventAdMetricsRecorded {
+			// A campaign's report of the last 10 minutes (sometimes restating it), with what the
+			// channel had left.
+			end := rapid.Int64Range(0, 12*hour).Draw(t, "period-end")
+			s.ev.Ref = rapid.SampledFrom([]string{"c1", "c2"}).Draw(t, "campaign")
+			s.ev.Ad = &depot.AdMetrics{PeriodStart: t0 + end - 10*minute, PeriodEnd: t0 + end,
+				SpendMinor: rapid.Int64Range(0, 5000).Draw(t, "spend"), Clicks: rapid.Int64Range(0, 50).Draw(t, "clicks")}
+		}
 		if s.ev.Kind == depot.EventReceived && rapid.Bool().Draw(t, "against-po") {
 			s.ev.Reason = s.ev.Ref
 		}

@@ -14,7 +14,11 @@ type Alert struct {
 	Location string `json:"location,omitempty"`
 	Channel  string `json:"channel,omitempty"`
 	Carrier  string `json:"carrier_service,omitempty"`
-	State    State  `json:"state"`
+	Campaign string `json:"campaign,omitempty"`
+	// Cause says why a demand spike happens: "ad_driven" when one of the SKU's campaigns on the
+	// channel raised its spend (or launched) as it spiked, else "organic". Empty for other kinds.
+	Cause string `json:"cause,omitempty"`
+	State State  `json:"state"`
 	// Severity is critical (impact within an hour or already happening), high (within 4 hours)
 	// or medium.
 	Severity   string `json:"severity"`
@@ -55,14 +59,16 @@ type Action struct {
 	To       string `json:"to,omitempty"`
 	Channel  string `json:"channel,omitempty"`
 	Location string `json:"location,omitempty"`
+	Campaign string `json:"campaign,omitempty"`
 	Qty      int64  `json:"qty,omitempty"`
 	Text     string `json:"text"`
 }
 
 // evidenceNames labels each kind's evidence values, in finding.ev order ("" ends the list).
-var evidenceNames = [...][6][2]string{
+var evidenceNames = [...][evidenceSlots][2]string{
 	KindDemandSpike: {{"baseline_share", "ratio"}, {"recent_share", "ratio"}, {"share_multiple", "x"},
-		{"cusum", "log-likelihood"}, {"velocity_15m", "units/h"}, {"network_available", "units"}},
+		{"cusum", "log-likelihood"}, {"velocity_15m", "units/h"}, {"network_available", "units"},
+		{"ad_spend", "minor/h"}, {"ad_spend_multiple", "x"}},
 	KindChannelSilent: {{"silence", "min"}, {"expected_interval", "s"}, {"expected_rate", "orders/h"},
 		{"orders_missed", "orders"}, {"silence_limit", "min"}},
 	KindStockoutBeforeReceipt: {{"available", "units"}, {"velocity_1h", "units/h"}, {"cover", "h"},
@@ -73,6 +79,8 @@ var evidenceNames = [...][6][2]string{
 		{"attempts_15m", "orders"}, {"rejections", "orders/h"}},
 	KindCarrierDelay: {{"delays_1h", "shipments/h"}, {"on_time_score", "%"}, {"delays_total", "shipments"}},
 	KindSLARisk:      {{"at_risk_1h", "orders/h"}, {"breached_total", "orders"}},
+	KindAdSpendOutOfStock: {{"ad_spend", "minor/h"}, {"channel_available_at_report", "units"}, {"out_of_stock_in_channel", "bool"},
+		{"network_available", "units"}, {"cover", "h"}, {"lead_time", "h"}, {"lead_time_from_receipt", "bool"}, {"inbound", "units"}},
 }
 
 // render turns a stored alert into its read form.
@@ -119,6 +127,22 @@ func (in *Intel) render(t *tenant, a *alert, now int64) Alert {
 		out.Subject = out.Carrier
 	case KindSLARisk:
 		out.Subject = "orders"
+	case KindAdSpendOutOfStock:
+		out.Campaign, out.SKU = t.camps.name(a.key.a), t.skus.name(a.key.b)
+		out.Subject = out.Campaign + "/" + out.SKU
+		for _, i := range t.skuAdsOf(a.key.b) {
+			if ad := &t.ads[i]; ad.campaign == a.key.a {
+				out.Channel = t.chans.name(ad.ch)
+				out.Subject += "@" + out.Channel
+				break
+			}
+		}
+	}
+	if a.key.kind == KindDemandSpike {
+		out.Cause = "organic"
+		if a.cause == causeAdDriven {
+			out.Cause = "ad_driven"
+		}
 	}
 	out.Action = in.recommend(t, a, &out, now)
 	return out
@@ -150,6 +174,11 @@ func (in *Intel) recommend(t *tenant, a *alert, out *Alert, now int64) Action {
 		if out.Channel != "" {
 			where = "on " + out.Channel
 		}
+		if a.cause == causeAdDriven {
+			return Action{Verb: "check_cover", SKU: out.SKU, Channel: out.Channel, Qty: int64(a.ev[5]),
+				Text: fmt.Sprintf("Demand for %s %s runs at %.1fx its usual share, driven by ad spend of %.0f per hour (%.1fx its usual); %d units are available network-wide (%.1f h at %.0f units/h). Replenish before the campaign outruns the stock, or cap its budget.",
+					out.SKU, where, a.ev[2], a.ev[6], a.ev[7], int64(a.ev[5]), hours(a.tti), a.ev[4])}
+		}
 		return Action{Verb: "check_cover", SKU: out.SKU, Channel: out.Channel, Qty: int64(a.ev[5]),
 			Text: fmt.Sprintf("Demand for %s %s runs at %.1fx its usual share; %d units are available network-wide (%.1f h at %.0f units/h). Replenish, or raise buffers on other channels; if a campaign drives it, check stock before spending more.",
 				out.SKU, where, a.ev[2], int64(a.ev[5]), hours(a.tti), a.ev[4])}
@@ -173,6 +202,14 @@ func (in *Intel) recommend(t *tenant, a *alert, out *Alert, now int64) Action {
 		return Action{Verb: "switch_carrier",
 			Text: fmt.Sprintf("%s delayed %.0f shipments in the last hour (on-time score %.1f%%): move its lanes to another service until it recovers.",
 				out.Carrier, a.ev[0], a.ev[1])}
+	case KindAdSpendOutOfStock:
+		why := fmt.Sprintf("%s has nothing to sell on %s", out.SKU, out.Channel)
+		if a.ev[2] == 0 {
+			why = fmt.Sprintf("%s sells out in %.1f h, before it can be replenished (%.1f h)", out.SKU, a.ev[4], a.ev[5])
+		}
+		return Action{Verb: "pause_campaign", Campaign: out.Campaign, SKU: out.SKU, Channel: out.Channel,
+			Text: fmt.Sprintf("Pause campaign %s: it spends %.0f per hour promoting %s, but %s; about %d is at stake until stock is back.",
+				out.Campaign, a.ev[0], out.SKU, why, a.minor)}
 	case KindSLARisk:
 		return Action{Verb: "resource_orders",
 			Text: fmt.Sprintf("%.0f orders per hour are projected to miss their promise: re-source them away from backlogged nodes or upgrade their service.", a.ev[0])}

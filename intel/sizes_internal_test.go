@@ -21,6 +21,8 @@ func TestSeriesSizesMatchTheDoc(t *testing.T) {
 		{"carrier service", sizeCarrier, unsafe.Sizeof(carrierSeries{}), 0},
 		{"alert", sizeAlert, unsafe.Sizeof(alert{}), 16},
 		{"demand ref", demandRefBytes, unsafe.Sizeof(demandRef{}), 0},
+		{"ad series", sizeAd, unsafe.Sizeof(adSeries{}), 0},
+		{"ad map key", 12, unsafe.Sizeof(adKey{}), 0},
 	} {
 		if got := int64(tc.real) + tc.extra; got != tc.constant {
 			t.Errorf("%s is %d bytes, the constant (and the package doc) says %d: update both", tc.name, got, tc.constant)

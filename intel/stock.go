@@ -202,7 +202,7 @@ func (in *Intel) checkStockout(t *tenant, p *position, now int64) {
 	f := finding{
 		units: pr.lostUnits, minor: int64(pr.lostUnits * float64(t.priceOf(p.sku))),
 		tti: min(pr.coverNs, pr.receiptAt-now), window: halfLife1h,
-		ev: [6]float64{float64(pr.available), perHour(pr.ratePerSec), hours(pr.coverNs), hours(pr.receiptAt - now), pr.lostUnits, float64(pr.receiptQty)},
+		ev: [evidenceSlots]float64{float64(pr.available), perHour(pr.ratePerSec), hours(pr.coverNs), hours(pr.receiptAt - now), pr.lostUnits, float64(pr.receiptQty)},
 	}
 	f.tti = max(f.tti, 0)
 	if in.raise(t, key, &f, now) {

@@ -13,6 +13,8 @@ type SKUView struct {
 	Positions  []PositionView `json:"positions"`
 	Alerts     []Alert        `json:"alerts"`
 	Network    *NetworkDemand `json:"network,omitempty"`
+	// Campaigns are the ad campaigns promoting the SKU, per channel.
+	Campaigns []CampaignView `json:"campaigns"`
 }
 
 // NetworkDemand is a SKU's demand over all channels with its cover.
@@ -105,10 +107,12 @@ func (in *Intel) SKU(tenantName, sku string) (SKUView, bool) {
 		}
 	}
 	for _, a := range t.alerts.open {
-		if (a.key.kind == KindDemandSpike || a.key.kind == KindStockoutBeforeReceipt) && a.key.a == id {
+		if (a.key.kind == KindDemandSpike || a.key.kind == KindStockoutBeforeReceipt) && a.key.a == id ||
+			a.key.kind == KindAdSpendOutOfStock && a.key.b == id {
 			v.Alerts = append(v.Alerts, in.render(t, a, now))
 		}
 	}
+	v.Campaigns = in.campaigns(t, id, now)
 	return v, true
 }
 

@@ -21,6 +21,7 @@ const (
 	actIncident                          // a step of a labelled incident (incidents.go)
 	actAdvance                           // an orchestrated shipment moves one step on
 	actCancelOrder                       // the customer cancels an orchestrated order
+	actAdReport                          // an ad campaign reports its last period (ads.go)
 )
 
 // maxCommandsPerAction is the most commands one action emits (a transfer is an adjustment at the
@@ -42,6 +43,9 @@ type action struct {
 	ref   string    // the inbound id a receipt fulfils
 	inc   *incident // the incident an actIncident steps
 	shp   *shipment // the shipment an actAdvance moves
+	camp  *campaign // the campaign an actAdReport reports
+
+	index0 int // an incident step's position in a sequence of steps at one instant
 }
 
 // actionQueue orders actions by (time, scheduling order): a deterministic total order.
@@ -102,6 +106,8 @@ func (w *Workload) emit(a *action) []depot.Command {
 		return w.emitAdvance(a)
 	case actCancelOrder:
 		return w.emitCancelOrder(a)
+	case actAdReport:
+		return w.emitAdReport(a)
 	}
 	panic("sim: unknown action kind")
 }

@@ -31,8 +31,9 @@
 //	err := r.Run(ctx)                      // feeds batches, observes results, updates w.Metrics()
 //
 // Labelled incidents (incidents.go: demand spikes, channel outages, inventory drift, stockouts
-// ahead of receipt) act through the workload's seams (arrivals, order lines, countDrift, holds)
-// from their own random stream, with ground truth; evaluate.go runs days with them through the
+// ahead of receipt; ads.go: ad-driven spikes and ad spend on out-of-stock SKUs, with background
+// ad campaigns reporting every ten minutes) act through the workload's seams (arrivals, order
+// lines, countDrift, holds, ad reports) from their own random streams, with ground truth; evaluate.go runs days with them through the
 // engine and scores the intel projection's alerts against it (`depot intel eval`). Node
 // slowdowns (locationCapacity) and carrier delays are not simulated yet. Deterministic
 // simulation testing wraps the in-process driver around a sequencer on a simulated disk and

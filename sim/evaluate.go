@@ -43,7 +43,8 @@ type EvalConfig struct {
 	Business Config
 	// Plan is the incidents per day (default DefaultIncidentPlan).
 	Plan *IncidentPlan
-	// Intel configures the projection.
+	// Intel configures the projection; a zero DefaultLeadTime takes the scenario's slowest
+	// replenishment lead time (Scenario.MaxLeadTime).
 	Intel intel.Config
 	// OnRun, if set, is called after each seed's run with its own report.
 	OnRun func(seed int64, r *EvalReport)
@@ -92,8 +93,12 @@ type KindScore struct {
 
 // EvalAlert is an alert as the evaluation saw it open.
 type EvalAlert struct {
-	Seed     int64  `json:"seed"`
+	Seed int64 `json:"seed"`
+	// Kind is the alert's kind, with its cause for demand spikes (demand_spike/organic or
+	// demand_spike/ad_driven: the cause as it stood when the alert resolved or the run ended).
 	Kind     string `json:"kind"`
+	ID       uint64 `json:"id"`
+	Campaign string `json:"campaign,omitempty"`
 	Subject  string `json:"subject"`
 	SKU      string `json:"sku,omitempty"`
 	Location string `json:"location,omitempty"`
@@ -191,11 +196,25 @@ func evaluateSeed(ctx context.Context, ec EvalConfig, seed int64) (*EvalReport, 
 		return nil, err
 	}
 	var opened []EvalAlert
-	in := intel.New(intel.Options{Config: ec.Intel, OnChange: func(c intel.Change) {
-		if c.To == intel.StateOpen {
-			a := c.Alert
-			opened = append(opened, EvalAlert{Seed: seed, Kind: a.Kind.String(), Subject: a.Subject, SKU: a.SKU,
+	byID := map[uint64]int{}
+	icfg := ec.Intel
+	if icfg.DefaultLeadTime == 0 {
+		// The business's replenishment lead time, as its operator would configure it: the
+		// slowest location's.
+		icfg.DefaultLeadTime = int64(w.Scenario().MaxLeadTime())
+	}
+	in := intel.New(intel.Options{Config: icfg, OnChange: func(c intel.Change) {
+		a := c.Alert
+		switch c.To {
+		case intel.StateOpen:
+			byID[a.ID] = len(opened)
+			opened = append(opened, EvalAlert{Seed: seed, Kind: evalKind(&a), ID: a.ID, Campaign: a.Campaign, Subject: a.Subject, SKU: a.SKU,
 				Location: a.Location, Channel: a.Channel, OpenedAt: a.OpenedAt, Evidence: evidenceString(a.Evidence)})
+		case intel.StateResolved:
+			// A spike's cause may be learnt after it opened (the campaign's next report).
+			if i, ok := byID[a.ID]; ok {
+				opened[i].Kind = evalKind(&a)
+			}
 		}
 	}})
 	for _, s := range w.Scenario().SKUs {
@@ -205,6 +224,11 @@ func evaluateSeed(ctx context.Context, ec EvalConfig, seed int64) (*EvalReport, 
 	d := &intelDriver{eng: engine.New(), clock: clock, intel: in, outcome: outcomes{}}
 	if err := (&Runner{Driver: d, Workload: w, Clock: clock}).Run(ctx); err != nil {
 		return nil, err
+	}
+	for _, a := range in.ActionQueue(w.Scenario().Tenant, 0) {
+		if i, ok := byID[a.ID]; ok {
+			opened[i].Kind = evalKind(&a)
+		}
 	}
 	r := newEvalReport()
 	r.Seeds = []int64{seed}
@@ -258,10 +282,20 @@ func score(r *EvalReport, seed int64, incidents []Incident, opened []EvalAlert, 
 	}
 }
 
+// evalKind is the label an alert is scored under: its kind, and for a demand spike its cause.
+func evalKind(a *intel.Alert) string {
+	if a.Kind == intel.KindDemandSpike {
+		return a.Kind.String() + "/" + a.Cause
+	}
+	return a.Kind.String()
+}
+
 // subjectMatches reports whether an alert names an incident's subject.
 func subjectMatches(inc *Incident, a *EvalAlert) bool {
 	switch inc.Kind {
-	case IncidentDemandSpike:
+	case IncidentAdSpendOutOfStock:
+		return a.SKU == inc.SKU && a.Channel == inc.Channel && a.Campaign == inc.Campaign
+	case IncidentDemandSpike, IncidentAdDrivenSpike:
 		return a.SKU == inc.SKU && (a.Channel == "" || inc.Channel == "" || a.Channel == inc.Channel)
 	case IncidentChannelOutage:
 		return a.Channel == inc.Channel

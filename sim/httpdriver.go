@@ -212,6 +212,10 @@ func toWire(c depot.Command) (api.Command, error) {
 		return &api.OrderCancel{Order: c.Order, CancelBody: api.CancelBody{Lines: lines, Reason: c.Reason}}, nil
 	case *depot.TrackShipment:
 		return &api.ShipmentTracking{Shipment: c.Shipment, TrackingBody: api.TrackingBody{Status: c.Status, At: c.At}}, nil
+	case *depot.RecordAdMetrics:
+		m := c.AdMetrics
+		return &api.AdMetricsReport{Campaign: c.Campaign, SKU: c.SKU, Channel: c.Channel, PeriodStart: m.PeriodStart, PeriodEnd: m.PeriodEnd,
+			SpendMinor: m.SpendMinor, Impressions: m.Impressions, Clicks: m.Clicks, AttributedOrders: m.AttributedOrders}, nil
 	}
 	return nil, fmt.Errorf("sim: the HTTP API has no batch form of %s", c.Kind())
 }

@@ -36,11 +36,18 @@ const (
 	// IncidentStockoutBeforeReceipt puts most of a busy warehouse position on a quality hold,
 	// leaving about 20 minutes of sales, with the replacement purchase order due hours later.
 	IncidentStockoutBeforeReceipt
+	// IncidentAdDrivenSpike multiplies one SKU's demand on one channel by Factor while a
+	// campaign promoting it there multiplies its spend (ads.go).
+	IncidentAdDrivenSpike
+	// IncidentAdSpendOutOfStock holds every unit of a campaign's SKU its channel could sell
+	// while the campaign keeps spending (ads.go).
+	IncidentAdSpendOutOfStock
 )
 
 var incidentKindNames = [...]string{
 	IncidentDemandSpike: "demand_spike", IncidentChannelOutage: "channel_outage",
 	IncidentInventoryDrift: "inventory_drift", IncidentStockoutBeforeReceipt: "stockout_before_receipt",
+	IncidentAdDrivenSpike: "ad_driven_spike", IncidentAdSpendOutOfStock: "ad_spend_out_of_stock",
 }
 
 // String returns the kind's name.
@@ -67,14 +74,21 @@ func (k *IncidentKind) UnmarshalText(b []byte) error {
 
 // IncidentKinds lists the kinds.
 func IncidentKinds() []IncidentKind {
-	return []IncidentKind{IncidentDemandSpike, IncidentChannelOutage, IncidentInventoryDrift, IncidentStockoutBeforeReceipt}
+	return []IncidentKind{IncidentDemandSpike, IncidentChannelOutage, IncidentInventoryDrift, IncidentStockoutBeforeReceipt,
+		IncidentAdDrivenSpike, IncidentAdSpendOutOfStock}
 }
 
-// Alert is the intelligence alert kind (intel.Kind's name) that should catch incidents of k.
+// Alert is the intelligence alert kind (intel.Kind's name) that should catch incidents of k,
+// with the cause after a slash where the cause is part of the truth: an organic spike is caught
+// by demand_spike/organic, an ad-driven one by demand_spike/ad_driven.
 func (k IncidentKind) Alert() string {
 	switch k {
 	case IncidentDemandSpike:
-		return "demand_spike"
+		return "demand_spike/organic"
+	case IncidentAdDrivenSpike:
+		return "demand_spike/ad_driven"
+	case IncidentAdSpendOutOfStock:
+		return "ad_spend_out_of_stock"
 	case IncidentChannelOutage:
 		return "channel_silent"
 	case IncidentInventoryDrift:
@@ -102,6 +116,8 @@ type Incident struct {
 	Control bool `json:"control,omitempty"`
 	// Units is the held quantity of a stockout incident.
 	Units int64 `json:"units,omitempty"`
+	// Campaign is the ad campaign of an advertising incident.
+	Campaign string `json:"campaign,omitempty"`
 }
 
 // IncidentPlan is how many incidents of each kind one simulated day gets, and the local hours
@@ -109,16 +125,20 @@ type Incident struct {
 // no detector can call it silent within ten).
 type IncidentPlan struct {
 	Spikes, Outages, Drifts, Stockouts int
+	// AdSpikes and AdOutOfStock are the advertising incidents per day; Campaigns the background
+	// campaigns of the run, which spend steadily (ads.go).
+	AdSpikes, AdOutOfStock, Campaigns int
 	// Controls is the counting waves without shrinkage per day.
 	Controls int
 	// FirstHour and LastHour bound the local start hour, [FirstHour, LastHour).
 	FirstHour, LastHour int
 }
 
-// DefaultIncidentPlan is two incidents of each kind and two control waves a day, starting
-// between 08:00 and 20:00 local time.
+// DefaultIncidentPlan is two incidents of each kind a day (one ad-driven spike), two control
+// waves and six background ad campaigns, starting between 08:00 and 20:00 local time.
 func DefaultIncidentPlan() IncidentPlan {
-	return IncidentPlan{Spikes: 2, Outages: 2, Drifts: 2, Stockouts: 2, Controls: 2, FirstHour: 8, LastHour: 20}
+	return IncidentPlan{Spikes: 2, Outages: 2, Drifts: 2, Stockouts: 2, AdSpikes: 1, AdOutOfStock: 2, Campaigns: 6,
+		Controls: 2, FirstHour: 8, LastHour: 20}
 }
 
 // Incident shapes, in one place.
@@ -145,6 +165,7 @@ type incident struct {
 	skuIdx  int
 	pos     *position
 	ref     string
+	heldAt  map[string]int64 // ad spend on out-of-stock: units held per location
 }
 
 // incidentState is the workload's incidents.
@@ -167,6 +188,7 @@ func (w *Workload) InjectIncidents(plan IncidentPlan) error {
 	}
 	w.inc.done = true
 	w.inc.rng = rand.New(rand.NewPCG(uint64(w.cfg.Seed), streamIncidents))
+	w.ads.rng = rand.New(rand.NewPCG(uint64(w.cfg.Seed), streamAds))
 	const day = int64(24 * time.Hour)
 	// The local midnight on or before Start, so that plan hours are local hours.
 	first := w.sc.Start - ((w.sc.Start+int64(w.sc.City.UTCOffsetSeconds)*1e9)%day+day)%day
@@ -178,8 +200,9 @@ func (w *Workload) InjectIncidents(plan IncidentPlan) error {
 			return midnight + int64(plan.FirstHour)*int64(time.Hour) + w.inc.rng.Int64N(span)
 		}
 		for i := range plan.Spikes {
-			w.planSpike(startAt(), i%2 == 1)
+			w.planSpike(startAt(), i%2 == 1, IncidentDemandSpike)
 		}
+
 		var outages []*incident
 		for range plan.Outages {
 			w.planOutage(startAt(), &outages)
@@ -193,6 +216,24 @@ func (w *Workload) InjectIncidents(plan IncidentPlan) error {
 		}
 		for range plan.Stockouts {
 			w.planStockout(startAt())
+		}
+	}
+	// Advertising draws from its own stream, after the rest, so that the other incidents of a
+	// seed are the same with or without it.
+	for range plan.Campaigns {
+		w.newCampaign(adBackgroundName, -1, nil)
+	}
+	for d := range days {
+		midnight := first + int64(d)*day
+		startAt := func() int64 {
+			span := int64(plan.LastHour-plan.FirstHour) * int64(time.Hour)
+			return midnight + int64(plan.FirstHour)*int64(time.Hour) + w.ads.rng.Int64N(span)
+		}
+		for range plan.AdSpikes {
+			w.planAdSpike(startAt())
+		}
+		for range plan.AdOutOfStock {
+			w.planAdOutOfStock(startAt())
 		}
 	}
 	return nil
@@ -225,29 +266,37 @@ func (w *Workload) newIncident(kind IncidentKind, start int64, d time.Duration) 
 	return in
 }
 
-func (w *Workload) incBetween(lo, hi time.Duration) time.Duration {
-	return lo + time.Duration(w.inc.rng.Int64N(int64(hi-lo)+1))
+func (w *Workload) incBetween(lo, hi time.Duration) time.Duration { return between(w.inc.rng, lo, hi) }
+
+// between draws a duration uniformly from [lo, hi].
+func between(rng *rand.Rand, lo, hi time.Duration) time.Duration {
+	return lo + time.Duration(rng.Int64N(int64(hi-lo)+1))
 }
 
 // planSpike picks a popular stocked SKU and a channel (or all of them) and the chance per order
-// of each channel that the SKU is added, so that its lines grow by Factor.
-func (w *Workload) planSpike(start int64, organic bool) {
-	ch := w.channels[w.inc.rng.IntN(len(w.channels))]
+// of each channel that the SKU is added, so that its lines grow by Factor. An ad-driven spike
+// (kind) takes a SKU without a campaign: its own campaign is started for it.
+func (w *Workload) planSpike(start int64, organic bool, kind IncidentKind) *incident {
+	rng := w.inc.rng
+	if kind == IncidentAdDrivenSpike {
+		rng = w.ads.rng // its own stream: the other incidents stay as they were
+	}
+	ch := w.channels[rng.IntN(len(w.channels))]
 	rank := w.sc.rankAll
 	if ch.Quick {
 		rank = w.sc.rankQuick
 	}
 	var sku int
 	for {
-		sku = rank[2+w.inc.rng.IntN(min(spikeTopRanks, len(rank)-2))]
-		if !w.sc.SKUs[sku].IsKit() && !w.isShort(w.sc.SKUs[sku].ID) {
+		sku = rank[2+rng.IntN(min(spikeTopRanks, len(rank)-2))]
+		if !w.sc.SKUs[sku].IsKit() && !w.isShort(w.sc.SKUs[sku].ID) && (kind == IncidentDemandSpike || !w.ads.taken[w.sc.SKUs[sku].ID]) {
 			break
 		}
 	}
-	in := w.newIncident(IncidentDemandSpike, start, w.incBetween(spikeMin, spikeMax))
+	in := w.newIncident(kind, start, between(rng, spikeMin, spikeMax))
 	in.SKU = w.sc.SKUs[sku].ID
 	in.skuIdx = sku
-	in.Factor = math.Round((spikeFactorMin+w.inc.rng.Float64()*(spikeFactorMax-spikeFactorMin))*10) / 10
+	in.Factor = math.Round((spikeFactorMin+rng.Float64()*(spikeFactorMax-spikeFactorMin))*10) / 10
 	in.addP = make([]float64, len(w.channels))
 	for _, c := range w.channels {
 		if !organic && c != ch {
@@ -268,6 +317,7 @@ func (w *Workload) planSpike(start int64, organic bool) {
 		in.Channel = ch.ID
 	}
 	in.applied = true
+	return in
 }
 
 // isShort reports whether the scenario starts the SKU nearly sold out (its warehouses wait for a
@@ -357,6 +407,8 @@ func (w *Workload) emitIncident(a *action) []depot.Command {
 			return w.emitHold(a, in)
 		}
 		return w.emitWriteOff(in)
+	case IncidentAdSpendOutOfStock:
+		return w.emitAdHold(a, in)
 	}
 	return nil
 }
@@ -467,14 +519,18 @@ func (w *Workload) channelDown(ch *channelState, t int64) bool {
 // chance for the channel (quick orders take it at their dark store).
 func (w *Workload) spikeLines(ch *channelState, t int64, loc string, lines []depot.ReserveLine) []depot.ReserveLine {
 	for _, in := range w.inc.all {
-		if in.Kind != IncidentDemandSpike || t < in.Start || t >= in.End || in.addP[ch.idx] == 0 {
+		if (in.Kind != IncidentDemandSpike && in.Kind != IncidentAdDrivenSpike) || t < in.Start || t >= in.End || in.addP[ch.idx] == 0 {
 			continue
 		}
-		if w.inc.rng.Float64() >= in.addP[ch.idx] || hasSKU(lines, in.SKU) || len(lines) >= depot.MaxLines {
+		rng := w.inc.rng
+		if in.Kind == IncidentAdDrivenSpike {
+			rng = w.ads.rng
+		}
+		if rng.Float64() >= in.addP[ch.idx] || hasSKU(lines, in.SKU) || len(lines) >= depot.MaxLines {
 			continue
 		}
 		in.dropped++
-		lines = append(lines, depot.ReserveLine{SKU: in.SKU, Location: loc, Qty: int64(1 + pick(w.inc.rng.Float64(), lineQtyWeights))})
+		lines = append(lines, depot.ReserveLine{SKU: in.SKU, Location: loc, Qty: int64(1 + pick(rng.Float64(), lineQtyWeights))})
 	}
 	return lines
 }

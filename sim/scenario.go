@@ -527,3 +527,13 @@ func routingOf(tenant string, c *Channel) *depot.DefineRouting {
 	}
 	return d
 }
+
+// MaxLeadTime is the longest replenishment lead time of any location: what an operator would
+// configure as the lead time of a SKU with no receipt pending.
+func (sc *Scenario) MaxLeadTime() time.Duration {
+	var m time.Duration
+	for i := range sc.Locations {
+		m = max(m, sc.Locations[i].LeadTime)
+	}
+	return m
+}

@@ -432,3 +432,8 @@ func (c *Client) RevokeKey(ctx context.Context, id string) error {
 func (c *Client) Ready(ctx context.Context) error {
 	return c.Do(ctx, http.MethodGet, "/readyz", nil, nil)
 }
+
+// RecordAdMetrics records a campaign's ad metrics for a SKU on a channel over a period.
+func (c *Client) RecordAdMetrics(ctx context.Context, m api.AdMetricsReport, opts ...CallOption) (*api.Result, error) {
+	return c.command(ctx, "/v1/ads/metrics", m, opts)
+}

@@ -74,6 +74,9 @@ func intelEval(ctx context.Context, o intelOptions, progress io.Writer) (*sim.Ev
 		Business: sim.Config{OrdersPerDay: o.orders, SKUs: o.skus, Duration: time.Duration(o.hours) * time.Hour},
 		Intel:    intel.DefaultConfig(),
 	}
+	// The lead time of a SKU with nothing pending is the simulated business's own (its slowest
+	// supplier), not the generic default.
+	ec.Intel.DefaultLeadTime = 0
 	for i := range o.seeds {
 		ec.Seeds = append(ec.Seeds, o.firstSeed+int64(i))
 	}
