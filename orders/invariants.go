@@ -30,13 +30,15 @@ func (x *Orders) CheckInvariants() error {
 	for _, tid := range x.tenantIDs() {
 		t := x.tenants[tid]
 		indexed := 0
-		for k, o := range t.byExt {
-			for ; o != nil; o = o.extNext {
-				indexed++
-				if t.order(o.id) != o || k != extHash(o.channel, o.ext) || t.byExternalID(o.channel, o.ext) != o {
-					return fmt.Errorf("orders: tenant %q: the external id index disagrees about %s", tid, o.id)
-				}
+		var bad *order
+		t.byExt.Each(func(o *order) {
+			indexed++
+			if bad == nil && (t.order(o.id) != o || t.byExternalID(o.channel, o.ext) != o) {
+				bad = o
 			}
+		})
+		if bad != nil {
+			return fmt.Errorf("orders: tenant %q: the external id index disagrees about %s", tid, bad.id)
 		}
 		held, holes := 0, 0
 		if len(t.seqs) != len(t.bySeq) {

@@ -3,6 +3,7 @@ package orders
 import (
 	"github.com/depothq/depot"
 	"github.com/depothq/depot/carriers"
+	"github.com/depothq/depot/internal/idtable"
 	"github.com/depothq/depot/ledger"
 	"github.com/depothq/depot/sourcing"
 )
@@ -16,12 +17,12 @@ type tenant struct {
 	// bySeq holds the orders in sequence-number order (an order id is "o-<seq>", and orders
 	// are created in sequence order, so it is append-only), with nil where an order was
 	// forgotten until the next compaction: lookups are binary searches, and growing it never
-	// rehashes a map. byExt is keyed by a hash of the channel and external id (the idempotency
-	// key of create_order), colliding orders chained through order.extNext.
+	// rehashes a map. byExt is keyed by the channel and external id (the idempotency key of
+	// create_order), in an idtable, which never pauses to rehash as orders accumulate.
 	bySeq []*order
 	seqs  []uint64 // parallel to bySeq: the sequence numbers, kept for holes too
 	holes int      // nil entries in bySeq
-	byExt map[uint64]*order
+	byExt idtable.Table[extKey, *order]
 
 	// nodes is per ledger location index: what orders know of the location beyond the ledger.
 	nodes []node
@@ -130,7 +131,6 @@ type order struct {
 	channel string
 	ext     string
 	fp      uint64 // fingerprint of the create_order, for idempotent repeats
-	extNext *order // the next order whose external id hashes alike
 
 	lines  []line
 	inline [3]line

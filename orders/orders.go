@@ -1,6 +1,7 @@
 package orders
 
 import (
+	"github.com/depothq/depot/internal/idtable"
 	"slices"
 
 	"github.com/depothq/depot"
@@ -181,7 +182,7 @@ func (x *Orders) tenantOf(id string) *tenant {
 	}
 	t := &tenant{
 		id: id, h: h,
-		byExt:   make(map[uint64]*order),
+		byExt:   idtable.New(orderExtKey, extKeyHash),
 		routing: make(map[string]*routing),
 		waiting: make(map[ledger.SKURef][]*order),
 	}
@@ -212,12 +213,7 @@ func (t *tenant) seqIndex(seq uint64) int {
 
 // byExternalID finds the order a channel sent under an external id.
 func (t *tenant) byExternalID(channel, ext string) *order {
-	for o := t.byExt[extHash(channel, ext)]; o != nil; o = o.extNext {
-		if o.channel == channel && o.ext == ext {
-			return o
-		}
-	}
-	return nil
+	return t.byExt.Get(extKey{channel: channel, ext: ext})
 }
 
 // index adds an order to the tenant's indexes.
@@ -226,9 +222,7 @@ func (t *tenant) index(o *order) {
 		panic("orders: orders indexed out of sequence order")
 	}
 	t.bySeq, t.seqs = append(t.bySeq, o), append(t.seqs, o.seq)
-	k := extHash(o.channel, o.ext)
-	o.extNext = t.byExt[k]
-	t.byExt[k] = o
+	t.byExt.Set(orderExtKey(o), o)
 }
 
 // unindex removes an order from the tenant's indexes.
@@ -249,19 +243,9 @@ func (t *tenant) unindex(o *order) {
 		clear(t.bySeq[n:])
 		t.bySeq, t.seqs, t.holes = t.bySeq[:n], t.seqs[:n], 0
 	}
-	k := extHash(o.channel, o.ext)
-	if p := t.byExt[k]; p == o {
-		if o.extNext == nil {
-			delete(t.byExt, k)
-		} else {
-			t.byExt[k] = o.extNext
-		}
-	} else {
-		for ; p.extNext != o; p = p.extNext {
-		}
-		p.extNext = o.extNext
+	if t.byExt.Get(orderExtKey(o)) == o {
+		t.byExt.Remove(orderExtKey(o))
 	}
-	o.extNext = nil
 }
 
 // node returns the node of a location, growing the node table to the ledger's locations. The

@@ -18,8 +18,15 @@ func (x *Orders) fingerprint(c depot.Command) uint64 {
 	return depot.Fingerprint(x.scratch)
 }
 
-// extHash hashes an idempotency key (channel, external id); collisions are chained, so it only
-// spreads keys.
+// extKey is create_order's idempotency key within a tenant.
+type extKey struct{ channel, ext string }
+
+func orderExtKey(o *order) extKey { return extKey{channel: o.channel, ext: o.ext} }
+
+func extKeyHash(k extKey) uint64 { return extHash(k.channel, k.ext) }
+
+// extHash hashes an idempotency key (channel, external id) to index memory; its value never
+// reaches the state.
 func extHash(channel, ext string) uint64 {
 	h := uint64(0x84222325cbf29ce4)
 	for i := 0; i < len(channel); i++ {

@@ -1,0 +1,100 @@
+package idtable
+
+import (
+	"hash/maphash"
+	"strconv"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+type entity struct{ id string }
+
+func idOf(e *entity) string { return e.id }
+
+// TestTableMatchesMap drives the table and a map with the same inserts, replacements and
+// removals, through growth and incremental moving, with hashes drawn from a tiny range so that
+// home slots, clusters and whole 64-bit hashes collide all the time.
+func TestTableMatchesMap(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		hashOf := map[string]uint64{}
+		hashes := rapid.Uint64Range(0, uint64(rapid.IntRange(1, 40).Draw(t, "distinct hashes")))
+		x := New(idOf, func(id string) uint64 { return hashOf[id] })
+		model := map[string]*entity{}
+		ids := rapid.IntRange(0, 300)
+		steps := rapid.IntRange(1, 2000).Draw(t, "steps")
+		for range steps {
+			id := "id-" + strconv.Itoa(ids.Draw(t, "id"))
+			if _, ok := hashOf[id]; !ok {
+				hashOf[id] = hashes.Draw(t, "hash")
+			}
+			switch rapid.IntRange(0, 3).Draw(t, "op") {
+			case 0, 1:
+				v := &entity{id: id}
+				x.Set(id, v)
+				model[id] = v
+			case 2:
+				x.Remove(id)
+				delete(model, id)
+			}
+			if got, want := x.Get(id), model[id]; got != want {
+				t.Fatalf("get %s: %p, want %p", id, got, want)
+			}
+			if x.Len() != len(model) {
+				t.Fatalf("len %d, want %d", x.Len(), len(model))
+			}
+		}
+		seen := map[string]bool{}
+		x.Each(func(v *entity) {
+			if seen[v.id] {
+				t.Fatalf("each reported %s twice", v.id)
+			}
+			seen[v.id] = true
+			if model[v.id] != v {
+				t.Fatalf("each reported %s, which the model lacks", v.id)
+			}
+		})
+		if len(seen) != len(model) {
+			t.Fatalf("each reported %d values, want %d", len(seen), len(model))
+		}
+		for id, v := range model {
+			if got := x.Get(id); got != v {
+				t.Fatalf("final get %s: %p, want %p", id, got, v)
+			}
+		}
+	})
+}
+
+func TestTableGrowsWithRealHashes(t *testing.T) {
+	seed := maphash.MakeSeed()
+	x := New(idOf, func(id string) uint64 { return maphash.String(seed, id) })
+	x.Presize(10)
+	const n = 100_000
+	vals := make([]*entity, n)
+	for i := range n {
+		vals[i] = &entity{id: "r-" + strconv.Itoa(i)}
+		x.Set(vals[i].id, vals[i])
+		if i%3 == 0 {
+			x.Remove(vals[i/2].id)
+			x.Set(vals[i/2].id, vals[i/2])
+		}
+	}
+	for i := range n {
+		if x.Get(vals[i].id) != vals[i] {
+			t.Fatalf("lost %s", vals[i].id)
+		}
+	}
+	if x.Get("absent") != nil || x.Len() != n {
+		t.Fatalf("absent id found or len %d != %d", x.Len(), n)
+	}
+}
+
+func TestSetZeroValuePanics(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Fatal("setting a nil value did not panic")
+		}
+	}()
+	x := New(idOf, func(string) uint64 { return 7 })
+	x.Set("a", nil)
+}
