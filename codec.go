@@ -37,7 +37,10 @@ func AppendEnvelope(dst []byte, env *Envelope) []byte {
 
 // DecodeEnvelope decodes one envelope that fills data exactly. The result shares no memory
 // with data.
-func DecodeEnvelope(data []byte) (Envelope, error) { return decodeEnvelope(data, nil) }
+func DecodeEnvelope(data []byte) (Envelope, error) {
+	env, _, err := decodeEnvelope(data, nil)
+	return env, err
+}
 
 // EnvelopeDecoder decodes many envelopes, interning the catalogue ids (tenant, SKU, location,
 // channel) they repeat, which is most of what replaying a journal would otherwise allocate. It
@@ -49,32 +52,52 @@ func NewEnvelopeDecoder() *EnvelopeDecoder { return &EnvelopeDecoder{symbols: wi
 
 // Decode decodes one envelope like DecodeEnvelope.
 func (d *EnvelopeDecoder) Decode(data []byte) (Envelope, error) {
-	return decodeEnvelope(data, d.symbols)
+	env, _, err := decodeEnvelope(data, d.symbols)
+	return env, err
 }
 
-func decodeEnvelope(data []byte, symbols *wire.Symbols) (Envelope, error) {
+// DecodeEncoded decodes one envelope and also sets its Encoded to the command's AppendCommand
+// encoding, appended to buf (which it returns grown), so that the engine fingerprints the bytes
+// instead of encoding the command again. Those bytes are the envelope's own: a journal entry is
+// AppendEncodedEnvelope of exactly that encoding, and decoding consumed every byte of it. Encoded
+// aliases buf, so buf must not be appended to by anything else while the envelope is in use.
+func (d *EnvelopeDecoder) DecodeEncoded(data, buf []byte) (Envelope, []byte, error) {
+	env, fields, err := decodeEnvelope(data, d.symbols)
+	if err != nil {
+		return env, buf, err
+	}
+	start := len(buf)
+	buf = append(buf, data[1])
+	buf = append(buf, data[len(data)-fields:]...)
+	env.Encoded = buf[start:len(buf):len(buf)]
+	return env, buf, nil
+}
+
+// decodeEnvelope decodes data; the int is the length of the command's fields at its end.
+func decodeEnvelope(data []byte, symbols *wire.Symbols) (Envelope, int, error) {
 	if len(data) > MaxCommandBytes {
-		return Envelope{}, fmt.Errorf("%w: %d bytes exceeds %d", ErrCodec, len(data), MaxCommandBytes)
+		return Envelope{}, 0, fmt.Errorf("%w: %d bytes exceeds %d", ErrCodec, len(data), MaxCommandBytes)
 	}
 	if len(data) < 2 {
-		return Envelope{}, fmt.Errorf("%w: %d bytes is too short", ErrCodec, len(data))
+		return Envelope{}, 0, fmt.Errorf("%w: %d bytes is too short", ErrCodec, len(data))
 	}
 	if data[0] != codecVersion {
-		return Envelope{}, fmt.Errorf("%w: unknown version %d", ErrCodec, data[0])
+		return Envelope{}, 0, fmt.Errorf("%w: unknown version %d", ErrCodec, data[0])
 	}
 	kind := CommandKind(data[1])
 	cmd := NewCommand(kind)
 	if cmd == nil {
-		return Envelope{}, fmt.Errorf("%w: unknown command kind %d", ErrCodec, data[1])
+		return Envelope{}, 0, fmt.Errorf("%w: unknown command kind %d", ErrCodec, data[1])
 	}
 	d := wire.Decoder{B: data[2:], Symbols: symbols}
 	env := Envelope{Seq: d.Uvarint(), Time: d.Varint(), Cmd: cmd}
+	fields := len(d.B)
 	cmd.decode(&d)
 	d.Done()
 	if d.Err != nil {
-		return Envelope{}, fmt.Errorf("%w: %s: %v", ErrCodec, kind, d.Err)
+		return Envelope{}, 0, fmt.Errorf("%w: %s: %v", ErrCodec, kind, d.Err)
 	}
-	return env, nil
+	return env, fields, nil
 }
 
 func encodeBuffer(e *wire.Encoder, b Buffer) {

@@ -30,6 +30,12 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		if again := depot.AppendEnvelope(nil, &env); !bytes.Equal(again, data) {
 			t.Fatalf("decoded %#v re-encodes to\n%x, input was\n%x", env.Cmd, again, data)
 		}
+		// Replay fingerprints the bytes DecodeEncoded recovers: they must be the command's
+		// own encoding for whatever the decoder accepts.
+		enc, _, err := depot.NewEnvelopeDecoder().DecodeEncoded(data, nil)
+		if err != nil || !bytes.Equal(enc.Encoded, depot.AppendCommand(nil, env.Cmd)) {
+			t.Fatalf("DecodeEncoded: err %v, Encoded %x, AppendCommand %x", err, enc.Encoded, depot.AppendCommand(nil, env.Cmd))
+		}
 		// Validate must be total on anything the decoder lets through.
 		_ = env.Cmd.Validate()
 	})

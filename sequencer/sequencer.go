@@ -263,34 +263,92 @@ func recoverEngine(j journal.Journal, log *slog.Logger, onReplay func(*depot.Env
 // ReplayInto applies every journal entry after the engine's last sequence number.
 func ReplayInto(eng *engine.Engine, j journal.Journal) error { return replayInto(eng, j, nil) }
 
+// replayBatch is a run of decoded envelopes handed from the goroutine that reads and decodes
+// the journal to the one that applies them; buf holds their Encoded bytes.
+type replayBatch struct {
+	envs []depot.Envelope
+	buf  []byte
+}
+
+const (
+	// replayBatchSize is how many envelopes travel together: enough to make the hand-off's cost
+	// vanish, few enough that the applier starts at once.
+	replayBatchSize = 512
+	// replayBatches bounds the batches in flight (decoded ahead of the applier), and so memory.
+	replayBatches = 6
+)
+
+// errStopReplay stops the reader when the applier has failed.
+var errStopReplay = errors.New("sequencer: replay stopped")
+
+// replayInto applies the journal's entries after the engine's last sequence number. Reading
+// (checksums, decoding, interning ids) and applying take about the same time, so they run on two
+// goroutines, in a pipeline of batches: start-up is bounded by the slower of the two rather than
+// their sum. The applier checks every seq, so the order cannot slip.
 func replayInto(eng *engine.Engine, j journal.Journal, onReplay func(*depot.Envelope, *depot.Result)) error {
 	if last := j.LastSeq(); last < eng.LastSeq() {
 		return fmt.Errorf("sequencer: journal ends at seq %d but the snapshot is at %d: the journal lost entries", last, eng.LastSeq())
 	}
-	dec := depot.NewEnvelopeDecoder()
-	// One envelope for the whole replay: a fresh one per entry escapes (Apply and onReplay take
-	// its address) and would be an allocation per command.
-	var env depot.Envelope
-	err := j.Replay(eng.LastSeq()+1, func(e journal.Entry) error {
-		var err error
-		env, err = dec.Decode(e.Data)
-		if err != nil {
-			return fmt.Errorf("sequencer: replay seq %d: %w", e.Seq, err)
+	full := make(chan *replayBatch, replayBatches)
+	free := make(chan *replayBatch, replayBatches)
+	for range replayBatches {
+		free <- &replayBatch{envs: make([]depot.Envelope, 0, replayBatchSize)}
+	}
+	var stop atomic.Bool
+	var readErr error // written by the reader before it closes full
+	go func() {
+		defer close(full)
+		dec := depot.NewEnvelopeDecoder()
+		b := <-free
+		readErr = j.Replay(eng.LastSeq()+1, func(e journal.Entry) error {
+			if stop.Load() {
+				return errStopReplay
+			}
+			env, buf, err := dec.DecodeEncoded(e.Data, b.buf)
+			if err != nil {
+				return fmt.Errorf("seq %d: %w", e.Seq, err)
+			}
+			if env.Seq != e.Seq {
+				return fmt.Errorf("entry %d holds command seq %d", e.Seq, env.Seq)
+			}
+			// Only validated commands are ever sequenced, and the frame's checksum says these
+			// are the bytes that were.
+			env.Validated = true
+			b.buf = buf
+			b.envs = append(b.envs, env)
+			if len(b.envs) == replayBatchSize {
+				full <- b
+				b = <-free
+			}
+			return nil
+		})
+		if len(b.envs) > 0 {
+			full <- b
 		}
-		// Only validated commands are ever sequenced, and the frame's checksum says these are
-		// the bytes that were.
-		env.Validated = true
-		if env.Seq != e.Seq || env.Seq != eng.LastSeq()+1 {
-			return fmt.Errorf("sequencer: replay: entry %d holds command seq %d after %d", e.Seq, env.Seq, eng.LastSeq())
+	}()
+	var applyErr error
+	for b := range full {
+		for i := 0; i < len(b.envs) && applyErr == nil; i++ {
+			env := &b.envs[i]
+			if env.Seq != eng.LastSeq()+1 {
+				applyErr = fmt.Errorf("sequencer: replay: entry %d after %d", env.Seq, eng.LastSeq())
+				stop.Store(true)
+				break
+			}
+			res := eng.Apply(env)
+			if onReplay != nil {
+				onReplay(env, &res)
+			}
 		}
-		res := eng.Apply(&env)
-		if onReplay != nil {
-			onReplay(&env, &res)
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("sequencer: replay: %w", err)
+		clear(b.envs) // drop the commands: the batch is reused
+		b.envs, b.buf = b.envs[:0], b.buf[:0]
+		free <- b
+	}
+	if applyErr != nil {
+		return applyErr
+	}
+	if readErr != nil {
+		return fmt.Errorf("sequencer: replay: %w", readErr)
 	}
 	return nil
 }
