@@ -15,7 +15,7 @@ import (
 //   - each position's reserved equals the sum of its live reservations' lines, allocated the sum
 //     of allocation lines, inbound the sum of open inbound receipts;
 //   - conservation: received + adjustments + returns - shipments = on_hand;
-//   - the live-reservation count and the expiry heap agree with the reservations.
+//   - the live-reservation count and the expiry index agree with the reservations.
 //
 // It costs a walk of the whole state; tests call it after every step, `depot verify` once.
 func (l *Ledger) CheckInvariants() error {
@@ -32,7 +32,7 @@ func (l *Ledger) CheckInvariants() error {
 			}
 			active++
 			if !l.expiry.holds(r) {
-				bad = fmt.Errorf("ledger: tenant %q reservation %q is live but not in the expiry heap", id, r.id)
+				bad = fmt.Errorf("ledger: tenant %q reservation %q is live but not in the expiry index", id, r.id)
 				return
 			}
 			for _, ln := range r.lines {
@@ -91,7 +91,7 @@ func (l *Ledger) CheckInvariants() error {
 		}
 	}
 	if active != l.active || active != l.expiry.len() {
-		return fmt.Errorf("ledger: %d live reservations, counter says %d, expiry heap holds %d", active, l.active, l.expiry.len())
+		return fmt.Errorf("ledger: %d live reservations, counter says %d, expiry index holds %d", active, l.active, l.expiry.len())
 	}
 	if l.rememberedCount() > depot.MaxRemembered {
 		return fmt.Errorf("ledger: %d outcomes remembered, limit %d", l.rememberedCount(), depot.MaxRemembered)

@@ -25,7 +25,8 @@ type Ledger struct {
 	positions int
 	active    int
 
-	expiry expiryHeap
+	expiry expiryIndex
+	due    []*reservation // scratch for tick
 
 	// reservations allocates reservation records in chunks and reuses forgotten ones.
 	reservations recordPool[reservation]
@@ -131,7 +132,7 @@ type reservation struct {
 	lines       []line
 	// inline holds the lines of the common single-line reservation without a second allocation.
 	inline     [1]line
-	heapIdx    int32
+	slot       int32 // index in its expiry bucket; -1 when not indexed
 	finishedAt int64
 	fifo       uint64
 }
@@ -190,7 +191,7 @@ type need struct {
 
 // New returns an empty ledger.
 func New() *Ledger {
-	return &Ledger{tenants: make(map[string]*tenant), reservations: recordPool[reservation]{reset: reservation{heapIdx: -1}}}
+	return &Ledger{tenants: make(map[string]*tenant), reservations: recordPool[reservation]{reset: reservation{slot: -1}}}
 }
 
 // Now is the logical time of the last applied command, in unix nanoseconds.

@@ -7,7 +7,7 @@ const recordChunk = 1024
 // takes back the ones retention forgets. At millions of records, one heap object per record was
 // a malloc per command and a separate object for the collector to find and mark; chunks make
 // both a thousand times rarer. A record is freed only once nothing refers to it any more (its
-// index entry and FIFO entry are gone, and for a reservation the expiry heap never holds a
+// index entry and FIFO entry are gone, and for a reservation the expiry index never holds a
 // finished one).
 type recordPool[T any] struct {
 	chunk []T

@@ -260,8 +260,7 @@ func (l *Ledger) extend(st *step, c *depot.Extend) *depot.Rejection {
 	if rej := l.live(r, c.Reservation, st.now); rej != nil {
 		return rej
 	}
-	r.expiresAt = st.now + c.TTL
-	l.expiry.fix(r)
+	l.expiry.reschedule(r, st.now+c.TTL)
 	l.emit(st, t, depot.Event{Kind: depot.EventExtended, Ref: r.id, Channel: r.channel, At: r.expiresAt})
 	return nil
 }
@@ -341,7 +340,12 @@ func (l *Ledger) finish(st *step, t *tenant, r *reservation, status depot.Reserv
 
 // retire moves an active reservation to a final status and starts its retention clock.
 func (l *Ledger) retire(st *step, t *tenant, r *reservation, status depot.ReservationStatus) {
-	l.expiry.remove(r)
+	if r.slot >= 0 {
+		l.expiry.remove(r)
+	} else if status != depot.ReservationExpired {
+		// Only a tick takes reservations out of the expiry index before retiring them.
+		panic("ledger: retiring reservation " + r.id + ", which the expiry index does not hold")
+	}
 	r.status = status
 	r.finishedAt = st.now
 	l.active--
@@ -351,12 +355,10 @@ func (l *Ledger) retire(st *step, t *tenant, r *reservation, status depot.Reserv
 // tick expires every reservation whose TTL has passed, in (expiry, creation) order, and forgets
 // outcomes older than the retention window.
 func (l *Ledger) tick(st *step) {
-	for {
-		r := l.expiry.peek()
-		if r == nil || r.expiresAt > st.now {
-			break
-		}
+	l.due = l.expiry.takeDue(l.due[:0], st.now)
+	for _, r := range l.due {
 		l.finish(st, r.tenant, r, depot.ReservationExpired, depot.EventExpired)
 	}
+	clear(l.due)
 	l.prune(st.now)
 }

@@ -361,7 +361,7 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 	t.reservations.presize(nr) // Count bounded nr by the bytes left, so a forged count cannot balloon it
 	for i := 0; i < nr && d.Err == nil; i++ {
 		r := l.reservations.alloc()
-		*r = reservation{id: d.String(depot.MaxIDLen), tenant: t, channel: d.String(depot.MaxIDLen), heapIdx: -1}
+		*r = reservation{id: d.String(depot.MaxIDLen), tenant: t, channel: d.String(depot.MaxIDLen), slot: -1}
 		r.status = depot.ReservationStatus(d.Byte())
 		r.order = d.String(depot.MaxIDLen)
 		r.expiresAt, r.createdSeq, r.fingerprint = d.Varint(), d.Uvarint(), d.Uvarint()
