@@ -194,6 +194,7 @@ type NodeView struct {
 	Slowdown      bool    `json:"node_slowdown"`
 }
 
+// nodeView renders a location's fulfilment health at now.
 func (in *Intel) nodeView(l *locationSeries, now int64) NodeView {
 	n := &l.node
 	v := NodeView{Backlog: n.backlog, Picks: n.picks, UsualPicksPerHour: perHour(n.baseRate), DrainHours: -1,
@@ -274,6 +275,45 @@ func (in *Intel) Carriers(tenantName string) []CarrierView {
 		if out[i].Settled > 0 {
 			out[i].OnTime = weighted[i] / float64(out[i].Settled)
 		}
+	}
+	return out
+}
+
+// CarrierOnTime is a carrier service's recent on-time rate over every tenant, weighted by
+// settled shipments.
+type CarrierOnTime struct {
+	Carrier string
+	OnTime  float64
+	Settled uint64
+}
+
+// CarrierOnTime returns the on-time rate of every carrier service (by name) with settled
+// shipments over all tenants, in the order the names were first seen, at most limit of them.
+func (in *Intel) CarrierOnTime(limit int) []CarrierOnTime {
+	var out []CarrierOnTime
+	idx := map[string]int{}
+	for _, t := range in.order {
+		for i := range t.lanes {
+			l := &t.lanes[i]
+			if l.settled == 0 {
+				continue
+			}
+			name := t.svcs.name(l.svc)
+			j, ok := idx[name]
+			if !ok {
+				if len(out) >= limit {
+					continue
+				}
+				j = len(out)
+				idx[name] = j
+				out = append(out, CarrierOnTime{Carrier: name})
+			}
+			out[j].OnTime += float64(l.settled) * (1 - l.recentLate)
+			out[j].Settled += uint64(l.settled)
+		}
+	}
+	for i := range out {
+		out[i].OnTime /= float64(out[i].Settled)
 	}
 	return out
 }
