@@ -80,7 +80,7 @@ type IntelActions struct {
 // IntelAction is one open alert with its evidence and recommended action.
 type IntelAction struct {
 	ID             uint64              `json:"id"`
-	Kind           string              `json:"kind" enum:"demand_spike,channel_silent,stockout_before_receipt,count_drift,rejection_surge,carrier_delay,sla_risk,ad_spend_out_of_stock"`
+	Kind           string              `json:"kind" enum:"demand_spike,channel_silent,stockout_before_receipt,count_drift,rejection_surge,carrier_delay,sla_risk,ad_spend_out_of_stock,carrier_lane_delay,node_slowdown"`
 	Subject        string              `json:"subject"`
 	SKU            string              `json:"sku,omitempty"`
 	Location       string              `json:"location,omitempty"`
@@ -214,6 +214,47 @@ type IntelLocation struct {
 	DriftCUSUM  float64 `json:"drift_cusum"`
 	UnitsShrunk float64 `json:"units_shrunk"`
 	Drifting    bool    `json:"drifting"`
+	// Fulfilment health: backlog, pick rate and how long the backlog takes to clear.
+	BacklogUnits      int64   `json:"backlog_units" doc:"units committed or allocated at the location and not yet shipped"`
+	Picks             uint64  `json:"picks" doc:"shipments picked"`
+	PicksPerHour15m   float64 `json:"picks_per_hour_15m"`
+	PicksPerHour1h    float64 `json:"picks_per_hour_1h"`
+	UsualPicksPerHour float64 `json:"usual_picks_per_hour" doc:"the pick rate the slowdown test compares against"`
+	DrainHours        float64 `json:"drain_hours" doc:"hours to clear the backlog at the last 15 minutes' pace; -1: nothing shipping"`
+	SlowdownCUSUM     float64 `json:"slowdown_cusum"`
+	NodeSlowdown      bool    `json:"node_slowdown"`
+}
+
+// IntelCarriers is the health of a tenant's carrier services.
+type IntelCarriers struct {
+	Carriers []IntelCarrier `json:"carriers"`
+}
+
+// IntelCarrier is one carrier service's on-time record over its lanes.
+type IntelCarrier struct {
+	CarrierService string      `json:"carrier_service"`
+	Settled        uint64      `json:"settled" doc:"shipments settled: delivered, or late (stuck, returned)"`
+	Late           uint64      `json:"late"`
+	OnTimeRecent   float64     `json:"on_time_recent" doc:"recent on-time rate over its lanes, weighted by outcomes; -1: none yet"`
+	Stuck          int64       `json:"stuck" doc:"shipments stuck without tracking news and not delivered since"`
+	DelaysPerHour  float64     `json:"delays_per_hour"`
+	ScoreBps       int64       `json:"score_bps" doc:"the engine's on-time score at the latest delay"`
+	CarrierDelay   bool        `json:"carrier_delay"`
+	LanesLate      uint64      `json:"lanes_late"`
+	Lanes          []IntelLane `json:"lanes"`
+}
+
+// IntelLane is a carrier service from one origin location.
+type IntelLane struct {
+	Origin           string  `json:"origin"`
+	Settled          uint64  `json:"settled"`
+	Late             uint64  `json:"late"`
+	OnTimeRecent     float64 `json:"on_time_recent" doc:"over about the last 20 outcomes; -1: none yet"`
+	OnTimeBaseline   float64 `json:"on_time_baseline" doc:"over about 200 outcomes, frozen while the lane alerts; -1: none yet"`
+	Stuck            int64   `json:"stuck"`
+	ShippedPerHour   float64 `json:"shipped_per_hour"`
+	DelayCUSUM       float64 `json:"delay_cusum"`
+	CarrierLaneDelay bool    `json:"carrier_lane_delay"`
 }
 
 // intelRoutes are the intelligence rows of the route table.
@@ -225,7 +266,8 @@ func (s *Server) intelRoutes() []*route {
 		bodyRoute("POST", "/v1/intel/actions/{id}/acknowledge", "acknowledgeIntelAction", tag, ScopeWrite, 200, "Acknowledge an open alert (it stays until its condition clears)", s.intelAcknowledge),
 		getRoute("/v1/intel/skus/{sku}", "getIntelSKU", tag, ScopeRead, "Demand, cover and stockout projection of a SKU, with its alerts", s.intelSKU),
 		getRoute("/v1/intel/channels", "listIntelChannels", tag, ScopeRead, "Order rate, silence and rejection pressure per channel", s.intelChannels),
-		getRoute("/v1/intel/locations", "listIntelLocations", tag, ScopeRead, "Cycle-count drift per location", s.intelLocations),
+		getRoute("/v1/intel/locations", "listIntelLocations", tag, ScopeRead, "Cycle-count drift, backlog, pick rate and slowdown per location", s.intelLocations),
+		getRoute("/v1/intel/carriers", "listIntelCarriers", tag, ScopeRead, "On-time rate, stuck shipments and delayed lanes per carrier service", s.intelCarriers),
 	}
 }
 
@@ -355,7 +397,27 @@ func (s *Server) intelLocations(c *call) (*IntelLocations, error) {
 	out := &IntelLocations{Locations: []IntelLocation{}}
 	s.intel.With(func(in *intel.Intel) {
 		for _, v := range in.Locations(c.tenant()) {
-			out.Locations = append(out.Locations, IntelLocation{Location: v.Location, DriftCUSUM: v.DriftCUSUM, UnitsShrunk: v.UnitsShrunk, Drifting: v.Drifting})
+			n := v.Node
+			out.Locations = append(out.Locations, IntelLocation{Location: v.Location, DriftCUSUM: v.DriftCUSUM, UnitsShrunk: v.UnitsShrunk, Drifting: v.Drifting,
+				BacklogUnits: n.Backlog, Picks: uint64(n.Picks), PicksPerHour15m: n.PicksPerHour[0], PicksPerHour1h: n.PicksPerHour[1],
+				UsualPicksPerHour: n.UsualPicksPerHour, DrainHours: n.DrainHours, SlowdownCUSUM: n.SlowdownCUSUM, NodeSlowdown: n.Slowdown})
+		}
+	})
+	return out, nil
+}
+
+func (s *Server) intelCarriers(c *call) (*IntelCarriers, error) {
+	out := &IntelCarriers{Carriers: []IntelCarrier{}}
+	s.intel.With(func(in *intel.Intel) {
+		for _, v := range in.Carriers(c.tenant()) {
+			ic := IntelCarrier{CarrierService: v.Carrier, Settled: v.Settled, Late: v.Late, OnTimeRecent: v.OnTime, Stuck: v.Stuck,
+				DelaysPerHour: v.DelaysPerHour, ScoreBps: v.ScoreBps, CarrierDelay: v.Delayed, LanesLate: uint64(v.LanesLate), Lanes: []IntelLane{}}
+			for _, l := range v.Lanes {
+				ic.Lanes = append(ic.Lanes, IntelLane{Origin: l.Origin, Settled: uint64(l.Settled), Late: uint64(l.Late), OnTimeRecent: l.OnTimeRecent,
+					OnTimeBaseline: l.OnTimeBaseline, Stuck: int64(l.Stuck), ShippedPerHour: l.ShippedPerHour, DelayCUSUM: l.DelayCUSUM,
+					CarrierLaneDelay: l.CarrierLaneLate})
+			}
+			out.Carriers = append(out.Carriers, ic)
 		}
 	})
 	return out, nil
@@ -387,6 +449,7 @@ func registerIntelMetrics(reg *prometheus.Registry, x *Intel) {
 			return float64(n)
 		}))
 	}
+	reg.MustRegister(&carrierOnTimeCollector{x: x})
 	reg.MustRegister(
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "depot_intel_state_bytes", Help: "Estimated memory of the intelligence projection's series and alerts."},
 			func() float64 {
@@ -401,4 +464,29 @@ func registerIntelMetrics(reg *prometheus.Registry, x *Intel) {
 				return float64(st.Events)
 			}),
 	)
+}
+
+// maxCarrierGaugeSeries bounds the carrier services the on-time gauge exports.
+const maxCarrierGaugeSeries = 256
+
+// carrierOnTimeDesc is the on-time gauge: per carrier service over all tenants (tenants are not
+// labels: /metrics must not name them), the recent on-time rate weighted by settled shipments.
+var carrierOnTimeDesc = prometheus.NewDesc("depot_intel_carrier_on_time_ratio",
+	"Recent on-time delivery rate per carrier service over all tenants (settled shipments' weighted lanes).",
+	[]string{"carrier_service"}, nil)
+
+// carrierOnTimeCollector exports carrierOnTimeDesc for the services seen, at most
+// maxCarrierGaugeSeries, in the projection's order.
+type carrierOnTimeCollector struct{ x *Intel }
+
+// Describe implements prometheus.Collector.
+func (c *carrierOnTimeCollector) Describe(ch chan<- *prometheus.Desc) { ch <- carrierOnTimeDesc }
+
+// Collect implements prometheus.Collector.
+func (c *carrierOnTimeCollector) Collect(ch chan<- prometheus.Metric) {
+	var rates []intel.CarrierOnTime
+	c.x.With(func(in *intel.Intel) { rates = in.CarrierOnTime(maxCarrierGaugeSeries) })
+	for _, r := range rates {
+		ch <- prometheus.MustNewConstMetric(carrierOnTimeDesc, prometheus.GaugeValue, r.OnTime, r.Carrier)
+	}
 }

@@ -122,3 +122,41 @@ func TestIntelCountsRefusalsFromBothPaths(t *testing.T) {
 		return false
 	})
 }
+
+// TestIntelLocationsAndCarriers: a reserve committed to an order and shipped from wh1 shows at
+// the location as one pick with nothing left in its backlog; the carriers route answers (no
+// orchestrated shipments here: no services yet) through the Go client, and another tenant sees
+// neither.
+func TestIntelLocationsAndCarriers(t *testing.T) {
+	b := newBundle(t)
+	a := b.admin
+	seed(t, a)
+	ok(t, errOf(a.Reserve(ctx, api.ReservationRequest{ID: "r1", Channel: "web", Lines: []api.ReserveLine{{SKU: "tee", Location: "wh1", Qty: 2}}})))
+	ok(t, errOf(a.Commit(ctx, "r1", "o1")))
+	ok(t, errOf(a.Ship(ctx, api.Shipment{ID: "s1", Order: "o1"})))
+	c := b.client("acme", api.ScopeRead)
+	var wh1 api.IntelLocation
+	eventually(t, "the pick at wh1", func() bool {
+		ls, err := c.IntelLocations(ctx)
+		ok(t, err)
+		for _, l := range ls.Locations {
+			if l.Location == "wh1" {
+				wh1 = l
+			}
+		}
+		return wh1.Picks == 1
+	})
+	if wh1.BacklogUnits != 0 || wh1.NodeSlowdown || wh1.DrainHours != 0 {
+		t.Fatalf("wh1 %+v", wh1)
+	}
+	cs, err := c.IntelCarriers(ctx)
+	ok(t, err)
+	if cs.Carriers == nil || len(cs.Carriers) != 0 {
+		t.Fatalf("carriers %+v", cs)
+	}
+	other, err := b.client("globex", api.ScopeRead).IntelLocations(ctx)
+	ok(t, err)
+	if len(other.Locations) != 0 {
+		t.Fatalf("globex sees %+v", other.Locations)
+	}
+}

@@ -17,13 +17,15 @@ const (
 	KindCarrierDelay
 	KindSLARisk
 	KindAdSpendOutOfStock
+	KindCarrierLaneDelay
+	KindNodeSlowdown
 )
 
 var kindNames = [...]string{
 	KindDemandSpike: "demand_spike", KindChannelSilent: "channel_silent",
 	KindStockoutBeforeReceipt: "stockout_before_receipt", KindCountDrift: "count_drift",
 	KindRejectionSurge: "rejection_surge", KindCarrierDelay: "carrier_delay", KindSLARisk: "sla_risk",
-	KindAdSpendOutOfStock: "ad_spend_out_of_stock",
+	KindAdSpendOutOfStock: "ad_spend_out_of_stock", KindCarrierLaneDelay: "carrier_lane_delay", KindNodeSlowdown: "node_slowdown",
 }
 
 // Kinds lists every alert kind.
@@ -300,7 +302,8 @@ const (
 	sizePosition   = 168
 	sizeDemand     = 88
 	sizeChannel    = 136
-	sizeLocation   = 48
+	sizeLocation   = 168
+	sizeLane       = 96
 	sizeCarrier    = 64
 	sizeAlert      = 168 + 16
 	sizeAd         = 152

@@ -102,6 +102,9 @@ type Rejection struct {
 func (in *Intel) ObserveRejection(r *Rejection) {
 	in.stats.Rejections++
 	in.tick(r.Time)
+	if in.pending.t != nil {
+		in.flushPending(in.now)
+	}
 	t := in.tenantOf(r.Tenant)
 	if t == nil || r.Tenant == "" {
 		in.stats.Dropped++

@@ -53,6 +53,31 @@
 //     without counts.
 //   - Carrier delays per carrier x service (alert carrier_delay) from shipment_delayed events:
 //     delays in the last hour and the on-time score the orchestration reported.
+//   - Carrier health per lane (alert carrier_lane_delay): a lane is a carrier service from one
+//     origin location (shipment events name the origin, never the destination, so lanes are
+//     bounded by locations x services). Every settled shipment is an outcome: delivered on time,
+//     or late (delivered after the promise, stuck without tracking news past its timer, returned
+//     to sender), read from shipment_delivered and shipment_delayed ("late", "stuck", "return to
+//     sender"; a carrier exception is a delay, not an outcome). Outcomes are Bernoulli, so the
+//     test is a Bernoulli CUSUM of late outcomes tuned for a late rate laneLateRatio x the lane's
+//     own baseline (an EWMA over about 200 outcomes, floored at 3%, frozen while alarmed), the
+//     same sequential test as demand spikes, counted in the lane's own outcome clock so that
+//     volume and hour of day cancel. The recent on-time rate is an EWMA over about 20 outcomes.
+//     The action is "switch lane L to carrier K", K the service from the same origin with the
+//     best recent on-time record (LaneMinOutcomes outcomes, not itself alarmed); the evidence
+//     names delay clusters: other lanes of the same service late (carrier-wide) and other
+//     services late from the same origin (the node's hand-over). Carriers (Intel.Carriers) shows
+//     on-time rates per service and lane with stuck shipments.
+//   - Node slowdown per location (alert node_slowdown): picks are shipments leaving the location
+//     (the ledger's shipped events, one pick per shipment), its backlog the units committed or
+//     allocated there and not yet shipped. Picks are a point process, so the test is a Poisson
+//     CUSUM for a drop of the pick rate to NodeSlowdownRatio x its usual rate (the 1-hour EWMA,
+//     frozen while alarmed): each gap adds (1 - ratio) x usual rate x gap, each pick takes
+//     ln(1/ratio). A gap counts at most three usual inter-pick times, so a location that stops
+//     (closing time) gathers almost no evidence: without shipping hours in the event stream a
+//     full stop cannot be told from closing, and the detector is for slowdowns. Evidence: pick
+//     rates, backlog, and the hours to clear the backlog at the current and the usual pace (the
+//     cutoff risk: how far the node's work slips). The action is "re-source orders away from N".
 //   - SLA risk per tenant (alert sla_risk) from sla_at_risk events per hour.
 //   - Advertising per campaign x SKU x channel, from ad_metrics_recorded events (the journaled
 //     record_ad_metrics command): the latest report's spend rate (spend over its period), a
@@ -96,8 +121,9 @@
 //
 // Per series, the struct sizes (64-bit) are: position (SKU x location) 168 bytes plus a map entry
 // (about 224 bytes measured on the heap by BenchmarkApply), demand (SKU x channel and SKU
-// network-wide) 88 bytes plus an 8-byte index entry, channel 136, location 48, carrier service 64,
-// ad series (campaign x SKU x channel) 152 bytes plus a 12-byte-key map entry and a 4-byte SKU
+// network-wide) 88 bytes plus an 8-byte index entry, channel 136, location (count drift and node
+// health) 168, carrier service 64, lane (carrier service x origin) 96 bytes plus a map entry and a
+// 4-byte location index, a stuck shipment awaiting arrival a 12-byte map entry, ad series (campaign x SKU x channel) 152 bytes plus a 12-byte-key map entry and a 4-byte SKU
 // index; an alert 184 bytes while held (TestSeriesSizesMatchTheDoc keeps these figures true). Stats
 // reports the totals. Limits (limits.go) bound every table per tenant; updates that would pass a
 // limit are counted in Stats.Dropped, never grown.

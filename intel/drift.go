@@ -6,15 +6,19 @@ const driftWindow = 200
 // driftAgeNs is how long evidence of drift takes to lose one reference k without new counts.
 const driftAgeNs = 30 * minuteNs
 
-// locationSeries is one location's cycle-count drift.
+// locationSeries is one location: its cycle-count drift (drift.go) and its fulfilment health,
+// backlog and pick rate (node.go).
 type locationSeries struct {
 	id       uint32
-	alerting bool
+	alerting bool   // count_drift
+	slowing  bool   // node_slowdown
 	counts   uint32 // counts since the statistic last left zero
 	at       int64  // time of the last update of cusum
 	cusum    float64
 	shrunk   float64 // units lost since the statistic last left zero
 	shrunkV  float64 // their value (minor units)
+
+	node nodeSeries
 }
 
 // location returns the series of a location, creating it unless a limit is reached.

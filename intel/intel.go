@@ -12,6 +12,7 @@ type Intel struct {
 	lnSpike     float64 // ln(SpikeRatio)
 	lnShareKeep float64 // ln(1 - 1/SpikeShareWindow)
 	lnFastKeep  float64 // ln(1 - 1/fastShareWindow)
+	lnInvNode   float64 // ln(1 / NodeSlowdownRatio)
 
 	tenants map[string]*tenant
 	order   []*tenant // creation order: sweeps walk this, never the map
@@ -19,6 +20,7 @@ type Intel struct {
 
 	now       int64
 	nextSweep int64
+	pending   pendingDelivery // a delivery whose outcome the next event decides (lanes.go)
 	notify    func(Change)
 	stats     Stats
 }
@@ -30,14 +32,15 @@ type Stats struct {
 	Rejections uint64 `json:"rejections"`
 	// Dropped counts updates refused by a limit of limits.go.
 	Dropped uint64 `json:"dropped"`
-	// Tenants, Positions, DemandSeries, Channels, Locations, CarrierServices and AdSeries
-	// (campaign x SKU x channel) count series.
+	// Tenants, Positions, DemandSeries, Channels, Locations, CarrierServices, Lanes (carrier
+	// service x origin location) and AdSeries (campaign x SKU x channel) count series.
 	Tenants         int `json:"tenants"`
 	Positions       int `json:"positions"`
 	DemandSeries    int `json:"demand_series"`
 	Channels        int `json:"channels"`
 	Locations       int `json:"locations"`
 	CarrierServices int `json:"carrier_services"`
+	Lanes           int `json:"lanes"`
 	AdSeries        int `json:"ad_series"`
 	// OpenAlerts and ResolvedAlerts count alerts held.
 	OpenAlerts     int `json:"open_alerts"`
@@ -60,8 +63,8 @@ func New(opts Options) *Intel {
 	cfg := opts.Config.withDefaults()
 	return &Intel{
 		cfg: cfg, lnSpike: ln(cfg.SpikeRatio), lnShareKeep: ln(1 - 1/cfg.SpikeShareWindow),
-		lnFastKeep: ln(1 - 1.0/fastShareWindow),
-		tenants:    map[string]*tenant{}, notify: opts.OnChange,
+		lnFastKeep: ln(1 - 1.0/fastShareWindow), lnInvNode: ln(1 / NodeSlowdownRatio),
+		tenants: map[string]*tenant{}, notify: opts.OnChange,
 	}
 }
 
@@ -92,6 +95,11 @@ type tenant struct {
 	channels  []channelSeries  // by channel id
 	locations []locationSeries // by location id
 	carriers  []carrierSeries  // by carrier-service id
+
+	lanes    []laneSeries     // carrier service x origin location, in creation order
+	laneIdx  map[uint64]int32 // pairKey(service, location) to its index
+	locLanes [][]int32        // by location id: its lanes, in creation order
+	stuckSet map[uint64]int32 // shipments settled stuck and not delivered since, to their lane
 
 	ads    []adSeries      // in creation order
 	adIdx  map[adKey]int32 // (campaign, SKU, channel) to its index
@@ -144,6 +152,9 @@ func (in *Intel) ApplyAll(events []depot.Event) {
 func (in *Intel) Apply(ev *depot.Event) {
 	in.stats.Events++
 	in.tick(ev.Time)
+	if in.pending.t != nil && (ev.Kind != depot.EventShipmentDelayed || ev.Tenant != in.pending.t.name || hashRef(ev.Ref) != in.pending.ref) {
+		in.flushPending(in.now)
+	}
 	if ev.Tenant == "" {
 		return
 	}
@@ -201,11 +212,13 @@ func (in *Intel) Apply(ev *depot.Event) {
 		if p := in.position(t, ev.SKU, ev.Location, now); p != nil {
 			p.reserved -= ev.Qty
 			p.allocated += ev.Qty
+			in.backlog(t, p.loc, ev.Qty)
 		}
 	case depot.EventShipped:
 		if p := in.position(t, ev.SKU, ev.Location, now); p != nil {
 			p.allocated -= ev.Qty
 			p.onHand -= ev.Qty
+			in.picked(t, p.loc, ev.Ref, ev.Qty, now)
 		}
 	case depot.EventReturned:
 		if p := in.position(t, ev.SKU, ev.Location, now); p != nil {
@@ -248,7 +261,12 @@ func (in *Intel) tick(at int64) {
 
 // Advance moves time to now without an event (a quiet stream still has a clock: the caller's
 // tick) and runs the time-driven checks: a channel that has gone silent sends no events.
-func (in *Intel) Advance(now int64) { in.tick(now) }
+func (in *Intel) Advance(now int64) {
+	in.tick(now)
+	if in.pending.t != nil {
+		in.flushPending(in.now)
+	}
+}
 
 // sweep runs every time-driven check of every tenant, in creation order. Its cost is bounded by
 // the channels and open alerts, not by the series.
@@ -256,6 +274,9 @@ func (in *Intel) sweep(now int64) {
 	for _, t := range in.order {
 		for ci := range t.channels {
 			in.checkSilence(t, uint32(ci), now)
+		}
+		for li := range t.locations {
+			in.sweepNode(t, &t.locations[li], now)
 		}
 		// Re-evaluate open alerts whose series may see no further events. Walk a copy: resolving
 		// removes from the open list.
@@ -275,6 +296,8 @@ func (in *Intel) sweep(now int64) {
 				in.checkSLA(t, now)
 			case KindAdSpendOutOfStock:
 				in.sweepAd(t, a.key, now)
+			case KindCarrierLaneDelay:
+				in.sweepLane(t, a.key.a, a.key.b, now)
 			}
 		}
 	}
@@ -334,12 +357,14 @@ func (in *Intel) Stats() Stats {
 		s.Channels += len(t.channels)
 		s.Locations += len(t.locations)
 		s.CarrierServices += len(t.carriers)
+		s.Lanes += len(t.lanes)
 		s.AdSeries += len(t.ads)
 		s.OpenAlerts += len(t.alerts.open)
 		s.ResolvedAlerts += len(t.alerts.resolved)
 	}
 	s.StateBytes = int64(s.Positions)*(sizePosition+mapEntryBytes) + int64(s.DemandSeries)*(sizeDemand+demandRefBytes) +
 		int64(s.Channels)*sizeChannel + int64(s.Locations)*sizeLocation + int64(s.CarrierServices)*sizeCarrier +
-		int64(s.OpenAlerts+s.ResolvedAlerts)*sizeAlert + int64(s.AdSeries)*(sizeAd+adMapBytes+4)
+		int64(s.OpenAlerts+s.ResolvedAlerts)*sizeAlert + int64(s.AdSeries)*(sizeAd+adMapBytes+4) +
+		int64(s.Lanes)*(sizeLane+mapEntryBytes+4)
 	return s
 }

@@ -24,6 +24,11 @@ const (
 	MaxQueue = 1000
 	// MaxAdSeries bounds the campaign x SKU x channel series of one tenant.
 	MaxAdSeries = 1 << 16
+	// MaxLanes bounds the carrier service x origin location series of one tenant.
+	MaxLanes = 1 << 16
+	// MaxStuckShipments bounds the stuck shipments one tenant remembers until they arrive (so
+	// that a stuck parcel's late delivery is not counted twice); beyond it, it may be.
+	MaxStuckShipments = 1 << 16
 )
 
 // adBaseHalfLife is the half-life of a campaign's baseline spend rate: two hours, so that a
@@ -109,6 +114,17 @@ type Config struct {
 	AdSpikePrior    float64
 	AdCoverMargin   float64
 	DefaultLeadTime int64
+	// NodeThreshold is the node_slowdown CUSUM's alarm level (log-likelihood units);
+	// NodeMinPicks the shipments a location must have picked, and NodeMinPerHour its usual
+	// shipments per hour, before it is judged.
+	NodeThreshold  float64
+	NodeMinPicks   uint32
+	NodeMinPerHour float64
+	// LaneThreshold is the carrier_lane_delay CUSUM's alarm level (log-likelihood units);
+	// LaneMinOutcomes the settled shipments a lane needs before it is judged (and before it is
+	// offered as the alternative).
+	LaneThreshold   float64
+	LaneMinOutcomes uint32
 	// SweepEvery is how often (event time, ns) time-driven checks run: silence, and the decay of
 	// open alerts whose series see no events.
 	SweepEvery int64
@@ -125,6 +141,8 @@ func DefaultConfig() Config {
 		CarrierMinDelays: 5, CarrierMaxScoreBps: 9000,
 		SLAMinAtRisk:   10,
 		AdActiveWindow: 2 * hourNs, AdSpendRise: 1.5, AdSpikePrior: 5, AdCoverMargin: 1.2, DefaultLeadTime: 48 * hourNs,
+		NodeThreshold: 8, NodeMinPicks: 50, NodeMinPerHour: 30,
+		LaneThreshold: 5, LaneMinOutcomes: 20,
 		SweepEvery: 15 * 1e9,
 	}
 }
@@ -174,6 +192,15 @@ func (c Config) withDefaults() Config {
 	setF(&c.AdSpikePrior, d.AdSpikePrior)
 	setF(&c.AdCoverMargin, d.AdCoverMargin)
 	setI(&c.DefaultLeadTime, d.DefaultLeadTime)
+	setF(&c.NodeThreshold, d.NodeThreshold)
+	if c.NodeMinPicks == 0 {
+		c.NodeMinPicks = d.NodeMinPicks
+	}
+	setF(&c.NodeMinPerHour, d.NodeMinPerHour)
+	setF(&c.LaneThreshold, d.LaneThreshold)
+	if c.LaneMinOutcomes == 0 {
+		c.LaneMinOutcomes = d.LaneMinOutcomes
+	}
 	setI(&c.SweepEvery, d.SweepEvery)
 	return c
 }

@@ -4,12 +4,13 @@ import "github.com/depothq/depot"
 
 // carrierSeries is one carrier service's delays.
 type carrierSeries struct {
-	id       uint32
-	alerting bool
-	delays   uint32
-	scoreBps int64 // the on-time score the last shipment_delayed reported
-	born     int64
-	vel      velocity // delays per second
+	id        uint32
+	alerting  bool
+	delays    uint32
+	lanesLate uint32 // its lanes with an open carrier_lane_delay
+	scoreBps  int64  // the on-time score the last shipment_delayed reported
+	born      int64
+	vel       velocity // delays per second
 }
 
 // applyOrderEvent handles the order orchestration events (order_event.go) that carry a signal:
@@ -24,14 +25,19 @@ func (in *Intel) applyOrderEvent(t *tenant, ev *depot.Event, now int64) {
 	case depot.EventAllocated:
 		if p := in.position(t, ev.SKU, ev.Location, now); p != nil {
 			p.allocated += ev.Qty
+			in.backlog(t, p.loc, ev.Qty)
 			in.sale(t, p, ev.Qty, now)
 		}
 	case depot.EventDeallocated:
 		if p := in.position(t, ev.SKU, ev.Location, now); p != nil {
 			p.allocated -= ev.Qty
+			in.backlog(t, p.loc, -ev.Qty)
 		}
+	case depot.EventShipmentShipped, depot.EventShipmentDelivered:
+		in.laneEvent(t, ev, now)
 	case depot.EventShipmentDelayed:
 		in.delayed(t, ev, now)
+		in.laneEvent(t, ev, now)
 	case depot.EventSLAAtRisk:
 		if t.slaBorn == 0 {
 			t.slaBorn = now
@@ -50,10 +56,7 @@ func (in *Intel) delayed(t *tenant, ev *depot.Event, now int64) {
 		in.stats.Dropped++
 		return
 	}
-	for len(t.carriers) <= int(id) {
-		t.carriers = append(t.carriers, carrierSeries{id: uint32(len(t.carriers)), born: now})
-	}
-	c := &t.carriers[id]
+	c := in.carrier(t, id, now)
 	c.delays++
 	c.scoreBps = ev.Qty
 	c.vel.add(now, 1)

@@ -79,6 +79,12 @@ var evidenceNames = [...][evidenceSlots][2]string{
 		{"attempts_15m", "orders"}, {"rejections", "orders/h"}},
 	KindCarrierDelay: {{"delays_1h", "shipments/h"}, {"on_time_score", "%"}, {"delays_total", "shipments"}},
 	KindSLARisk:      {{"at_risk_1h", "orders/h"}, {"breached_total", "orders"}},
+	KindCarrierLaneDelay: {{"on_time_recent", "%"}, {"on_time_baseline", "%"}, {"cusum", "log-likelihood"},
+		{"settled_total", "shipments"}, {"stuck_now", "shipments"}, {"alternative_on_time", "%"},
+		{"same_carrier_lanes_late", "lanes"}, {"same_origin_lanes_late", "lanes"}},
+	KindNodeSlowdown: {{"pick_rate_15m", "shipments/h"}, {"pick_rate_usual", "shipments/h"}, {"pick_rate_ratio", "x"},
+		{"backlog", "units"}, {"drain_at_current_rate", "h"}, {"drain_at_usual_rate", "h"}, {"cusum", "log-likelihood"},
+		{"picks_total", "shipments"}},
 	KindAdSpendOutOfStock: {{"ad_spend", "minor/h"}, {"channel_available_at_report", "units"}, {"out_of_stock_in_channel", "bool"},
 		{"network_available", "units"}, {"cover", "h"}, {"lead_time", "h"}, {"lead_time_from_receipt", "bool"}, {"inbound", "units"}},
 }
@@ -127,6 +133,12 @@ func (in *Intel) render(t *tenant, a *alert, now int64) Alert {
 		out.Subject = out.Carrier
 	case KindSLARisk:
 		out.Subject = "orders"
+	case KindCarrierLaneDelay:
+		out.Carrier, out.Location = t.svcs.name(a.key.a), t.locs.name(a.key.b)
+		out.Subject = out.Carrier + "@" + out.Location
+	case KindNodeSlowdown:
+		out.Location = t.locs.name(a.key.a)
+		out.Subject = out.Location
 	case KindAdSpendOutOfStock:
 		out.Campaign, out.SKU = t.camps.name(a.key.a), t.skus.name(a.key.b)
 		out.Subject = out.Campaign + "/" + out.SKU
@@ -210,6 +222,32 @@ func (in *Intel) recommend(t *tenant, a *alert, out *Alert, now int64) Action {
 		return Action{Verb: "pause_campaign", Campaign: out.Campaign, SKU: out.SKU, Channel: out.Channel,
 			Text: fmt.Sprintf("Pause campaign %s: it spends %.0f per hour promoting %s, but %s; about %d is at stake until stock is back.",
 				out.Campaign, a.ev[0], out.SKU, why, a.minor)}
+	case KindCarrierLaneDelay:
+		cluster := ""
+		switch {
+		case a.ev[6] > 0:
+			cluster = fmt.Sprintf(" %s is also late on %d other lanes: a carrier-wide delay.", out.Carrier, int64(a.ev[6]))
+		case a.ev[7] > 0:
+			cluster = fmt.Sprintf(" %d other services are also late from %s: check the hand-over at the node.", int64(a.ev[7]), out.Location)
+		}
+		var to string
+		if i, ok := t.laneIdx[pairKey(a.key.a, a.key.b)]; ok {
+			if j, _ := t.bestLane(&t.lanes[i], in.cfg.LaneMinOutcomes); j >= 0 {
+				to = t.svcs.name(t.lanes[j].svc)
+			}
+		}
+		if to == "" {
+			return Action{Verb: "switch_carrier", From: out.Carrier, Location: out.Location,
+				Text: fmt.Sprintf("%s delivers %.0f%% on time from %s (usually %.0f%%, %d shipments stuck): move this lane to another service; none from %s has a better record yet.%s",
+					out.Carrier, a.ev[0], out.Location, a.ev[1], int64(a.ev[4]), out.Location, cluster)}
+		}
+		return Action{Verb: "switch_carrier", From: out.Carrier, To: to, Location: out.Location,
+			Text: fmt.Sprintf("Switch lane %s to %s: %s delivers %.0f%% on time from there (usually %.0f%%, %d shipments stuck), %s %.0f%%.%s",
+				out.Location, to, out.Carrier, a.ev[0], a.ev[1], int64(a.ev[4]), to, a.ev[5], cluster)}
+	case KindNodeSlowdown:
+		return Action{Verb: "resource_orders", Location: out.Location, Qty: int64(a.ev[3]),
+			Text: fmt.Sprintf("Re-source orders away from %s: it picks %.0f shipments per hour, usually %.0f; its backlog of %d units takes %.1f h at this pace (%.1f h at the usual). Pause new orders there or move unpicked ones to another node until it recovers.",
+				out.Location, a.ev[0], a.ev[1], int64(a.ev[3]), a.ev[4], a.ev[5])}
 	case KindSLARisk:
 		return Action{Verb: "resource_orders",
 			Text: fmt.Sprintf("%.0f orders per hour are projected to miss their promise: re-source them away from backlogged nodes or upgrade their service.", a.ev[0])}

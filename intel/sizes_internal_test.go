@@ -22,6 +22,7 @@ func TestSeriesSizesMatchTheDoc(t *testing.T) {
 		{"alert", sizeAlert, unsafe.Sizeof(alert{}), 16},
 		{"demand ref", demandRefBytes, unsafe.Sizeof(demandRef{}), 0},
 		{"ad series", sizeAd, unsafe.Sizeof(adSeries{}), 0},
+		{"lane", sizeLane, unsafe.Sizeof(laneSeries{}), 0},
 		{"ad map key", 12, unsafe.Sizeof(adKey{}), 0},
 	} {
 		if got := int64(tc.real) + tc.extra; got != tc.constant {

@@ -151,15 +151,17 @@ func (in *Intel) Channels(tenantName string) []ChannelView {
 	return out
 }
 
-// LocationView is one location's count health.
+// LocationView is one location's count health and fulfilment health (Node).
 type LocationView struct {
-	Location    string  `json:"location"`
-	DriftCUSUM  float64 `json:"drift_cusum"`
-	UnitsShrunk float64 `json:"units_shrunk"`
-	Drifting    bool    `json:"drifting"`
+	Location    string   `json:"location"`
+	DriftCUSUM  float64  `json:"drift_cusum"`
+	UnitsShrunk float64  `json:"units_shrunk"`
+	Drifting    bool     `json:"drifting"`
+	Node        NodeView `json:"node"`
 }
 
-// Locations returns the count health of a tenant's locations, in the order they were first seen.
+// Locations returns the count and fulfilment health of a tenant's locations, in the order they
+// were first seen.
 func (in *Intel) Locations(tenantName string) []LocationView {
 	t := in.lookupTenant(tenantName)
 	if t == nil {
@@ -168,7 +170,150 @@ func (in *Intel) Locations(tenantName string) []LocationView {
 	out := make([]LocationView, 0, len(t.locations))
 	for i := range t.locations {
 		l := &t.locations[i]
-		out = append(out, LocationView{Location: t.locs.name(l.id), DriftCUSUM: l.cusum, UnitsShrunk: l.shrunk, Drifting: l.alerting})
+		out = append(out, LocationView{Location: t.locs.name(l.id), DriftCUSUM: l.cusum, UnitsShrunk: l.shrunk, Drifting: l.alerting,
+			Node: in.nodeView(l, in.now)})
+	}
+	return out
+}
+
+// NodeView is a location's fulfilment health: its backlog, pick rate and how long the backlog
+// takes to clear.
+type NodeView struct {
+	// Backlog is the units committed or allocated at the location and not yet shipped.
+	Backlog int64 `json:"backlog_units"`
+	// Picks counts shipments picked; PicksPerHour is the pick rate at the three half-lives and
+	// UsualPicksPerHour the rate the slowdown test compares against.
+	Picks             uint32     `json:"picks"`
+	PicksPerHour      [3]float64 `json:"picks_per_hour"`
+	UsualPicksPerHour float64    `json:"usual_picks_per_hour"`
+	UnitsPerHour15m   float64    `json:"units_shipped_per_hour_15m"`
+	// DrainHours is the time to clear the backlog at the 15-minute units rate (-1: nothing
+	// shipping); SlowdownCUSUM the node_slowdown statistic.
+	DrainHours    float64 `json:"drain_hours"`
+	SlowdownCUSUM float64 `json:"slowdown_cusum"`
+	Slowdown      bool    `json:"node_slowdown"`
+}
+
+// nodeView renders a location's fulfilment health at now.
+func (in *Intel) nodeView(l *locationSeries, now int64) NodeView {
+	n := &l.node
+	v := NodeView{Backlog: n.backlog, Picks: n.picks, UsualPicksPerHour: perHour(n.baseRate), DrainHours: -1,
+		SlowdownCUSUM: n.cusum, Slowdown: l.slowing}
+	for h := range v.PicksPerHour {
+		v.PicksPerHour[h] = perHour(n.pickRate.rate(h, now, n.born))
+	}
+	u := n.unitsRate.rate(v15m, now, n.born)
+	v.UnitsPerHour15m = perHour(u)
+	if u > 0 {
+		v.DrainHours = float64(max(n.backlog, 0)) / perHour(u)
+	}
+	return v
+}
+
+// CarrierView is one carrier service's health: on-time rates over its lanes, stuck shipments,
+// and each lane.
+type CarrierView struct {
+	Carrier string `json:"carrier_service"`
+	// Settled and Late count outcomes over every lane; OnTime is the recent on-time rate over
+	// the lanes, weighted by their outcomes (-1: none yet).
+	Settled uint64  `json:"settled"`
+	Late    uint64  `json:"late"`
+	OnTime  float64 `json:"on_time_recent"`
+	Stuck   int64   `json:"stuck"`
+	// DelaysPerHour and ScoreBps are from shipment_delayed events (the engine's own on-time
+	// score); Delayed is an open carrier_delay alert, LanesLate the open carrier_lane_delay ones.
+	DelaysPerHour float64    `json:"delays_per_hour"`
+	ScoreBps      int64      `json:"score_bps"`
+	Delayed       bool       `json:"carrier_delay"`
+	LanesLate     uint32     `json:"lanes_late"`
+	Lanes         []LaneView `json:"lanes"`
+}
+
+// LaneView is a carrier service from one origin location.
+type LaneView struct {
+	Origin          string  `json:"origin"`
+	Settled         uint32  `json:"settled"`
+	Late            uint32  `json:"late"`
+	OnTimeRecent    float64 `json:"on_time_recent"`
+	OnTimeBaseline  float64 `json:"on_time_baseline"`
+	Stuck           int32   `json:"stuck"`
+	ShippedPerHour  float64 `json:"shipped_per_hour"`
+	DelayCUSUM      float64 `json:"delay_cusum"`
+	CarrierLaneLate bool    `json:"carrier_lane_delay"`
+}
+
+// Carriers returns the health of a tenant's carrier services, in the order they were first seen,
+// each with its lanes in creation order.
+func (in *Intel) Carriers(tenantName string) []CarrierView {
+	t := in.lookupTenant(tenantName)
+	if t == nil {
+		return nil
+	}
+	now := in.now
+	out := make([]CarrierView, 0, len(t.carriers))
+	for i := range t.carriers {
+		c := &t.carriers[i]
+		out = append(out, CarrierView{Carrier: t.svcs.name(c.id), OnTime: -1, ScoreBps: c.scoreBps, Delayed: c.alerting,
+			DelaysPerHour: perHour(c.vel.rate(v1h, now, c.born)), LanesLate: c.lanesLate, Lanes: []LaneView{}})
+	}
+	weighted := make([]float64, len(out))
+	for i := range t.lanes {
+		l := &t.lanes[i]
+		cv := &out[l.svc]
+		cv.Settled += uint64(l.settled)
+		cv.Late += uint64(l.late)
+		cv.Stuck += int64(l.stuck)
+		weighted[l.svc] += float64(l.settled) * (1 - l.recentLate)
+		lv := LaneView{Origin: t.locs.name(l.loc), Settled: l.settled, Late: l.late, OnTimeRecent: -1, OnTimeBaseline: -1, Stuck: l.stuck,
+			ShippedPerHour: perHour(l.shipped.rate(v4h, now, l.born)), DelayCUSUM: l.cusum, CarrierLaneLate: l.alerting}
+		if l.settled > 0 {
+			lv.OnTimeRecent, lv.OnTimeBaseline = 1-l.recentLate, 1-l.baseLate
+		}
+		cv.Lanes = append(cv.Lanes, lv)
+	}
+	for i := range out {
+		if out[i].Settled > 0 {
+			out[i].OnTime = weighted[i] / float64(out[i].Settled)
+		}
+	}
+	return out
+}
+
+// CarrierOnTime is a carrier service's recent on-time rate over every tenant, weighted by
+// settled shipments.
+type CarrierOnTime struct {
+	Carrier string
+	OnTime  float64
+	Settled uint64
+}
+
+// CarrierOnTime returns the on-time rate of every carrier service (by name) with settled
+// shipments over all tenants, in the order the names were first seen, at most limit of them.
+func (in *Intel) CarrierOnTime(limit int) []CarrierOnTime {
+	var out []CarrierOnTime
+	idx := map[string]int{}
+	for _, t := range in.order {
+		for i := range t.lanes {
+			l := &t.lanes[i]
+			if l.settled == 0 {
+				continue
+			}
+			name := t.svcs.name(l.svc)
+			j, ok := idx[name]
+			if !ok {
+				if len(out) >= limit {
+					continue
+				}
+				j = len(out)
+				idx[name] = j
+				out = append(out, CarrierOnTime{Carrier: name})
+			}
+			out[j].OnTime += float64(l.settled) * (1 - l.recentLate)
+			out[j].Settled += uint64(l.settled)
+		}
+	}
+	for i := range out {
+		out[i].OnTime /= float64(out[i].Settled)
 	}
 	return out
 }

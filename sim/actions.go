@@ -45,7 +45,8 @@ type action struct {
 	shp   *shipment // the shipment an actAdvance moves
 	camp  *campaign // the campaign an actAdReport reports
 
-	index0 int // an incident step's position in a sequence of steps at one instant
+	index0 int  // an incident step's position in a sequence of steps at one instant
+	slowed bool // a shipment a node slowdown already pushed back
 }
 
 // actionQueue orders actions by (time, scheduling order): a deterministic total order.

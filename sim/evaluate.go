@@ -299,7 +299,7 @@ func subjectMatches(inc *Incident, a *EvalAlert) bool {
 		return a.SKU == inc.SKU && (a.Channel == "" || inc.Channel == "" || a.Channel == inc.Channel)
 	case IncidentChannelOutage:
 		return a.Channel == inc.Channel
-	case IncidentInventoryDrift:
+	case IncidentInventoryDrift, IncidentNodeSlowdown:
 		return a.Location == inc.Location
 	case IncidentStockoutBeforeReceipt:
 		return a.SKU == inc.SKU && a.Location == inc.Location

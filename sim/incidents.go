@@ -42,12 +42,18 @@ const (
 	// IncidentAdSpendOutOfStock holds every unit of a campaign's SKU its channel could sell
 	// while the campaign keeps spending (ads.go).
 	IncidentAdSpendOutOfStock
+	// IncidentNodeSlowdown slows a warehouse's picking to Factor of its pace: every shipment due
+	// to leave it during the incident leaves as if time there ran Factor times as fast, so its
+	// work falls behind and its backlog grows; after the incident the pushed-back shipments
+	// follow.
+	IncidentNodeSlowdown
 )
 
 var incidentKindNames = [...]string{
 	IncidentDemandSpike: "demand_spike", IncidentChannelOutage: "channel_outage",
 	IncidentInventoryDrift: "inventory_drift", IncidentStockoutBeforeReceipt: "stockout_before_receipt",
 	IncidentAdDrivenSpike: "ad_driven_spike", IncidentAdSpendOutOfStock: "ad_spend_out_of_stock",
+	IncidentNodeSlowdown: "node_slowdown",
 }
 
 // String returns the kind's name.
@@ -75,7 +81,7 @@ func (k *IncidentKind) UnmarshalText(b []byte) error {
 // IncidentKinds lists the kinds.
 func IncidentKinds() []IncidentKind {
 	return []IncidentKind{IncidentDemandSpike, IncidentChannelOutage, IncidentInventoryDrift, IncidentStockoutBeforeReceipt,
-		IncidentAdDrivenSpike, IncidentAdSpendOutOfStock}
+		IncidentAdDrivenSpike, IncidentAdSpendOutOfStock, IncidentNodeSlowdown}
 }
 
 // Alert is the intelligence alert kind (intel.Kind's name) that should catch incidents of k,
@@ -95,6 +101,8 @@ func (k IncidentKind) Alert() string {
 		return "count_drift"
 	case IncidentStockoutBeforeReceipt:
 		return "stockout_before_receipt"
+	case IncidentNodeSlowdown:
+		return "node_slowdown"
 	}
 	return ""
 }
@@ -130,6 +138,8 @@ type IncidentPlan struct {
 	AdSpikes, AdOutOfStock, Campaigns int
 	// Controls is the counting waves without shrinkage per day.
 	Controls int
+	// NodeSlowdowns is the warehouse slowdowns per day.
+	NodeSlowdowns int
 	// FirstHour and LastHour bound the local start hour, [FirstHour, LastHour).
 	FirstHour, LastHour int
 }
@@ -138,7 +148,7 @@ type IncidentPlan struct {
 // waves and six background ad campaigns, starting between 08:00 and 20:00 local time.
 func DefaultIncidentPlan() IncidentPlan {
 	return IncidentPlan{Spikes: 2, Outages: 2, Drifts: 2, Stockouts: 2, AdSpikes: 1, AdOutOfStock: 2, Campaigns: 6,
-		Controls: 2, FirstHour: 8, LastHour: 20}
+		Controls: 2, NodeSlowdowns: 2, FirstHour: 8, LastHour: 20}
 }
 
 // Incident shapes, in one place.
@@ -152,7 +162,10 @@ const (
 	stockoutLeadMin                = 150 * time.Minute
 	stockoutLeadMax                = 240 * time.Minute
 	stockoutCover                  = 20 * time.Minute // of sales left outside the hold
-	meanOrderLines                 = 2.33             // of lineCountWeights
+	slowMin, slowMax               = 30 * time.Minute, 60 * time.Minute
+	slowFactorMin, slowFactorMax   = 0.15, 0.4
+	streamNodes                    = 0x51d0e5
+	meanOrderLines                 = 2.33 // of lineCountWeights
 	streamIncidents                = 0x1c1de475
 )
 
@@ -171,6 +184,8 @@ type incident struct {
 // incidentState is the workload's incidents.
 type incidentState struct {
 	rng  *rand.Rand
+	node *rand.Rand // node slowdowns: their own stream, so the other incidents stay as they were
+	slow []*incident
 	all  []*incident
 	seq  int
 	done bool
@@ -236,7 +251,49 @@ func (w *Workload) InjectIncidents(plan IncidentPlan) error {
 			w.planAdOutOfStock(startAt())
 		}
 	}
+	// Node slowdowns, likewise after the rest, from their own stream.
+	w.inc.node = rand.New(rand.NewPCG(uint64(w.cfg.Seed), streamNodes))
+	for d := range days {
+		midnight := first + int64(d)*day
+		used := map[string]bool{}
+		for range plan.NodeSlowdowns {
+			span := int64(plan.LastHour-plan.FirstHour) * int64(time.Hour)
+			w.planNodeSlowdown(midnight+int64(plan.FirstHour)*int64(time.Hour)+w.inc.node.Int64N(span), used)
+		}
+	}
 	return nil
+}
+
+// planNodeSlowdown slows a warehouse not slowed already that day.
+func (w *Workload) planNodeSlowdown(start int64, used map[string]bool) {
+	var whs []*Location
+	for i := range w.sc.Locations {
+		if l := &w.sc.Locations[i]; l.Kind == depot.LocationWarehouse && !used[l.ID] {
+			whs = append(whs, l)
+		}
+	}
+	if len(whs) == 0 {
+		return
+	}
+	loc := whs[w.inc.node.IntN(len(whs))]
+	used[loc.ID] = true
+	in := w.newIncident(IncidentNodeSlowdown, start, between(w.inc.node, slowMin, slowMax))
+	in.Location = loc.ID
+	in.Factor = math.Round((slowFactorMin+w.inc.node.Float64()*(slowFactorMax-slowFactorMin))*100) / 100
+	in.applied = true
+	w.inc.slow = append(w.inc.slow, in)
+}
+
+// slowedShip is when a shipment due to leave loc at t leaves under a node slowdown there: a
+// shipment due during the incident leaves at Start + (t - Start) / Factor (its location's time
+// runs Factor times as fast); ok is false when no slowdown moves it.
+func (w *Workload) slowedShip(loc string, t int64) (int64, bool) {
+	for _, in := range w.inc.slow {
+		if in.Location == loc && t >= in.Start && t < in.End {
+			return w.quantise(in.Start + int64(float64(t-in.Start)/in.Factor)), true
+		}
+	}
+	return 0, false
 }
 
 // Incidents returns the incidents that took effect (an incident whose subject no longer

@@ -48,7 +48,7 @@ func incidentConfig(seed int64) sim.Config {
 // The same seed and plan give the same incidents; they lie in business hours and name subjects
 // the scenario has; a different seed gives different ones.
 func TestIncidentsAreSeeded(t *testing.T) {
-	plan := sim.IncidentPlan{Spikes: 2, Outages: 2, Drifts: 2, Stockouts: 2, AdSpikes: 1, AdOutOfStock: 1, Campaigns: 2, Controls: 1, FirstHour: 8, LastHour: 12}
+	plan := sim.IncidentPlan{Spikes: 2, Outages: 2, Drifts: 2, Stockouts: 2, AdSpikes: 1, AdOutOfStock: 1, Campaigns: 2, Controls: 1, NodeSlowdowns: 1, FirstHour: 8, LastHour: 12}
 	run := func(seed int64) ([]sim.Incident, *sim.Workload) {
 		w, err := sim.New(incidentConfig(seed))
 		if err != nil {
@@ -99,6 +99,11 @@ func TestIncidentsAreSeeded(t *testing.T) {
 		case sim.IncidentInventoryDrift, sim.IncidentStockoutBeforeReceipt:
 			if _, ok := w.Scenario().Location(in.Location); !ok {
 				t.Errorf("incident at unknown location %+v", in)
+			}
+		case sim.IncidentNodeSlowdown:
+			l, ok := w.Scenario().Location(in.Location)
+			if !ok || l.Kind != depot.LocationWarehouse || in.Factor < 0.15 || in.Factor > 0.4 || in.Alert != "node_slowdown" {
+				t.Errorf("node slowdown %+v", in)
 			}
 		}
 	}

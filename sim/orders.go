@@ -290,6 +290,12 @@ func (w *Workload) intoShippingHours(t int64) int64 {
 }
 
 func (w *Workload) emitShip(a *action) []depot.Command {
+	if o := a.order; !a.slowed && len(o.lines) > 0 {
+		if at, ok := w.slowedShip(o.lines[0].Location, a.at); ok && at > a.at {
+			w.schedule(&action{at: at, kind: actShip, order: o, slowed: true})
+			return nil
+		}
+	}
 	w.ids.ship++
 	return []depot.Command{&depot.Ship{Tenant: w.sc.Tenant, ID: w.id("s", w.ids.ship), Order: a.order.id}}
 }

@@ -37,7 +37,7 @@ func runIntel(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&o.skus, "skus", sim.DefaultSKUs, "SKUs in the catalogue")
 	fs.IntVar(&o.hours, "hours", 24, "simulated hours per seed")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: depot intel eval [flags]\n\nRuns simulated days with labelled incidents (demand spikes, channel outages, inventory drift,\nstockouts ahead of receipt) through the engine in process, feeds the events to the intelligence\nprojection and prints precision, recall and median detection delay per incident kind.\n\nFlags:")
+		fmt.Fprintln(fs.Output(), "usage: depot intel eval [flags]\n\nRuns simulated days with labelled incidents (demand spikes, channel outages, inventory drift,\nstockouts ahead of receipt, ad spend out of stock, warehouse slowdowns) through the engine in process, feeds the events to the intelligence\nprojection and prints precision, recall and median detection delay per incident kind.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args[1:]); err != nil {

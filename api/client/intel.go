@@ -1,0 +1,20 @@
+package client
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/depothq/depot/api"
+)
+
+// IntelCarriers returns the health of the tenant's carrier services: on-time rates per service
+// and lane (origin location), stuck shipments and delayed lanes.
+func (c *Client) IntelCarriers(ctx context.Context) (*api.IntelCarriers, error) {
+	return call[api.IntelCarriers](c, ctx, http.MethodGet, "/v1/intel/carriers", nil)
+}
+
+// IntelLocations returns the count drift and fulfilment health (backlog, pick rate, slowdown)
+// of the tenant's locations.
+func (c *Client) IntelLocations(ctx context.Context) (*api.IntelLocations, error) {
+	return call[api.IntelLocations](c, ctx, http.MethodGet, "/v1/intel/locations", nil)
+}

@@ -1,0 +1,240 @@
+package intel
+
+import (
+	"math"
+	"strings"
+
+	"github.com/depothq/depot"
+)
+
+// laneSeries is one carrier service on one lane: the shipments it carries from one origin
+// location. A lane's destination is not in the event stream (shipment events name the origin,
+// the carrier and the service), so lanes are origin x carrier service: bounded by locations
+// times services. Its detector is carrier_lane_delay: a Bernoulli CUSUM of late outcomes
+// against the lane's own late rate.
+type laneSeries struct {
+	svc, loc uint32
+	alerting bool
+	settled  uint32 // shipments settled: delivered, or late (stuck, returned)
+	late     uint32
+	stuck    int32 // settled stuck and not delivered since
+	// baseLate is the late rate over about laneBaseWindow outcomes (frozen while alerting);
+	// recentLate over about laneRecentWindow.
+	baseLate   float64
+	recentLate float64
+	cusum      float64
+	lastAt     int64
+	born       int64
+	shipped    velocity // shipments handed to the carrier per second
+}
+
+// Lane detector shapes: the outcomes the baseline and the recent rate average over, the floor
+// of the baseline late rate, and the late-rate multiple the CUSUM is tuned to detect.
+const (
+	laneBaseWindow   = 200.0
+	laneRecentWindow = 20.0
+	laneMinBaseLate  = 0.03
+	laneLateRatio    = 4.0
+	laneMaxLateP1    = 0.9
+	laneStaleNs      = 6 * hourNs // an open lane alert without outcomes this long resolves
+)
+
+// pendingDelivery is a delivery whose outcome waits one event: a late delivery is the delivered
+// event followed, in the same command, by shipment_delayed "late: ..." for the same shipment.
+type pendingDelivery struct {
+	t    *tenant
+	lane int32
+	ref  uint64
+}
+
+// lane returns the series of a carrier service from a location, creating it unless a limit is
+// reached; -1 when it cannot.
+func (in *Intel) lane(t *tenant, ev *depot.Event, now int64) int32 {
+	if ev.Carrier == "" || ev.Location == "" || ev.Carrier == "rider" {
+		return -1
+	}
+	svc, ok1 := t.svcs.id(ev.Carrier + "/" + ev.Service)
+	loc, ok2 := t.locs.id(ev.Location)
+	if !ok1 || !ok2 {
+		in.stats.Dropped++
+		return -1
+	}
+	k := pairKey(svc, loc)
+	if i, ok := t.laneIdx[k]; ok {
+		return i
+	}
+	if len(t.lanes) >= MaxLanes {
+		in.stats.Dropped++
+		return -1
+	}
+	if t.laneIdx == nil {
+		t.laneIdx = map[uint64]int32{}
+	}
+	i := int32(len(t.lanes))
+	t.lanes = append(t.lanes, laneSeries{svc: svc, loc: loc, born: now})
+	t.laneIdx[k] = i
+	for len(t.locLanes) <= int(loc) {
+		t.locLanes = append(t.locLanes, nil)
+	}
+	t.locLanes[loc] = append(t.locLanes[loc], i)
+	in.location(t, ev.Location)
+	in.carrier(t, svc, now)
+	return i
+}
+
+// carrier returns the series of a carrier service id, growing the table to it.
+func (in *Intel) carrier(t *tenant, id uint32, now int64) *carrierSeries {
+	for len(t.carriers) <= int(id) {
+		t.carriers = append(t.carriers, carrierSeries{id: uint32(len(t.carriers)), born: now})
+	}
+	return &t.carriers[id]
+}
+
+// laneEvent takes the shipment events that carry a lane's signal: shipped (volume), delivered
+// (an on-time outcome unless a late delay follows), delayed (late, stuck or returned: a late
+// outcome; a carrier exception is a delay without an outcome).
+func (in *Intel) laneEvent(t *tenant, ev *depot.Event, now int64) {
+	li := in.lane(t, ev, now)
+	if li < 0 {
+		return
+	}
+	l := &t.lanes[li]
+	switch ev.Kind {
+	case depot.EventShipmentShipped:
+		l.shipped.add(now, 1)
+	case depot.EventShipmentDelivered:
+		ref := hashRef(ev.Ref)
+		if t.stuckSet != nil {
+			if sl, ok := t.stuckSet[ref]; ok {
+				// Settled late when it got stuck: its arrival is no second outcome.
+				delete(t.stuckSet, ref)
+				t.lanes[sl].stuck--
+				return
+			}
+		}
+		in.pending = pendingDelivery{t: t, lane: li, ref: ref}
+	case depot.EventShipmentDelayed:
+		ref := hashRef(ev.Ref)
+		switch {
+		case strings.HasPrefix(ev.Reason, "late"):
+			if in.pending.t == t && in.pending.ref == ref {
+				in.pending = pendingDelivery{}
+			}
+			in.laneOutcome(t, li, true, now)
+		case strings.HasPrefix(ev.Reason, "stuck"):
+			if t.stuckSet == nil {
+				t.stuckSet = map[uint64]int32{}
+			}
+			if len(t.stuckSet) < MaxStuckShipments {
+				if _, ok := t.stuckSet[ref]; !ok {
+					t.stuckSet[ref] = li
+					l.stuck++
+				}
+			} else {
+				in.stats.Dropped++
+			}
+			in.laneOutcome(t, li, true, now)
+		case strings.HasPrefix(ev.Reason, "return to sender"):
+			in.laneOutcome(t, li, true, now)
+		}
+	}
+}
+
+// flushPending settles a delivery that no late delay followed: on time.
+func (in *Intel) flushPending(now int64) {
+	p := in.pending
+	in.pending = pendingDelivery{}
+	in.laneOutcome(p.t, p.lane, false, now)
+}
+
+// laneOutcome folds one settled shipment into its lane: the EWMAs, then the CUSUM for a late
+// rate of laneLateRatio x the baseline (at least laneMinBaseLate), then the alert.
+func (in *Intel) laneOutcome(t *tenant, li int32, late bool, now int64) {
+	l := &t.lanes[li]
+	x := 0.0
+	if late {
+		x = 1
+		l.late++
+	}
+	l.settled++
+	l.lastAt = now
+	p0 := min(max(l.baseLate, laneMinBaseLate), 0.5)
+	p1 := min(laneLateRatio*p0, laneMaxLateP1)
+	if late {
+		l.cusum += math.Log(p1 / p0)
+	} else {
+		l.cusum += math.Log((1 - p1) / (1 - p0))
+	}
+	l.cusum = min(max(l.cusum, 0), 3*in.cfg.LaneThreshold)
+	l.recentLate += (x - l.recentLate) / min(laneRecentWindow, float64(l.settled))
+	if !l.alerting {
+		l.baseLate += (x - l.baseLate) / min(laneBaseWindow, float64(l.settled))
+	}
+	in.checkLane(t, li, now)
+}
+
+// checkLane raises carrier_lane_delay when the lane's CUSUM reaches LaneThreshold after
+// LaneMinOutcomes settled shipments, and resolves it when the CUSUM is back at zero or the lane
+// has settled nothing for laneStaleNs.
+func (in *Intel) checkLane(t *tenant, li int32, now int64) {
+	l := &t.lanes[li]
+	key := alertKey{kind: KindCarrierLaneDelay, a: l.svc, b: l.loc}
+	if l.alerting && (l.cusum == 0 || now-l.lastAt > laneStaleNs) {
+		in.resolve(t, key, now)
+		l.alerting = false
+		if c := &t.carriers[l.svc]; c.lanesLate > 0 {
+			c.lanesLate--
+		}
+		return
+	}
+	if !l.alerting && (l.cusum < in.cfg.LaneThreshold || l.settled < in.cfg.LaneMinOutcomes) {
+		return
+	}
+	_, altOnTime := t.bestLane(l, in.cfg.LaneMinOutcomes)
+	sameOrigin := 0
+	for _, j := range t.locLanes[l.loc] {
+		if j != li && t.lanes[j].alerting {
+			sameOrigin++
+		}
+	}
+	sameCarrier := int(t.carriers[l.svc].lanesLate)
+	if l.alerting {
+		sameCarrier--
+	}
+	perH := perHour(l.shipped.rate(v4h, now, l.born))
+	f := finding{units: perH * l.recentLate, minor: int64(perH * l.recentLate * float64(t.meanPrice())), tti: 0,
+		ev: [evidenceSlots]float64{100 * (1 - l.recentLate), 100 * (1 - l.baseLate), l.cusum, float64(l.settled),
+			float64(l.stuck), altOnTime, float64(sameCarrier), float64(sameOrigin)}}
+	if in.raise(t, key, &f, now) && !l.alerting {
+		l.alerting = true
+		t.carriers[l.svc].lanesLate++
+	}
+}
+
+// bestLane is the lane from the same origin with another carrier service, at least minSettled
+// outcomes and the best recent on-time rate above the given lane's, not itself alerting: the
+// carrier K of "switch lane L to carrier K". Ties go to the lane created first. It returns -1
+// when none is known, and the alternative's on-time rate in percent (-1: none).
+func (t *tenant) bestLane(l *laneSeries, minSettled uint32) (int32, float64) {
+	best, bestLate := int32(-1), l.recentLate
+	for _, j := range t.locLanes[l.loc] {
+		o := &t.lanes[j]
+		if o.svc == l.svc || o.alerting || o.settled < minSettled {
+			continue
+		}
+		if o.recentLate < bestLate {
+			best, bestLate = j, o.recentLate
+		}
+	}
+	if best < 0 {
+		return -1, -1
+	}
+	return best, 100 * (1 - bestLate)
+}
+
+// sweepLane resolves an open lane alert whose lane has settled nothing for laneStaleNs.
+func (in *Intel) sweepLane(t *tenant, svc, loc uint32, now int64) {
+	if i, ok := t.laneIdx[pairKey(svc, loc)]; ok && now-t.lanes[i].lastAt > laneStaleNs {
+		in.checkLane(t, i, now)
+	}
+}
