@@ -66,11 +66,21 @@ func (l *Ledger) CheckInvariants() error {
 			}
 			inbound[in.pos] += in.remaining
 		}
+		indexed := 0
+		for _, s := range t.skuList {
+			indexed += len(s.at)
+		}
+		if indexed != len(t.positions) {
+			return fmt.Errorf("ledger: tenant %q indexes %d positions by SKU, holds %d", id, indexed, len(t.positions))
+		}
 		for i := range t.positions {
 			p := &t.positions[i]
 			// Named only on failure: formatting a million positions would dominate a restore.
 			name := func() string {
 				return fmt.Sprintf("tenant %q position (%s, %s)", id, t.skuList[p.sku].id, t.locList[p.loc].id)
+			}
+			if k, ok := t.skuList[p.sku].find(p.loc); !ok || t.skuList[p.sku].at[k].pos != int32(i) {
+				return fmt.Errorf("ledger: %s is missing from its SKU's index", name())
 			}
 			switch {
 			case p.onHand < 0 || p.reserved < 0 || p.allocated < 0 || p.held < 0 || p.inbound < 0:

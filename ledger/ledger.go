@@ -10,6 +10,9 @@
 package ledger
 
 import (
+	"cmp"
+	"slices"
+
 	"github.com/depothq/depot"
 )
 
@@ -61,7 +64,6 @@ type tenant struct {
 
 	// positions is append-only so reservation and allocation lines can hold stable indexes.
 	positions []position
-	posIndex  map[uint64]int32
 
 	reservations idIndex[*reservation]
 	allocations  idIndex[*allocation]
@@ -76,6 +78,16 @@ type sku struct {
 	weightGrams int64
 	priceMinor  int64
 	components  []component // non-empty for kits
+	// at lists the SKU's positions by location index, sorted: a SKU is stocked at a handful of
+	// locations, so finding one is a short scan of memory next to the SKU rather than a probe
+	// into a tenant-wide map (which was a cache miss per line on the reserve path).
+	at []skuPos
+}
+
+// skuPos is one position of a SKU: the location's index and the position's.
+type skuPos struct {
+	loc uint32
+	pos int32
 }
 
 type component struct {
@@ -309,21 +321,41 @@ func newTenant(id string) *tenant {
 		skus:         make(map[string]*sku),
 		locations:    make(map[string]*location),
 		channels:     make(map[string]*channel),
-		posIndex:     make(map[uint64]int32),
 		reservations: newIndex(func(r *reservation) string { return r.id }),
 		allocations:  newIndex(func(a *allocation) string { return a.order }),
 		inbound:      make(map[string]*inbound),
 	}
 }
 
-func posKey(s, loc uint32) uint64 { return uint64(s)<<32 | uint64(loc) }
-
 // positionOf returns the index of the position of (s, loc), or -1 if it does not exist yet.
 func (t *tenant) positionOf(s *sku, loc *location) int32 {
-	if i, ok := t.posIndex[posKey(s.idx, loc.idx)]; ok {
-		return i
+	if i, ok := s.find(loc.idx); ok {
+		return s.at[i].pos
 	}
 	return -1
+}
+
+// find returns where location loc is, or would be inserted, in s.at.
+func (s *sku) find(loc uint32) (int, bool) {
+	if len(s.at) <= 16 {
+		for i, p := range s.at {
+			if p.loc >= loc {
+				return i, p.loc == loc
+			}
+		}
+		return len(s.at), false
+	}
+	return slices.BinarySearchFunc(s.at, loc, func(p skuPos, loc uint32) int { return cmp.Compare(p.loc, loc) })
+}
+
+// addPosition records that position pos holds s at loc; it reports false if one already did.
+func (s *sku) addPosition(loc uint32, pos int32) bool {
+	i, found := s.find(loc)
+	if found {
+		return false
+	}
+	s.at = slices.Insert(s.at, i, skuPos{loc: loc, pos: pos})
+	return true
 }
 
 // ensurePosition returns the index of the position, creating it. Callers check the position
@@ -334,7 +366,7 @@ func (l *Ledger) ensurePosition(t *tenant, s *sku, loc *location) int32 {
 	}
 	i := int32(len(t.positions))
 	t.positions = append(t.positions, position{sku: s.idx, loc: loc.idx})
-	t.posIndex[posKey(s.idx, loc.idx)] = i
+	s.addPosition(loc.idx, i)
 	l.positions++
 	return i
 }

@@ -335,7 +335,6 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 		// Sized up front: growing a million-entry index dominated restores. Count bounds np
 		// by the remaining input, so hostile bytes cannot ask for more than they carry.
 		t.positions = make([]position, 0, np)
-		t.posIndex = make(map[uint64]int32, np)
 	}
 	for i := 0; i < np && d.Err == nil; i++ {
 		p := position{}
@@ -347,10 +346,7 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 		p.sku, p.loc = uint32(si), uint32(li)
 		p.onHand, p.reserved, p.allocated, p.held, p.inbound = d.Varint(), d.Varint(), d.Varint(), d.Varint(), d.Varint()
 		p.received, p.adjusted, p.returned, p.shipped = d.Varint(), d.Varint(), d.Varint(), d.Varint()
-		// One map operation instead of a lookup and an insert: a duplicate key leaves the
-		// index's size unchanged.
-		t.posIndex[posKey(p.sku, p.loc)] = int32(len(t.positions))
-		if len(t.posIndex) != len(t.positions)+1 {
+		if !t.skuList[p.sku].addPosition(p.loc, int32(len(t.positions))) {
 			d.Fail("duplicate position")
 			break
 		}
