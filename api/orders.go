@@ -78,13 +78,14 @@ type RoutingRule struct {
 
 // RoutingSpec is the body of PUT /v1/channels/{channel}/routing: the rules in rank order, the
 // channel's own locations, whether a line may ship from several locations, and the objective's
-// penalties.
+// penalties, and the backorder policy of the channel's orders that name none.
 type RoutingSpec struct {
 	Rules                   []RoutingRule `json:"rules,omitempty"`
 	OwnLocations            []string      `json:"own_locations,omitempty"`
 	AllowSplitLines         bool          `json:"allow_split_lines,omitempty"`
 	SplitPenaltyMinor       int64         `json:"split_penalty_minor,omitempty" doc:"cost of each extra shipment"`
 	LatePenaltyPerHourMinor int64         `json:"late_penalty_per_hour_minor,omitempty" doc:"cost of each started hour late"`
+	Backorder               string        `json:"backorder,omitempty" enum:"lines,partial,ship_complete" doc:"the channel's default backorder policy, for orders that name none (default lines); an order's own policy overrides it, and it is settled when the order is created"`
 }
 
 // Routing is the batch form of PUT /v1/channels/{channel}/routing (kind define_routing).
@@ -348,6 +349,12 @@ func (c *Routing) command(tenant string) (depot.Command, *Problem) {
 	d := &depot.DefineRouting{
 		Tenant: tenant, Channel: c.Channel, Own: c.OwnLocations, AllowSplitLines: c.AllowSplitLines,
 		SplitPenaltyMinor: c.SplitPenaltyMinor, LatePenaltyPerHourMinor: c.LatePenaltyPerHourMinor,
+	}
+	if c.Backorder != "" {
+		var ok bool
+		if d.Backorder, ok = depot.ParseBackorderPolicy(c.Backorder); !ok {
+			return nil, problemf(codeInvalidArgument, "backorder", "backorder must be lines, partial or ship_complete")
+		}
 	}
 	for i, r := range c.Rules {
 		kind, ok := depot.ParseRuleKind(r.Kind)

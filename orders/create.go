@@ -57,7 +57,7 @@ func (x *Orders) create(st *step, c *depot.CreateOrder) *depot.Rejection {
 	o.id1 = string(x.scratch)
 	o.id = o.id1[:len(o.id1)-2]
 	o.latE6, o.lonE6, o.postal, o.country = c.ShipToLatE6, c.ShipToLonE6, c.PostalCode, c.Country
-	o.level, o.promiseMinutes, o.placedAt, o.priority, o.policy = c.Level, c.PromiseMinutes, c.PlacedAt, c.Priority, c.Backorder
+	o.level, o.promiseMinutes, o.placedAt, o.priority, o.policy = c.Level, c.PromiseMinutes, c.PlacedAt, c.Priority, t.policyOf(c.Channel, c.Backorder)
 	o.shipBy, o.deliverBy = promises(c, st.now)
 	if c.Reservation != "" {
 		o.setMore().reservation = c.Reservation

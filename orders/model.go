@@ -83,6 +83,7 @@ type routing struct {
 	ownIDs                  []string        // as defined, for the snapshot
 	allowSplit              bool
 	splitPenalty, latePenal int64
+	backorder               depot.BackorderPolicy // for the channel's orders that name none
 }
 
 var defaultRouting = routing{allowSplit: true, splitPenalty: defaultSplitPenaltyMinor, latePenal: defaultLatePenaltyPerHourMinor}
@@ -144,7 +145,7 @@ type order struct {
 	deliverBy       int64
 	priority        int64
 	attrs           []depot.Attribute
-	policy          depot.BackorderPolicy // as the create_order said (0 is lines)
+	policy          depot.BackorderPolicy // the create_order's, else its channel's (0 is lines)
 	more            *orderMore            // what few orders have; nil for most
 
 	ships      []*shipment

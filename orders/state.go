@@ -22,8 +22,10 @@ const (
 	stateMagic = "DPOR"
 	// stateVersion 2 adds each order's backorder policy, consumed reservation and operator
 	// exception, and carriers' zone charts and code tables (inside their define_carrier, whose
-	// layout changed with them). Version 1 is not read: its carriers no longer decode.
-	stateVersion = 2
+	// layout changed with them). Version 3 adds each channel's default backorder policy (inside
+	// its define_routing, whose layout changed with it). Earlier versions are not read: their
+	// carriers or routing no longer decode.
+	stateVersion = 3
 	// maxStateCount bounds any one collection, as a sanity limit for decoding.
 	maxStateCount = 1 << 28
 )
@@ -108,7 +110,7 @@ func (t *tenant) encode(e *wire.Encoder) {
 	for _, ch := range chans {
 		r := t.routing[ch]
 		cmd := depot.DefineRouting{Tenant: t.id, Channel: ch, Own: r.ownIDs, AllowSplitLines: r.allowSplit,
-			SplitPenaltyMinor: r.splitPenalty, LatePenaltyPerHourMinor: r.latePenal}
+			SplitPenaltyMinor: r.splitPenalty, LatePenaltyPerHourMinor: r.latePenal, Backorder: r.backorder}
 		for _, rule := range r.rules {
 			cmd.Rules = append(cmd.Rules, depot.RoutingRule{Kind: depot.RuleKind(rule.Kind), Group: rule.Group})
 		}

@@ -337,3 +337,46 @@ func TestStoryCheckoutReservationConsumedByOrder(t *testing.T) {
 	h.golden(t, "checkout_reservation_consumed")
 	h.replayCheck()
 }
+
+func TestStoryChannelDefaultBackorderPolicy(t *testing.T) {
+	h := fixture(t)
+	h.ok(receive("r1", "tee", "wh-berlin", 10), receive("r2", "lamp", "wh-berlin", 2))
+	h.note("The web channel ships partial by default: its routing says so.")
+	h.ok(&depot.DefineRouting{Tenant: tenant, Channel: "web", AllowSplitLines: true, Backorder: depot.BackorderPartial})
+	h.note("D names no policy: it takes the channel's, allocates both lamps in stock and backorders the third.")
+	d := h.order(webOrder("D", ln("lamp", 3), ln("tee", 1)))
+	h.note("W names whole lines: its own policy wins over the channel's, so its lamp line waits whole.")
+	w := webOrder("W", ln("lamp", 2), ln("tee", 1))
+	w.Backorder = depot.BackorderLines
+	wID := h.order(w)
+	h.note("The channel turns to ship complete; C, naming none, allocates nothing of its tee while its lamp waits. D keeps the policy it was created with.")
+	h.ok(&depot.DefineRouting{Tenant: tenant, Channel: "web", AllowSplitLines: true, Backorder: depot.BackorderShipComplete})
+	c := h.order(webOrder("C", ln("tee", 1), ln("lamp", 1)))
+	want := map[string]struct {
+		policy           string
+		allocated, waits int64
+	}{d: {"partial", 3, 1}, wID: {"lines", 1, 2}, c: {"ship_complete", 0, 2}}
+	for id, w := range want {
+		v, ok := h.eng.Orders().Order(tenant, id)
+		if !ok {
+			t.Fatalf("order %s missing", id)
+		}
+		var alloc, waits int64
+		for _, l := range v.Lines {
+			alloc += l.Allocated
+			waits += l.Waiting
+		}
+		if v.Backorder != w.policy || alloc != w.allocated || waits != w.waits {
+			t.Fatalf("%s: policy %s, %d allocated, %d waiting; want %s, %d, %d", id, v.Backorder, alloc, waits, w.policy, w.allocated, w.waits)
+		}
+	}
+	h.note("Four lamps arrive: D takes its last (oldest first), W its two, C its lamp and its tee together.")
+	h.ok(receive("r3", "lamp", "wh-berlin", 4))
+	for _, id := range []string{d, wID, c} {
+		if v, _ := h.eng.Orders().Order(tenant, id); v.Status != "allocated" {
+			t.Fatalf("%s is %s after the receipt", id, v.Status)
+		}
+	}
+	h.golden(t, "channel_default_backorder_policy")
+	h.replayCheck()
+}
