@@ -80,6 +80,14 @@ func (x *Orders) create(st *step, c *depot.CreateOrder) *depot.Rejection {
 		x.syncTimers(o)
 		return nil
 	}
+	if o.policy == depot.BackorderShipComplete {
+		// The order holds the reservation whole until all of it can be allocated (placeHeld).
+		t.hold(o)
+		x.sourceWaiting(st, o, true)
+		x.syncTimers(o)
+		x.flushHeld(st, t)
+		return nil
+	}
 	x.freed = x.freed[:0]
 	x.consume(st, o, c.Reservation)
 	if o.waitingUnits() == 0 {
@@ -144,7 +152,12 @@ func (x *Orders) sourceWaiting(st *step, o *order, fresh bool) {
 	}
 	// Ship complete: the whole order in one round, or nothing.
 	complete := o.policy == depot.BackorderShipComplete
-	res := x.place(st, o, complete, x.whyOf)
+	var res roundResult
+	if complete && o.more != nil && o.more.rsvHeld {
+		res = x.placeHeld(st, o)
+	} else {
+		res = x.place(st, o, complete, x.whyOf)
+	}
 	if fresh {
 		for i := range o.lines {
 			if l := &o.lines[i]; l.waiting > 0 {

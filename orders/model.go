@@ -32,6 +32,7 @@ type tenant struct {
 	norm     *carriers.Normalizer // the carriers' tracking code tables; nil when none has one
 
 	routing map[string]*routing // by channel
+	held    map[string]*order   // ship-complete orders holding their checkout reservation, by reservation; nil when none
 
 	// waiting is the backorder queue per stocked SKU: the orders with a waiting line that needs
 	// the SKU, by priority (highest first) then age (sequence number).
@@ -165,9 +166,10 @@ type order struct {
 }
 
 // orderMore holds what few orders have, so the common order stays small: the checkout
-// reservation it consumed ("" if none) and the operator's open exception ("" when none).
+// reservation it consumed or holds ("" if none) and the operator's open exception ("" when none).
 type orderMore struct {
 	reservation      string
+	rsvHeld          bool // the order ships complete and holds the reservation, not yet converted
 	excCode, excNote string
 	excAt            int64
 }

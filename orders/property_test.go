@@ -1,6 +1,7 @@
 package orders_test
 
 import (
+	"maps"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -204,8 +205,19 @@ func (d *day) create() {
 			d.t.Fatalf("%s: %d allocated with %d available (%d released by the reservation)", k, q, before[k], freed[k])
 		}
 	}
+	v, _ := h.eng.Orders().Order(tenant, res.Ref)
+	// A ship-complete order holding its reservation touched none of it: the reservation is
+	// still active, for the order.
+	if v.ReservationHeld {
+		if c.Backorder != depot.BackorderShipComplete || len(converted) != 0 || len(taken) != 0 {
+			d.t.Fatalf("order %s (%s) holds reservation %s, but converted %v and allocated %v", res.Ref, c.Backorder, c.Reservation, converted, taken)
+		}
+		if r, _ := h.eng.Ledger().Reservation(tenant, c.Reservation); r.Status != depot.ReservationActive {
+			d.t.Fatalf("reservation %s held by order %s is %s", c.Reservation, res.Ref, r.Status)
+		}
+	}
 	// A consumed reservation is converted or released, exactly, and once.
-	if c.Reservation != "" {
+	if c.Reservation != "" && !v.ReservationHeld {
 		if len(converted) != len(reserved) {
 			d.t.Fatalf("reservation %s: committed and released %v of %v", c.Reservation, converted, reserved)
 		}
@@ -218,8 +230,8 @@ func (d *day) create() {
 			d.t.Fatalf("reservation %s is %s to %q after order %s", c.Reservation, r.Status, r.Order, res.Ref)
 		}
 	}
-	// Ship complete without a reservation: nothing allocated, or everything.
-	if v, _ := h.eng.Orders().Order(tenant, res.Ref); c.Backorder == depot.BackorderShipComplete && c.Reservation == "" {
+	// Ship complete, with or without a reservation: nothing allocated, or everything.
+	if c.Backorder == depot.BackorderShipComplete {
 		var waiting, total int64
 		for _, l := range v.Lines {
 			waiting, total = waiting+l.Waiting, total+l.Qty
@@ -301,15 +313,30 @@ func (d *day) cancel() {
 			}
 		}
 	}
+	// A ship-complete order holding its checkout reservation holds its units: cancelling all
+	// of it releases the reservation, exactly (unless it lapsed meanwhile).
+	rsvHeld := map[string]int64{}
+	if r, ok := h.eng.Ledger().Reservation(tenant, v.Reservation); ok && v.ReservationHeld && onlySKU == "" &&
+		r.Status == depot.ReservationActive && r.ExpiresAt > h.now {
+		for _, l := range r.Lines {
+			rsvHeld[l.SKU+"@"+l.Location] += l.Qty
+		}
+	}
 	res := h.apply(c)
 	if !res.OK() || res.Replayed {
 		return
 	}
-	released := map[string]int64{}
+	released, rsvReleased := map[string]int64{}, map[string]int64{}
 	for _, e := range res.Events {
 		if e.Kind == depot.EventDeallocated && e.Order == id {
 			released[e.SKU+"@"+e.Location] += e.Qty
 		}
+		if e.Kind == depot.EventReleased && v.ReservationHeld && e.Ref == v.Reservation {
+			rsvReleased[e.SKU+"@"+e.Location] += e.Qty
+		}
+	}
+	if onlySKU == "" && v.ReservationHeld && !maps.Equal(rsvHeld, rsvReleased) {
+		d.t.Fatalf("cancel %s released %v of its reservation %s, which held %v", id, rsvReleased, v.Reservation, rsvHeld)
 	}
 	if onlySKU == "" {
 		if len(released) != len(held) {

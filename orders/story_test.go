@@ -380,3 +380,84 @@ func TestStoryChannelDefaultBackorderPolicy(t *testing.T) {
 	h.golden(t, "channel_default_backorder_policy")
 	h.replayCheck()
 }
+
+// unitsBy sums the events of a kind by SKU.
+func unitsBy(evs []depot.Event, kind depot.EventKind) map[string]int64 {
+	out := map[string]int64{}
+	for _, e := range evs {
+		if e.Kind == kind {
+			out[e.SKU] += e.Qty
+		}
+	}
+	return out
+}
+
+func TestStoryShipCompleteHoldsCheckoutReservation(t *testing.T) {
+	h := fixture(t)
+	h.ok(receive("r1", "tee", "wh-berlin", 10), receive("r2", "mug", "wh-berlin", 10))
+	h.note("Checkout reserves 2 tees in Berlin. The order ships complete and also wants a lamp, which nobody has.")
+	h.ok(reserve("chk-1", "web", hour, depot.ReserveLine{SKU: "tee", Qty: 2}))
+	s := webOrder("S", ln("tee", 2), ln("lamp", 1))
+	s.Backorder, s.Reservation = depot.BackorderShipComplete, "chk-1"
+	sID := h.order(s)
+	h.note("Nothing is converted: the order holds the reservation whole, its tees stay reserved for it.")
+	if v, _ := h.eng.Orders().Order(tenant, sID); !v.ReservationHeld || v.Status != "backordered" || len(v.Shipments) != 0 {
+		t.Fatalf("order %+v, want it backordered holding chk-1", v)
+	}
+	if r, _ := h.eng.Ledger().Reservation(tenant, "chk-1"); r.Status != depot.ReservationActive {
+		t.Fatalf("reservation is %s while held", r.Status)
+	}
+	h.note("Nobody else may take it: another order naming it, and a ledger commit of it, are refused.")
+	other := webOrder("O", ln("tee", 2))
+	other.Reservation = "chk-1"
+	h.reject(other, depot.CodeInvalidState)
+	h.reject(&depot.Commit{Tenant: tenant, Reservation: "chk-1", Order: "ext-9"}, depot.CodeInvalidState)
+	h.note("A lamp arrives in Hamburg: in the same command the lamp is allocated and the reserved tees are committed; the order is complete.")
+	h.now += 10 * minute
+	evs := h.ok(receive("r3", "lamp", "wh-hamburg", 1))
+	if got := unitsBy(evs, depot.EventCommitted); got["tee"] != 2 || len(got) != 1 {
+		t.Fatalf("committed %v, want the 2 reserved tees", got)
+	}
+	if v, _ := h.eng.Orders().Order(tenant, sID); v.ReservationHeld || v.Status != "allocated" || len(v.Shipments) != 2 {
+		t.Fatalf("order after the lamp %+v", v)
+	}
+	if r, _ := h.eng.Ledger().Reservation(tenant, "chk-1"); r.Status != depot.ReservationCommitted || r.Order != sID {
+		t.Fatalf("reservation is %s to %q", r.Status, r.Order)
+	}
+
+	h.note("C ships complete with a reserved mug and 5 lamps; the customer cancels it: the mug reserved for it is released, exactly, and nothing else.")
+	h.ok(reserve("chk-2", "web", hour, depot.ReserveLine{SKU: "mug", Qty: 1}))
+	c := webOrder("C", ln("mug", 1), ln("lamp", 5))
+	c.Backorder, c.Reservation = depot.BackorderShipComplete, "chk-2"
+	cID := h.order(c)
+	evs = h.ok(&depot.CancelOrder{Tenant: tenant, Order: cID, Reason: "customer cancelled"})
+	if got := unitsBy(evs, depot.EventReleased); got["mug"] != 1 || len(got) != 1 || len(unitsBy(evs, depot.EventDeallocated)) != 0 {
+		t.Fatalf("cancel released %v, want the reserved mug", got)
+	}
+	if p, _ := h.eng.Ledger().Position(tenant, "mug", "wh-berlin"); p.Reserved != 0 || p.Allocated != 0 {
+		t.Fatalf("mug position after the cancel %+v", p)
+	}
+
+	h.note("P ships complete with a reserved tee and 9 lamps; the customer drops the lamps: what is left is complete, and its tee is converted at once.")
+	h.ok(reserve("chk-3", "web", hour, depot.ReserveLine{SKU: "tee", Qty: 1}))
+	p := webOrder("P", ln("tee", 1), ln("lamp", 9))
+	p.Backorder, p.Reservation = depot.BackorderShipComplete, "chk-3"
+	pID := h.order(p)
+	evs = h.ok(&depot.CancelOrder{Tenant: tenant, Order: pID, Lines: []depot.CancelLine{{SKU: "lamp", Qty: 9}}})
+	if got := unitsBy(evs, depot.EventCommitted); got["tee"] != 1 {
+		t.Fatalf("partial cancel committed %v, want the reserved tee", got)
+	}
+
+	h.note("E ships complete with a reservation that lapses before the lamp comes: once it has expired the order sources like any other.")
+	h.ok(reserve("chk-4", "web", 15*minute, depot.ReserveLine{SKU: "mug", Qty: 2}))
+	e := webOrder("E", ln("mug", 2), ln("lamp", 1))
+	e.Backorder, e.Reservation = depot.BackorderShipComplete, "chk-4"
+	eID := h.order(e)
+	h.tickAt(h.now - t0 + 20*minute)
+	h.ok(receive("r4", "lamp", "wh-berlin", 1))
+	if v, _ := h.eng.Orders().Order(tenant, eID); v.ReservationHeld || v.Status != "allocated" {
+		t.Fatalf("order after its reservation lapsed %+v", v)
+	}
+	h.golden(t, "ship_complete_holds_checkout_reservation")
+	h.replayCheck()
+}
