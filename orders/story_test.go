@@ -461,3 +461,33 @@ func TestStoryShipCompleteHoldsCheckoutReservation(t *testing.T) {
 	h.golden(t, "ship_complete_holds_checkout_reservation")
 	h.replayCheck()
 }
+
+func TestStoryCheckoutReservationWithKitComponents(t *testing.T) {
+	h := fixture(t)
+	h.ok(receive("r1", "tee", "wh-berlin", 2), receive("r2", "mug", "wh-berlin", 3))
+	h.note("Checkout reserves the basket's components in Berlin: both tees and one mug, enough for one whole gift box.")
+	h.ok(reserve("chk-1", "web", hour, depot.ReserveLine{SKU: "tee", Qty: 2}, depot.ReserveLine{SKU: "mug", Qty: 1}))
+	h.note("W, an earlier order for a tee, waits: the reservation holds every tee.")
+	w := h.order(webOrder("W", ln("tee", 1)))
+	h.note("The order asks for 2 gift boxes. One is made whole of the reserved components and converted; the second tee makes no whole kit on its own, so it is released, and the order's own round (before W's) makes the second box in Berlin from it and a mug in stock.")
+	k := webOrder("K", ln("giftbox", 2))
+	k.Reservation = "chk-1"
+	kID := h.order(k)
+	v, _ := h.eng.Orders().Order(tenant, kID)
+	if v.Status != "allocated" || len(v.Shipments) != 2 {
+		t.Fatalf("kit order %+v, want two Berlin shipments", v)
+	}
+	for _, sh := range v.Shipments {
+		if sh.Location != "wh-berlin" || len(sh.Lines) != 1 || sh.Lines[0].Qty != 1 {
+			t.Fatalf("kit shipment %+v", sh)
+		}
+	}
+	if v, _ := h.eng.Orders().Order(tenant, w); v.Status != "backordered" {
+		t.Fatalf("W is %s; the released tee went to the order whose reservation it was", v.Status)
+	}
+	if p, _ := h.eng.Ledger().Position(tenant, "tee", "wh-berlin"); p.Reserved != 0 || p.Allocated != 2 {
+		t.Fatalf("tee position %+v", p)
+	}
+	h.golden(t, "checkout_reservation_with_kit_components")
+	h.replayCheck()
+}
