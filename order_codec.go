@@ -110,6 +110,7 @@ func (c *DefineRouting) encode(e *wire.Encoder) {
 	e.Bool(c.AllowSplitLines)
 	e.Varint(c.SplitPenaltyMinor)
 	e.Varint(c.LatePenaltyPerHourMinor)
+	e.Byte(uint8(c.Backorder))
 }
 
 func (c *DefineRouting) decode(d *wire.Decoder) {
@@ -123,6 +124,7 @@ func (c *DefineRouting) decode(d *wire.Decoder) {
 	c.Own = d.Strings(MaxChannelLocations, MaxIDLen)
 	c.AllowSplitLines = d.Bool()
 	c.SplitPenaltyMinor, c.LatePenaltyPerHourMinor = d.Varint(), d.Varint()
+	c.Backorder = BackorderPolicy(d.Byte())
 }
 
 func (c *CreateOrder) encode(e *wire.Encoder) {

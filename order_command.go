@@ -183,16 +183,20 @@ type RoutingRule struct {
 }
 
 // DefineRouting sets how a channel's orders are sourced: its rules in rank order, its own
-// locations (for own_locations), whether one line may ship from several locations, and the
-// objective's penalties per extra shipment and per started hour late.
+// locations (for own_locations), whether one line may ship from several locations, the
+// objective's penalties per extra shipment and per started hour late, and the backorder policy
+// of the channel's orders that name none (0 is BackorderLines). An order's own policy overrides
+// the channel's; the policy is settled when the order is created, so a later define_routing does
+// not change the orders already taken.
 type DefineRouting struct {
-	Tenant                  string        `json:"-"`
-	Channel                 string        `json:"channel"`
-	Rules                   []RoutingRule `json:"rules,omitempty"`
-	Own                     []string      `json:"own_locations,omitempty"`
-	AllowSplitLines         bool          `json:"allow_split_lines,omitempty"`
-	SplitPenaltyMinor       int64         `json:"split_penalty_minor,omitempty"`
-	LatePenaltyPerHourMinor int64         `json:"late_penalty_per_hour_minor,omitempty"`
+	Tenant                  string          `json:"-"`
+	Channel                 string          `json:"channel"`
+	Rules                   []RoutingRule   `json:"rules,omitempty"`
+	Own                     []string        `json:"own_locations,omitempty"`
+	AllowSplitLines         bool            `json:"allow_split_lines,omitempty"`
+	SplitPenaltyMinor       int64           `json:"split_penalty_minor,omitempty"`
+	LatePenaltyPerHourMinor int64           `json:"late_penalty_per_hour_minor,omitempty"`
+	Backorder               BackorderPolicy `json:"-"`
 }
 
 // OrderLine is Qty units of SKU (a kit counts whole kits) sold at UnitPriceMinor.
@@ -606,6 +610,9 @@ func (c *DefineRouting) Validate() *Rejection {
 		} else if r.Group != "" {
 			return Reject(CodeInvalidArgument, "rules.group", "only prefer_group and exclude_group take a group")
 		}
+	}
+	if c.Backorder > BackorderShipComplete {
+		return Reject(CodeInvalidArgument, "backorder", "backorder must be lines, partial or ship_complete")
 	}
 	if len(c.Own) > MaxChannelLocations {
 		return Reject(CodeLimitExceeded, "own_locations", "a channel owns at most %d locations", MaxChannelLocations)

@@ -310,6 +310,8 @@ func TestValidateOrderCommandsEdges(t *testing.T) {
 		}), under, "codes.code"},
 		{"backorder policy", mod(vOrder(), func(c *depot.CreateOrder) { c.Backorder = depot.BackorderShipComplete }),
 			mod(vOrder(), func(c *depot.CreateOrder) { c.Backorder = depot.BackorderShipComplete + 1 }), under, "backorder"},
+		{"channel backorder policy", mod(vRouting(), func(c *depot.DefineRouting) { c.Backorder = depot.BackorderPartial }),
+			mod(vRouting(), func(c *depot.DefineRouting) { c.Backorder = depot.BackorderShipComplete + 1 }), under, "backorder"},
 		{"reservation", mod(vOrder(), func(c *depot.CreateOrder) { c.Reservation = str(depot.MaxIDLen) }),
 			mod(vOrder(), func(c *depot.CreateOrder) { c.Reservation = str(depot.MaxIDLen + 1) }), over, "reservation"},
 		{"exception code", &depot.RaiseException{Tenant: "acme", Order: "o-1", Code: str(depot.MaxIDLen)},

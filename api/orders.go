@@ -78,13 +78,14 @@ type RoutingRule struct {
 
 // RoutingSpec is the body of PUT /v1/channels/{channel}/routing: the rules in rank order, the
 // channel's own locations, whether a line may ship from several locations, and the objective's
-// penalties.
+// penalties, and the backorder policy of the channel's orders that name none.
 type RoutingSpec struct {
 	Rules                   []RoutingRule `json:"rules,omitempty"`
 	OwnLocations            []string      `json:"own_locations,omitempty"`
 	AllowSplitLines         bool          `json:"allow_split_lines,omitempty"`
 	SplitPenaltyMinor       int64         `json:"split_penalty_minor,omitempty" doc:"cost of each extra shipment"`
 	LatePenaltyPerHourMinor int64         `json:"late_penalty_per_hour_minor,omitempty" doc:"cost of each started hour late"`
+	Backorder               string        `json:"backorder,omitempty" enum:"lines,partial,ship_complete" doc:"the channel's default backorder policy, for orders that name none (default lines); an order's own policy overrides it, and it is settled when the order is created"`
 }
 
 // Routing is the batch form of PUT /v1/channels/{channel}/routing (kind define_routing).
@@ -126,7 +127,7 @@ type OrderRequest struct {
 	Priority       int64       `json:"priority,omitempty" doc:"orders the backorder queue, higher first"`
 	Attributes     []Attribute `json:"attributes,omitempty"`
 	Backorder      string      `json:"backorder,omitempty" enum:"lines,partial,ship_complete" doc:"when stock is short: lines wait whole (default), partial allocates every unit in stock, ship_complete allocates nothing until all can be"`
-	Reservation    string      `json:"reservation,omitempty" doc:"a live reservation of the channel made at checkout: its units become the order's allocation"`
+	Reservation    string      `json:"reservation,omitempty" doc:"a live reservation of the channel made at checkout: its units become the order's allocation (under ship_complete, once the whole order can be allocated)"`
 }
 
 // OrderCreated answers POST /v1/orders: the order's id and what the engine decided for it
@@ -194,9 +195,12 @@ type Order struct {
 	Shipments  []OrderShipment  `json:"shipments"`
 	Attributes []Attribute      `json:"attributes,omitempty"`
 	Backorder  string           `json:"backorder" enum:"lines,partial,ship_complete"`
-	// Reservation is the checkout reservation the order consumed.
-	Reservation string          `json:"reservation,omitempty"`
-	Exception   *OrderException `json:"exception,omitempty" doc:"the operator's open exception"`
+	// Reservation is the checkout reservation the order consumed or holds.
+	Reservation string `json:"reservation,omitempty"`
+	// ReservationHeld says the order ships complete and holds its reservation unconverted
+	// until all of it can be allocated.
+	ReservationHeld bool            `json:"reservation_held,omitempty" doc:"the order ships complete and holds its checkout reservation, unconverted, until all of it can be allocated"`
+	Exception       *OrderException `json:"exception,omitempty" doc:"the operator's open exception"`
 }
 
 // OrderException is an operator's open exception on an order.
@@ -348,6 +352,12 @@ func (c *Routing) command(tenant string) (depot.Command, *Problem) {
 	d := &depot.DefineRouting{
 		Tenant: tenant, Channel: c.Channel, Own: c.OwnLocations, AllowSplitLines: c.AllowSplitLines,
 		SplitPenaltyMinor: c.SplitPenaltyMinor, LatePenaltyPerHourMinor: c.LatePenaltyPerHourMinor,
+	}
+	if c.Backorder != "" {
+		var ok bool
+		if d.Backorder, ok = depot.ParseBackorderPolicy(c.Backorder); !ok {
+			return nil, problemf(codeInvalidArgument, "backorder", "backorder must be lines, partial or ship_complete")
+		}
 	}
 	for i, r := range c.Rules {
 		kind, ok := depot.ParseRuleKind(r.Kind)
@@ -576,7 +586,7 @@ func orderView(v orders.OrderView) Order {
 		ID: v.ID, Channel: v.Channel, ExternalID: v.ExternalID, Status: v.Status, Level: v.Level, Priority: v.Priority,
 		PlacedAt: v.PlacedAt, ShipBy: v.ShipBy, DeliverBy: v.DeliverBy, FinishedAt: v.FinishedAt,
 		Lines: make([]OrderLineState, len(v.Lines)), Shipments: make([]OrderShipment, len(v.Shipments)),
-		Backorder: v.Backorder, Reservation: v.Reservation,
+		Backorder: v.Backorder, Reservation: v.Reservation, ReservationHeld: v.ReservationHeld,
 	}
 	if v.ExceptionCode != "" {
 		o.Exception = &OrderException{Code: v.ExceptionCode, Note: v.ExceptionNote, RaisedAt: v.ExceptionAt}

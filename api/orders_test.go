@@ -523,4 +523,18 @@ func TestOrderPoliciesReservationsZonesCodesExceptions(t *testing.T) {
 	}
 	ok(t, errOf(c.AdvanceShipment(ctx, held.Shipments[0].ID, "release", "")))
 	wantCode(t, errOf(c.ResolveException(ctx, rr.Order, api.ExceptionBody{Code: "again"})), "invalid_state")
+
+	// A channel's default policy applies to its orders that name none; an order's own wins.
+	wantCode(t, errOf(c.PutRouting(ctx, "web", api.RoutingSpec{Backorder: "sometimes"})), "invalid_argument")
+	ok(t, errOf(c.PutRouting(ctx, "web", api.RoutingSpec{AllowSplitLines: true, Backorder: "partial"})))
+	dp := must[*api.OrderCreated](t)(c.CreateOrder(ctx, webOrder("channel-default", 1, api.OrderLine{SKU: "mug", Qty: 5})))
+	if o := must[*api.Order](t)(c.Order(ctx, dp.Order)); o.Backorder != "partial" {
+		t.Fatalf("order of a partial channel %+v", o)
+	}
+	own := webOrder("own-policy", 1, api.OrderLine{SKU: "tee", Qty: 1})
+	own.Backorder = "ship_complete"
+	op := must[*api.OrderCreated](t)(c.CreateOrder(ctx, own))
+	if o := must[*api.Order](t)(c.Order(ctx, op.Order)); o.Backorder != "ship_complete" {
+		t.Fatalf("order naming its policy %+v", o)
+	}
 }

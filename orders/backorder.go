@@ -96,7 +96,7 @@ func (x *Orders) refill(st *step, t *tenant, skus []ledger.SKURef) {
 			}
 		}
 	}
-	x.fill(st, cands)
+	x.fill(st, t, cands)
 }
 
 // refillAll gives every waiting order of the tenant a sourcing round, in queue order: after a
@@ -116,10 +116,10 @@ func (x *Orders) refillAll(st *step, t *tenant) {
 			}
 		}
 	}
-	x.fill(st, cands)
+	x.fill(st, t, cands)
 }
 
-func (x *Orders) fill(st *step, cands []*order) {
+func (x *Orders) fill(st *step, t *tenant, cands []*order) {
 	slices.SortFunc(cands, queueLess)
 	for i, o := range cands {
 		cands[i] = nil
@@ -130,4 +130,5 @@ func (x *Orders) fill(st *step, cands []*order) {
 		x.syncTimers(o)
 	}
 	x.cands = cands[:0]
+	x.flushHeld(st, t)
 }

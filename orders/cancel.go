@@ -71,9 +71,18 @@ func (x *Orders) cancel(st *step, c *depot.CancelOrder) *depot.Rejection {
 				SKU: t.h.SKUID(o.lines[i].sku), Qty: q, Reason: c.Reason})
 		}
 	}
+	if m := o.more; m != nil && m.rsvHeld {
+		if o.waitingUnits() == 0 {
+			x.releaseHeld(st, o)
+		} else {
+			// What is left may now be complete: the reservation and the rest, at once.
+			x.sourceWaiting(st, o, false)
+		}
+	}
 	x.indexWaiting(o)
 	x.settleOrder(st, o)
 	x.refill(st, t, x.freed)
+	x.flushHeld(st, t)
 	return nil
 }
 

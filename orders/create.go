@@ -57,7 +57,7 @@ func (x *Orders) create(st *step, c *depot.CreateOrder) *depot.Rejection {
 	o.id1 = string(x.scratch)
 	o.id = o.id1[:len(o.id1)-2]
 	o.latE6, o.lonE6, o.postal, o.country = c.ShipToLatE6, c.ShipToLonE6, c.PostalCode, c.Country
-	o.level, o.promiseMinutes, o.placedAt, o.priority, o.policy = c.Level, c.PromiseMinutes, c.PlacedAt, c.Priority, c.Backorder
+	o.level, o.promiseMinutes, o.placedAt, o.priority, o.policy = c.Level, c.PromiseMinutes, c.PlacedAt, c.Priority, t.policyOf(c.Channel, c.Backorder)
 	o.shipBy, o.deliverBy = promises(c, st.now)
 	if c.Reservation != "" {
 		o.setMore().reservation = c.Reservation
@@ -78,6 +78,14 @@ func (x *Orders) create(st *step, c *depot.CreateOrder) *depot.Rejection {
 	if c.Reservation == "" {
 		x.sourceWaiting(st, o, true)
 		x.syncTimers(o)
+		return nil
+	}
+	if o.policy == depot.BackorderShipComplete {
+		// The order holds the reservation whole until all of it can be allocated (placeHeld).
+		t.hold(o)
+		x.sourceWaiting(st, o, true)
+		x.syncTimers(o)
+		x.flushHeld(st, t)
 		return nil
 	}
 	x.freed = x.freed[:0]
@@ -144,7 +152,12 @@ func (x *Orders) sourceWaiting(st *step, o *order, fresh bool) {
 	}
 	// Ship complete: the whole order in one round, or nothing.
 	complete := o.policy == depot.BackorderShipComplete
-	res := x.place(st, o, complete, x.whyOf)
+	var res roundResult
+	if complete && o.more != nil && o.more.rsvHeld {
+		res = x.placeHeld(st, o)
+	} else {
+		res = x.place(st, o, complete, x.whyOf)
+	}
 	if fresh {
 		for i := range o.lines {
 			if l := &o.lines[i]; l.waiting > 0 {

@@ -18,6 +18,11 @@ import (
 func (x *Orders) Guard(env *depot.Envelope) *depot.Rejection {
 	switch c := env.Cmd.(type) {
 	case *depot.Commit:
+		if t := x.tenants[c.Tenant]; t != nil && len(t.held) > 0 {
+			if o := t.held[c.Reservation]; o != nil {
+				return depot.Reject(depot.CodeInvalidState, "reservation", "reservation %q is held by order %s, which ships complete", c.Reservation, o.id)
+			}
+		}
 		if x.managed(c.Tenant, c.Order) != nil {
 			return depot.Reject(depot.CodeInvalidState, "order", "order %s is orchestrated; its stock is allocated by sourcing", c.Order)
 		}

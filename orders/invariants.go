@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/depothq/depot"
 	"github.com/depothq/depot/ledger"
 )
 
@@ -80,10 +81,19 @@ func (x *Orders) CheckInvariants() error {
 				}
 			}
 		}
+		nheld := 0
 		for _, o := range sortedOrders(t) {
 			live++
 			if err := x.checkOrder(o); err != nil {
 				return fmt.Errorf("orders: tenant %q: %w", tid, err)
+			}
+			// A held checkout reservation: a ship-complete order, open, with nothing allocated,
+			// indexed under its reservation.
+			if m := o.extra(); m.rsvHeld {
+				nheld++
+				if t.held[m.reservation] != o || o.policy != depot.BackorderShipComplete || len(o.ships) != 0 || o.finishedAt != 0 {
+					return fmt.Errorf("orders: tenant %q: %s holds reservation %s but is indexed, shipped or finished otherwise", tid, o.id, m.reservation)
+				}
 			}
 			for _, sh := range o.ships {
 				if sh.status == shipAllocated || sh.status == shipReleased {
@@ -113,6 +123,9 @@ func (x *Orders) CheckInvariants() error {
 			if o.due() != 0 {
 				timers++
 			}
+		}
+		if nheld != len(t.held) {
+			return fmt.Errorf("orders: tenant %q: %d orders hold their reservation, the index has %d", tid, nheld, len(t.held))
 		}
 		for i := range t.nodes {
 			if open[i] != len(t.nodes[i].open) {

@@ -33,6 +33,7 @@ type tenant struct {
 	norm     *carriers.Normalizer // the carriers' tracking code tables; nil when none has one
 
 	routing map[string]*routing // by channel
+	held    map[string]*order   // ship-complete orders holding their checkout reservation, by reservation; nil when none
 
 	// waiting is the backorder queue per stocked SKU: the orders with a waiting line that needs
 	// the SKU, by priority (highest first) then age (sequence number).
@@ -84,6 +85,7 @@ type routing struct {
 	ownIDs                  []string        // as defined, for the snapshot
 	allowSplit              bool
 	splitPenalty, latePenal int64
+	backorder               depot.BackorderPolicy // for the channel's orders that name none
 }
 
 var defaultRouting = routing{allowSplit: true, splitPenalty: defaultSplitPenaltyMinor, latePenal: defaultLatePenaltyPerHourMinor}
@@ -144,7 +146,7 @@ type order struct {
 	deliverBy       int64
 	priority        int64
 	attrs           []depot.Attribute
-	policy          depot.BackorderPolicy // as the create_order said (0 is lines)
+	policy          depot.BackorderPolicy // the create_order's, else its channel's (0 is lines)
 	more            *orderMore            // what few orders have; nil for most
 
 	ships      []*shipment
@@ -164,9 +166,10 @@ type order struct {
 }
 
 // orderMore holds what few orders have, so the common order stays small: the checkout
-// reservation it consumed ("" if none) and the operator's open exception ("" when none).
+// reservation it consumed or holds ("" if none) and the operator's open exception ("" when none).
 type orderMore struct {
 	reservation      string
+	rsvHeld          bool // the order ships complete and holds the reservation, not yet converted
 	excCode, excNote string
 	excAt            int64
 }

@@ -50,6 +50,10 @@ type Orders struct {
 	rsv      []ledger.Claim
 	rsvLeft  []int64
 	rsvParts []rsvPart
+	// For ship-complete orders holding their reservation: their waiting units before a round,
+	// and the SKUs that reservations converted in the current pass released.
+	heldSave  []int64
+	heldFreed []ledger.SKURef
 	// curCmd and curEncoded are the command being applied and its encoding, if its envelope
 	// carried one, for fingerprint.
 	curCmd     depot.Command

@@ -1,6 +1,7 @@
 package orders_test
 
 import (
+	"maps"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -32,6 +33,59 @@ type day struct {
 	orders []string
 	track  bool
 	n      int
+	// zoned makes web orders ship to postal codes across the country (for zone charts); shipTo
+	// keeps each order's postal code and country.
+	zoned  bool
+	shipTo map[string][2]string
+}
+
+// postalCodes are ship-to postal codes of web orders when zones are in play: Berlin, Hamburg,
+// Munich, a folded-form spelling, Amsterdam and none.
+var postalCodes = []struct{ code, country string }{
+	{"10117", "DE"}, {"20095", "DE"}, {"80331", "DE"}, {"10-115", "DE"}, {"1011 AB", "NL"}, {"", ""},
+}
+
+// zonedCarrier draws a carrier priced by zone: a zone chart of postal rules (per origin or for
+// any, per country or for any) and distance rings, each candidate rule in or out at random, and
+// one or two services with zone bands, random prices, transit, cutoff and days. Lanes the chart
+// does not cover have no zone, so the carrier does not serve them.
+func (d *day) zonedCarrier() *depot.DefineCarrier {
+	type cand struct {
+		origin, country, prefix string
+		ring                    int64
+	}
+	var cands []cand
+	for _, origin := range append([]string{""}, warehouses...) {
+		for _, prefix := range []string{"1", "10", "20", "80"} {
+			cands = append(cands, cand{origin: origin, country: "DE", prefix: prefix})
+		}
+		cands = append(cands, cand{origin: origin, prefix: "10"}, cand{origin: origin, country: "NL", prefix: "1"})
+		for _, ring := range []int64{20_000, 300_000, 1_000_000} {
+			cands = append(cands, cand{origin: origin, ring: ring})
+		}
+	}
+	c := &depot.DefineCarrier{Tenant: tenant, Carrier: "zonex"}
+	for _, k := range cands {
+		if d.draw("zone-rule", 3) != 0 || len(c.Zones) == depot.MaxCarrierZones {
+			continue
+		}
+		c.Zones = append(c.Zones, depot.CarrierZone{Origin: k.origin, Country: k.country, PostalPrefix: k.prefix, UpToM: k.ring,
+			Zone: int64(1 + d.draw("zone", 4))})
+	}
+	if len(c.Zones) == 0 {
+		c.Zones = []depot.CarrierZone{{UpToM: 1_000_000, Zone: 2}}
+	}
+	for i := range 1 + d.draw("zoned-services", 2) {
+		s := depot.CarrierService{Service: "z" + itoa(i), ZoneUpTo: []int64{1, 2, 4}, WeightUpToG: []int64{2_000, 20_000},
+			TransitMinMinutes: int64(60 * d.draw("transit-min-h", 12)), CutoffMinute: int32(60 * (8 + d.draw("cutoff-h", 12))),
+			Days: uint8(1 + d.draw("days", 127))}
+		s.TransitMaxMinutes = s.TransitMinMinutes + int64(60*(1+d.draw("transit-h", 96)))
+		for range 6 {
+			s.Prices = append(s.Prices, int64(100+d.draw("price", 2000)))
+		}
+		c.Services = append(c.Services, s)
+	}
+	return c
 }
 
 // open stocks the locations: each SKU at each location with probability one half.
@@ -148,6 +202,10 @@ func (d *day) create() {
 		c = quickOrder("q-"+itoa(d.n), int64(d.draw("dx", 4000))-2000, int64(d.draw("dy", 4000))-2000, lines...)
 	} else {
 		c = webOrder("w-"+itoa(d.n), lines...)
+		if d.zoned {
+			p := postalCodes[d.draw("postal", len(postalCodes))]
+			c.PostalCode, c.Country = p.code, p.country
+		}
 		c.Level = []depot.ServiceLevel{depot.LevelStandard, depot.LevelExpress, depot.LevelSameDay}[d.draw("level", 3)]
 		if d.draw("deadline", 3) == 0 {
 			c.DeliverBy = h.now + int64(1+d.draw("hours", 120))*hour
@@ -204,8 +262,19 @@ func (d *day) create() {
 			d.t.Fatalf("%s: %d allocated with %d available (%d released by the reservation)", k, q, before[k], freed[k])
 		}
 	}
+	v, _ := h.eng.Orders().Order(tenant, res.Ref)
+	// A ship-complete order holding its reservation touched none of it: the reservation is
+	// still active, for the order.
+	if v.ReservationHeld {
+		if c.Backorder != depot.BackorderShipComplete || len(converted) != 0 || len(taken) != 0 {
+			d.t.Fatalf("order %s (%s) holds reservation %s, but converted %v and allocated %v", res.Ref, c.Backorder, c.Reservation, converted, taken)
+		}
+		if r, _ := h.eng.Ledger().Reservation(tenant, c.Reservation); r.Status != depot.ReservationActive {
+			d.t.Fatalf("reservation %s held by order %s is %s", c.Reservation, res.Ref, r.Status)
+		}
+	}
 	// A consumed reservation is converted or released, exactly, and once.
-	if c.Reservation != "" {
+	if c.Reservation != "" && !v.ReservationHeld {
 		if len(converted) != len(reserved) {
 			d.t.Fatalf("reservation %s: committed and released %v of %v", c.Reservation, converted, reserved)
 		}
@@ -218,8 +287,8 @@ func (d *day) create() {
 			d.t.Fatalf("reservation %s is %s to %q after order %s", c.Reservation, r.Status, r.Order, res.Ref)
 		}
 	}
-	// Ship complete without a reservation: nothing allocated, or everything.
-	if v, _ := h.eng.Orders().Order(tenant, res.Ref); c.Backorder == depot.BackorderShipComplete && c.Reservation == "" {
+	// Ship complete, with or without a reservation: nothing allocated, or everything.
+	if c.Backorder == depot.BackorderShipComplete {
 		var waiting, total int64
 		for _, l := range v.Lines {
 			waiting, total = waiting+l.Waiting, total+l.Qty
@@ -229,6 +298,9 @@ func (d *day) create() {
 		}
 	}
 	d.orders = append(d.orders, res.Ref)
+	if d.shipTo != nil {
+		d.shipTo[res.Ref] = [2]string{c.PostalCode, c.Country}
+	}
 }
 
 func (d *day) order() (string, bool) {
@@ -301,15 +373,30 @@ func (d *day) cancel() {
 			}
 		}
 	}
+	// A ship-complete order holding its checkout reservation holds its units: cancelling all
+	// of it releases the reservation, exactly (unless it lapsed meanwhile).
+	rsvHeld := map[string]int64{}
+	if r, ok := h.eng.Ledger().Reservation(tenant, v.Reservation); ok && v.ReservationHeld && onlySKU == "" &&
+		r.Status == depot.ReservationActive && r.ExpiresAt > h.now {
+		for _, l := range r.Lines {
+			rsvHeld[l.SKU+"@"+l.Location] += l.Qty
+		}
+	}
 	res := h.apply(c)
 	if !res.OK() || res.Replayed {
 		return
 	}
-	released := map[string]int64{}
+	released, rsvReleased := map[string]int64{}, map[string]int64{}
 	for _, e := range res.Events {
 		if e.Kind == depot.EventDeallocated && e.Order == id {
 			released[e.SKU+"@"+e.Location] += e.Qty
 		}
+		if e.Kind == depot.EventReleased && v.ReservationHeld && e.Ref == v.Reservation {
+			rsvReleased[e.SKU+"@"+e.Location] += e.Qty
+		}
+	}
+	if onlySKU == "" && v.ReservationHeld && !maps.Equal(rsvHeld, rsvReleased) {
+		d.t.Fatalf("cancel %s released %v of its reservation %s, which held %v", id, rsvReleased, v.Reservation, rsvHeld)
 	}
 	if onlySKU == "" {
 		if len(released) != len(held) {
@@ -376,10 +463,18 @@ func TestPropertyDaysOfBusiness(t *testing.T) {
 // TestPropertyCarrierMeetsPromise: when some carrier service promises delivery by deliver_by,
 // the service chosen does. Scores move (late and stuck parcels), and a choice is made with the
 // scores in force before the command that plans the shipment, so the check quotes every service
-// itself with those scores (a score's risk margin depends on its basis points alone).
+// itself with those scores (a score's risk margin depends on its basis points alone). In most
+// days a carrier priced by zone joins the fixture's distance-priced ones, with a random zone
+// chart (postal prefixes per origin and country, distance rings), and web orders ship to
+// postal codes across the country, so lanes fall in different zones, or in none.
 func TestPropertyCarrierMeetsPromise(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		d := (&day{t: rt, h: fixture(rt)}).open()
+		d := &day{t: rt, h: fixture(rt), shipTo: map[string][2]string{}}
+		if d.draw("zoned-carrier", 3) != 0 {
+			d.zoned = true
+			d.h.ok(d.zonedCarrier())
+		}
+		d.open()
 		for range rapid.IntRange(1, 60).Draw(rt, "steps") {
 			sel := fixtureSelector(rt, d.h)
 			from := len(d.h.results)
@@ -389,21 +484,21 @@ func TestPropertyCarrierMeetsPromise(t *testing.T) {
 					if e.Kind != depot.EventShipmentPlanned || e.Carrier == "" || e.Carrier == "rider" {
 						continue
 					}
-					checkChoice(rt, d.h, sel, e.Order, e.Ref)
+					checkChoice(rt, d.h, sel, e.Order, e.Ref, d.shipTo[e.Order])
 				}
 			}
 		}
 	})
 }
 
-func checkChoice(t *rapid.T, h *harness, sel *carriers.Selector, order, shipment string) {
+func checkChoice(t *rapid.T, h *harness, sel *carriers.Selector, order, shipment string, shipTo [2]string) {
 	v, _ := h.eng.Orders().Order(tenant, order)
 	for _, sh := range v.Shipments {
 		if sh.ID != shipment {
 			continue
 		}
 		q := carriers.Shipment{Location: sh.Location, UTCOffsetMinutes: 60, ReadyAt: sh.ReadyAt, DeliverBy: v.DeliverBy,
-			DistanceM: sh.DistanceM, WeightG: sh.WeightG}
+			DistanceM: sh.DistanceM, WeightG: sh.WeightG, PostalCode: shipTo[0], Country: shipTo[1]}
 		meets := false
 		for i := 0; i < sel.Len(); i++ {
 			if c, ok := sel.Quote(i, &q); ok && c.PromisedAt <= v.DeliverBy {
@@ -426,12 +521,27 @@ func fixtureSelector(t tb, h *harness) *carriers.Selector {
 		if !ok {
 			continue
 		}
+		var chart *carriers.ZoneChart
+		if len(c.Zones) > 0 {
+			rules := make([]carriers.ZoneRule, len(c.Zones))
+			for i, z := range c.Zones {
+				rules[i] = carriers.ZoneRule{Origin: z.Origin, Country: z.Country, PostalPrefix: z.PostalPrefix, UpToM: z.UpToM, Zone: z.Zone}
+			}
+			var err error
+			if chart, err = carriers.NewZoneChart(rules); err != nil {
+				t.Fatalf("zone chart: %v", err)
+			}
+		}
 		for _, s := range c.Services {
 			bp, _, _ := h.eng.Orders().OnTimeScore(tenant, c.Carrier, s.Service)
 			// One sample keeps a score of 0 bp from reading as "no score" (the prior).
 			score, _ := carriers.OnTimeScoreFromState(int64(bp)<<16, 1)
-			svcs = append(svcs, carriers.Service{Carrier: c.Carrier, ID: s.Service,
-				Rates:             carriers.RateCard{Basis: carriers.ByDistance, BandUpTo: s.DistanceUpToM, WeightUpToG: s.WeightUpToG, Prices: s.Prices},
+			rates := carriers.RateCard{Basis: carriers.ByDistance, BandUpTo: s.DistanceUpToM, WeightUpToG: s.WeightUpToG, Prices: s.Prices}
+			var zones *carriers.ZoneChart
+			if len(s.ZoneUpTo) > 0 {
+				rates.Basis, rates.BandUpTo, zones = carriers.ByZone, s.ZoneUpTo, chart
+			}
+			svcs = append(svcs, carriers.Service{Carrier: c.Carrier, ID: s.Service, Rates: rates, Zones: zones,
 				TransitMinMinutes: s.TransitMinMinutes, TransitMaxMinutes: s.TransitMaxMinutes, CutoffMinute: s.CutoffMinute,
 				Days: carriers.Weekdays(s.Days), OnTime: score})
 		}

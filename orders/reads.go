@@ -21,8 +21,11 @@ type OrderView struct {
 	FinishedAt int64
 	// Backorder is the order's backorder policy ("lines", "partial" or "ship_complete").
 	Backorder string
-	// Reservation is the checkout reservation the order consumed, "" if none.
+	// Reservation is the checkout reservation the order consumed or holds, "" if none.
 	Reservation string
+	// ReservationHeld says the order ships complete and holds its reservation unconverted
+	// until all of it can be allocated.
+	ReservationHeld bool
 	// ExceptionCode, ExceptionNote and ExceptionAt describe the operator's open exception
 	// (raise_exception); empty when none is open.
 	ExceptionCode string
@@ -89,7 +92,7 @@ func view(o *order) OrderView {
 	v := OrderView{
 		ID: o.id, Channel: o.channel, ExternalID: o.ext, Status: o.status().String(), Level: o.level.String(),
 		Priority: o.priority, PlacedAt: o.placedAt, ShipBy: o.shipBy, DeliverBy: o.deliverBy, FinishedAt: o.finishedAt,
-		Backorder: o.policy.String(), Reservation: o.extra().reservation, ExceptionCode: o.extra().excCode, ExceptionNote: o.extra().excNote, ExceptionAt: o.extra().excAt,
+		Backorder: o.policy.String(), Reservation: o.extra().reservation, ReservationHeld: o.extra().rsvHeld, ExceptionCode: o.extra().excCode, ExceptionNote: o.extra().excNote, ExceptionAt: o.extra().excAt,
 	}
 	for i := range o.lines {
 		l := &o.lines[i]

@@ -30,7 +30,7 @@ func (t *tenant) setRouting(c *depot.DefineRouting) *depot.Rejection {
 	if _, ok := t.h.Channel(c.Channel); !ok {
 		return depot.Reject(depot.CodeUnknownChannel, "channel", "unknown channel %q", c.Channel)
 	}
-	r := &routing{allowSplit: c.AllowSplitLines, splitPenalty: c.SplitPenaltyMinor, latePenal: c.LatePenaltyPerHourMinor}
+	r := &routing{allowSplit: c.AllowSplitLines, splitPenalty: c.SplitPenaltyMinor, latePenal: c.LatePenaltyPerHourMinor, backorder: c.Backorder}
 	for _, id := range c.Own {
 		loc, ok := t.h.Location(id)
 		if !ok {
@@ -46,6 +46,15 @@ func (t *tenant) setRouting(c *depot.DefineRouting) *depot.Rejection {
 	t.routing[c.Channel] = r
 	t.version++
 	return nil
+}
+
+// policyOf is the backorder policy of an order of channel that asks for policy: its own, else
+// the channel's default. Tenants without routing pay no lookup.
+func (t *tenant) policyOf(channel string, policy depot.BackorderPolicy) depot.BackorderPolicy {
+	if policy != 0 || len(t.routing) == 0 {
+		return policy
+	}
+	return t.routingOf(channel).backorder
 }
 
 func (t *tenant) routingOf(channel string) *routing {

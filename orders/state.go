@@ -22,8 +22,11 @@ const (
 	stateMagic = "DPOR"
 	// stateVersion 2 adds each order's backorder policy, consumed reservation and operator
 	// exception, and carriers' zone charts and code tables (inside their define_carrier, whose
-	// layout changed with them). Version 1 is not read: its carriers no longer decode.
-	stateVersion = 2
+	// layout changed with them). Version 3 adds each channel's default backorder policy (inside
+	// its define_routing, whose layout changed with it). Earlier versions are not read: their
+	// carriers or routing no longer decode. Version 3 also adds whether a ship-complete order
+	// holds its checkout reservation unconverted.
+	stateVersion = 3
 	// maxStateCount bounds any one collection, as a sanity limit for decoding.
 	maxStateCount = 1 << 28
 )
@@ -108,7 +111,7 @@ func (t *tenant) encode(e *wire.Encoder) {
 	for _, ch := range chans {
 		r := t.routing[ch]
 		cmd := depot.DefineRouting{Tenant: t.id, Channel: ch, Own: r.ownIDs, AllowSplitLines: r.allowSplit,
-			SplitPenaltyMinor: r.splitPenalty, LatePenaltyPerHourMinor: r.latePenal}
+			SplitPenaltyMinor: r.splitPenalty, LatePenaltyPerHourMinor: r.latePenal, Backorder: r.backorder}
 		for _, rule := range r.rules {
 			cmd.Rules = append(cmd.Rules, depot.RoutingRule{Kind: depot.RuleKind(rule.Kind), Group: rule.Group})
 		}
@@ -154,6 +157,7 @@ func (o *order) encode(e *wire.Encoder) {
 	e.String(m.excCode)
 	e.String(m.excNote)
 	e.Varint(m.excAt)
+	e.Bool(m.rsvHeld)
 	e.Uvarint(uint64(len(o.returns)))
 	for _, r := range o.returns {
 		e.Uvarint(uint64(r.sku))
@@ -389,7 +393,14 @@ func (x *Orders) decodeTenant(d *wire.Decoder, t *tenant) {
 			d.Fail("two orders for external id %q", o.ext)
 			return
 		}
+		if o.extra().rsvHeld && len(o.ships) > 0 {
+			d.Fail("order %s holds its reservation but has shipments", o.id)
+			return
+		}
 		t.index(o)
+		if o.extra().rsvHeld {
+			t.hold(o)
+		}
 		x.live++
 	}
 }
@@ -449,6 +460,7 @@ func (x *Orders) decodeOrder(d *wire.Decoder, t *tenant) *order {
 	o.policy = depot.BackorderPolicy(d.Byte())
 	m := orderMore{reservation: d.String(depot.MaxIDLen)}
 	m.excCode, m.excNote, m.excAt = d.String(depot.MaxIDLen), d.String(depot.MaxExceptionNoteLen), d.Varint()
+	m.rsvHeld = d.Bool()
 	if m != noMore {
 		o.more = &m
 	}
@@ -460,7 +472,8 @@ func (x *Orders) decodeOrder(d *wire.Decoder, t *tenant) *order {
 		Attributes: o.attrs, Backorder: o.policy, Reservation: m.reservation}
 	exc := depot.RaiseException{Tenant: t.id, Order: o.id, Code: m.excCode, Note: m.excNote}
 	badExc := (m.excCode == "") != (m.excAt == 0) || (m.excCode == "" && m.excNote != "") || (m.excCode != "" && exc.Validate() != nil)
-	if d.Err == nil && (shape.Validate() != nil || o.sla&^slaAll != 0 || o.finishedAt < 0 || badExc) {
+	badHeld := m.rsvHeld && (m.reservation == "" || o.policy != depot.BackorderShipComplete || o.finishedAt != 0 || t.held[m.reservation] != nil)
+	if d.Err == nil && (shape.Validate() != nil || o.sla&^slaAll != 0 || o.finishedAt < 0 || badExc || badHeld) {
 		d.Fail("order %s is out of range", o.id)
 		return o
 	}

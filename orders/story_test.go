@@ -337,3 +337,157 @@ func TestStoryCheckoutReservationConsumedByOrder(t *testing.T) {
 	h.golden(t, "checkout_reservation_consumed")
 	h.replayCheck()
 }
+
+func TestStoryChannelDefaultBackorderPolicy(t *testing.T) {
+	h := fixture(t)
+	h.ok(receive("r1", "tee", "wh-berlin", 10), receive("r2", "lamp", "wh-berlin", 2))
+	h.note("The web channel ships partial by default: its routing says so.")
+	h.ok(&depot.DefineRouting{Tenant: tenant, Channel: "web", AllowSplitLines: true, Backorder: depot.BackorderPartial})
+	h.note("D names no policy: it takes the channel's, allocates both lamps in stock and backorders the third.")
+	d := h.order(webOrder("D", ln("lamp", 3), ln("tee", 1)))
+	h.note("W names whole lines: its own policy wins over the channel's, so its lamp line waits whole.")
+	w := webOrder("W", ln("lamp", 2), ln("tee", 1))
+	w.Backorder = depot.BackorderLines
+	wID := h.order(w)
+	h.note("The channel turns to ship complete; C, naming none, allocates nothing of its tee while its lamp waits. D keeps the policy it was created with.")
+	h.ok(&depot.DefineRouting{Tenant: tenant, Channel: "web", AllowSplitLines: true, Backorder: depot.BackorderShipComplete})
+	c := h.order(webOrder("C", ln("tee", 1), ln("lamp", 1)))
+	want := map[string]struct {
+		policy           string
+		allocated, waits int64
+	}{d: {"partial", 3, 1}, wID: {"lines", 1, 2}, c: {"ship_complete", 0, 2}}
+	for id, w := range want {
+		v, ok := h.eng.Orders().Order(tenant, id)
+		if !ok {
+			t.Fatalf("order %s missing", id)
+		}
+		var alloc, waits int64
+		for _, l := range v.Lines {
+			alloc += l.Allocated
+			waits += l.Waiting
+		}
+		if v.Backorder != w.policy || alloc != w.allocated || waits != w.waits {
+			t.Fatalf("%s: policy %s, %d allocated, %d waiting; want %s, %d, %d", id, v.Backorder, alloc, waits, w.policy, w.allocated, w.waits)
+		}
+	}
+	h.note("Four lamps arrive: D takes its last (oldest first), W its two, C its lamp and its tee together.")
+	h.ok(receive("r3", "lamp", "wh-berlin", 4))
+	for _, id := range []string{d, wID, c} {
+		if v, _ := h.eng.Orders().Order(tenant, id); v.Status != "allocated" {
+			t.Fatalf("%s is %s after the receipt", id, v.Status)
+		}
+	}
+	h.golden(t, "channel_default_backorder_policy")
+	h.replayCheck()
+}
+
+// unitsBy sums the events of a kind by SKU.
+func unitsBy(evs []depot.Event, kind depot.EventKind) map[string]int64 {
+	out := map[string]int64{}
+	for _, e := range evs {
+		if e.Kind == kind {
+			out[e.SKU] += e.Qty
+		}
+	}
+	return out
+}
+
+func TestStoryShipCompleteHoldsCheckoutReservation(t *testing.T) {
+	h := fixture(t)
+	h.ok(receive("r1", "tee", "wh-berlin", 10), receive("r2", "mug", "wh-berlin", 10))
+	h.note("Checkout reserves 2 tees in Berlin. The order ships complete and also wants a lamp, which nobody has.")
+	h.ok(reserve("chk-1", "web", hour, depot.ReserveLine{SKU: "tee", Qty: 2}))
+	s := webOrder("S", ln("tee", 2), ln("lamp", 1))
+	s.Backorder, s.Reservation = depot.BackorderShipComplete, "chk-1"
+	sID := h.order(s)
+	h.note("Nothing is converted: the order holds the reservation whole, its tees stay reserved for it.")
+	if v, _ := h.eng.Orders().Order(tenant, sID); !v.ReservationHeld || v.Status != "backordered" || len(v.Shipments) != 0 {
+		t.Fatalf("order %+v, want it backordered holding chk-1", v)
+	}
+	if r, _ := h.eng.Ledger().Reservation(tenant, "chk-1"); r.Status != depot.ReservationActive {
+		t.Fatalf("reservation is %s while held", r.Status)
+	}
+	h.note("Nobody else may take it: another order naming it, and a ledger commit of it, are refused.")
+	other := webOrder("O", ln("tee", 2))
+	other.Reservation = "chk-1"
+	h.reject(other, depot.CodeInvalidState)
+	h.reject(&depot.Commit{Tenant: tenant, Reservation: "chk-1", Order: "ext-9"}, depot.CodeInvalidState)
+	h.note("A lamp arrives in Hamburg: in the same command the lamp is allocated and the reserved tees are committed; the order is complete.")
+	h.now += 10 * minute
+	evs := h.ok(receive("r3", "lamp", "wh-hamburg", 1))
+	if got := unitsBy(evs, depot.EventCommitted); got["tee"] != 2 || len(got) != 1 {
+		t.Fatalf("committed %v, want the 2 reserved tees", got)
+	}
+	if v, _ := h.eng.Orders().Order(tenant, sID); v.ReservationHeld || v.Status != "allocated" || len(v.Shipments) != 2 {
+		t.Fatalf("order after the lamp %+v", v)
+	}
+	if r, _ := h.eng.Ledger().Reservation(tenant, "chk-1"); r.Status != depot.ReservationCommitted || r.Order != sID {
+		t.Fatalf("reservation is %s to %q", r.Status, r.Order)
+	}
+
+	h.note("C ships complete with a reserved mug and 5 lamps; the customer cancels it: the mug reserved for it is released, exactly, and nothing else.")
+	h.ok(reserve("chk-2", "web", hour, depot.ReserveLine{SKU: "mug", Qty: 1}))
+	c := webOrder("C", ln("mug", 1), ln("lamp", 5))
+	c.Backorder, c.Reservation = depot.BackorderShipComplete, "chk-2"
+	cID := h.order(c)
+	evs = h.ok(&depot.CancelOrder{Tenant: tenant, Order: cID, Reason: "customer cancelled"})
+	if got := unitsBy(evs, depot.EventReleased); got["mug"] != 1 || len(got) != 1 || len(unitsBy(evs, depot.EventDeallocated)) != 0 {
+		t.Fatalf("cancel released %v, want the reserved mug", got)
+	}
+	if p, _ := h.eng.Ledger().Position(tenant, "mug", "wh-berlin"); p.Reserved != 0 || p.Allocated != 0 {
+		t.Fatalf("mug position after the cancel %+v", p)
+	}
+
+	h.note("P ships complete with a reserved tee and 9 lamps; the customer drops the lamps: what is left is complete, and its tee is converted at once.")
+	h.ok(reserve("chk-3", "web", hour, depot.ReserveLine{SKU: "tee", Qty: 1}))
+	p := webOrder("P", ln("tee", 1), ln("lamp", 9))
+	p.Backorder, p.Reservation = depot.BackorderShipComplete, "chk-3"
+	pID := h.order(p)
+	evs = h.ok(&depot.CancelOrder{Tenant: tenant, Order: pID, Lines: []depot.CancelLine{{SKU: "lamp", Qty: 9}}})
+	if got := unitsBy(evs, depot.EventCommitted); got["tee"] != 1 {
+		t.Fatalf("partial cancel committed %v, want the reserved tee", got)
+	}
+
+	h.note("E ships complete with a reservation that lapses before the lamp comes: once it has expired the order sources like any other.")
+	h.ok(reserve("chk-4", "web", 15*minute, depot.ReserveLine{SKU: "mug", Qty: 2}))
+	e := webOrder("E", ln("mug", 2), ln("lamp", 1))
+	e.Backorder, e.Reservation = depot.BackorderShipComplete, "chk-4"
+	eID := h.order(e)
+	h.tickAt(h.now - t0 + 20*minute)
+	h.ok(receive("r4", "lamp", "wh-berlin", 1))
+	if v, _ := h.eng.Orders().Order(tenant, eID); v.ReservationHeld || v.Status != "allocated" {
+		t.Fatalf("order after its reservation lapsed %+v", v)
+	}
+	h.golden(t, "ship_complete_holds_checkout_reservation")
+	h.replayCheck()
+}
+
+func TestStoryCheckoutReservationWithKitComponents(t *testing.T) {
+	h := fixture(t)
+	h.ok(receive("r1", "tee", "wh-berlin", 2), receive("r2", "mug", "wh-berlin", 3))
+	h.note("Checkout reserves the basket's components in Berlin: both tees and one mug, enough for one whole gift box.")
+	h.ok(reserve("chk-1", "web", hour, depot.ReserveLine{SKU: "tee", Qty: 2}, depot.ReserveLine{SKU: "mug", Qty: 1}))
+	h.note("W, an earlier order for a tee, waits: the reservation holds every tee.")
+	w := h.order(webOrder("W", ln("tee", 1)))
+	h.note("The order asks for 2 gift boxes. One is made whole of the reserved components and converted; the second tee makes no whole kit on its own, so it is released, and the order's own round (before W's) makes the second box in Berlin from it and a mug in stock.")
+	k := webOrder("K", ln("giftbox", 2))
+	k.Reservation = "chk-1"
+	kID := h.order(k)
+	v, _ := h.eng.Orders().Order(tenant, kID)
+	if v.Status != "allocated" || len(v.Shipments) != 2 {
+		t.Fatalf("kit order %+v, want two Berlin shipments", v)
+	}
+	for _, sh := range v.Shipments {
+		if sh.Location != "wh-berlin" || len(sh.Lines) != 1 || sh.Lines[0].Qty != 1 {
+			t.Fatalf("kit shipment %+v", sh)
+		}
+	}
+	if v, _ := h.eng.Orders().Order(tenant, w); v.Status != "backordered" {
+		t.Fatalf("W is %s; the released tee went to the order whose reservation it was", v.Status)
+	}
+	if p, _ := h.eng.Ledger().Position(tenant, "tee", "wh-berlin"); p.Reserved != 0 || p.Allocated != 2 {
+		t.Fatalf("tee position %+v", p)
+	}
+	h.golden(t, "checkout_reservation_with_kit_components")
+	h.replayCheck()
+}

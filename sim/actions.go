@@ -8,20 +8,24 @@ import (
 type actionKind uint8
 
 const (
-	actArrival     actionKind = iota + 1 // a customer checks out: reserve
-	actCommit                            // payment succeeded: commit the reservation to an order
-	actRelease                           // payment failed or the customer cancelled: release
-	actShip                              // the order leaves the building
-	actReturn                            // a customer sends something back
-	actInspect                           // returned goods on hold are inspected: restock or write off
-	actTick                              // advance the engine's clock so TTLs expire
-	actCount                             // cycle-count one position
-	actReplenish                         // stock ran low: raise a purchase order or a transfer
-	actReceive                           // an inbound delivery arrives
-	actIncident                          // a step of a labelled incident (incidents.go)
-	actAdvance                           // an orchestrated shipment moves one step on
-	actCancelOrder                       // the customer cancels an orchestrated order
-	actAdReport                          // an ad campaign reports its last period (ads.go)
+	actArrival          actionKind = iota + 1 // a customer checks out: reserve
+	actCommit                                 // payment succeeded: commit the reservation to an order
+	actRelease                                // payment failed or the customer cancelled: release
+	actShip                                   // the order leaves the building
+	actReturn                                 // a customer sends something back
+	actInspect                                // returned goods on hold are inspected: restock or write off
+	actTick                                   // advance the engine's clock so TTLs expire
+	actCount                                  // cycle-count one position
+	actReplenish                              // stock ran low: raise a purchase order or a transfer
+	actReceive                                // an inbound delivery arrives
+	actIncident                               // a step of a labelled incident (incidents.go)
+	actAdvance                                // an orchestrated shipment moves one step on
+	actCancelOrder                            // the customer cancels an orchestrated order
+	actAdReport                               // an ad campaign reports its last period (ads.go)
+	actCheckout                               // a quick_app customer pays: the order names the checkout reservation
+	actRaiseException                         // an operator holds an orchestrated order (features.go)
+	actResolveException                       // the operator releases it
+	actTrack                                  // a carrier scan of a shipped parcel
 )
 
 // maxCommandsPerAction is the most commands one action emits (a transfer is an adjustment at the
@@ -47,6 +51,7 @@ type action struct {
 
 	index0 int  // an incident step's position in a sequence of steps at one instant
 	slowed bool // a shipment a node slowdown already pushed back
+	scan   int  // an actTrack's scan in trackingScans
 }
 
 // actionQueue orders actions by (time, scheduling order): a deterministic total order.
@@ -109,6 +114,14 @@ func (w *Workload) emit(a *action) []depot.Command {
 		return w.emitCancelOrder(a)
 	case actAdReport:
 		return w.emitAdReport(a)
+	case actCheckout:
+		return w.emitCheckout(a)
+	case actRaiseException:
+		return w.emitRaiseException(a)
+	case actResolveException:
+		return w.emitResolveException(a)
+	case actTrack:
+		return w.emitTrack(a)
 	}
 	panic("sim: unknown action kind")
 }
@@ -126,8 +139,11 @@ func (w *Workload) observe(st *Step, res *depot.Result) {
 	switch a.kind {
 	case actArrival:
 		if w.cfg.Orchestrate {
-			if _, ok := st.Cmd.(*depot.CreateOrder); ok {
+			switch st.Cmd.(type) {
+			case *depot.CreateOrder:
 				w.observeCreateOrder(a, res)
+			case *depot.Reserve:
+				w.observeCheckoutReserve(a, res)
 			}
 		} else {
 			w.observeReserve(a, res)
@@ -156,6 +172,14 @@ func (w *Workload) observe(st *Step, res *depot.Result) {
 		w.observeAdvance(a, res)
 	case actCancelOrder:
 		w.observeCancelOrder(a, res)
+	case actCheckout:
+		w.observeCheckout(a, res)
+	case actRaiseException:
+		w.observeRaiseException(a, res)
+	case actResolveException:
+		w.observeResolveException(res)
+	case actTrack:
+		w.observeTrack(a, res)
 	}
 	if w.cfg.Orchestrate {
 		w.observeOrderEvents(res.Events)

@@ -12,6 +12,11 @@ type Carrier struct {
 	ID       string           `json:"id"`
 	Name     string           `json:"name"`
 	Services []CarrierService `json:"services"`
+	// Zones, when set, is the carrier's zone chart, and its parcel services are priced by zone
+	// (one band per zone) rather than by distance. Codes is its tracking code table: the
+	// carrier's own status codes, which the business reports as the carrier sends them.
+	Zones []depot.CarrierZone `json:"zones,omitempty"`
+	Codes []depot.CarrierCode `json:"codes,omitempty"`
 }
 
 // CarrierService is one service of a carrier: how long it takes, when it collects, what it
@@ -46,7 +51,7 @@ func defaultCarriers() []Carrier {
 		{ID: "dpd", Name: "DPD", Services: []CarrierService{
 			{ID: "dpd-classic", Name: "DPD Classic", TransitMinMinutes: 20 * 60, TransitMaxMinutes: 48 * 60, CutoffMinute: 17*60 + 30, BaseMinor: 419, PerKgMinor: 30, From: fromDCs},
 			{ID: "dpd-predict", Name: "DPD Predict", TransitMinMinutes: 18 * 60, TransitMaxMinutes: 30 * 60, CutoffMinute: 17 * 60, BaseMinor: 549, PerKgMinor: 35, From: fromAnyDay},
-		}},
+		}, Zones: dpdZones(), Codes: dpdCodes},
 		{ID: "hermes", Name: "Hermes", Services: []CarrierService{
 			{ID: "hermes-standard", Name: "Hermes Standard", TransitMinMinutes: 24 * 60, TransitMaxMinutes: 72 * 60, CutoffMinute: 16 * 60, BaseMinor: 389, PerKgMinor: 25, From: fromDCs},
 		}},
@@ -61,6 +66,33 @@ func defaultCarriers() []Carrier {
 	}
 }
 
+// dpdZones is DPD's zone chart: from the Berlin warehouse and the city's stores, ship-tos with
+// Berlin postal codes (10 to 13) are zone 1 and the rest of the 1 area (Brandenburg, 14 to 19)
+// zone 2; from anywhere else, lanes are zoned by distance: up to 50 km zone 1, 300 km zone 2,
+// 1,500 km zone 3.
+func dpdZones() []depot.CarrierZone {
+	var z []depot.CarrierZone
+	for _, origin := range []string{"wh-ber", "st-kudamm", "st-alexanderplatz"} {
+		for _, p := range []string{"10", "11", "12", "13"} {
+			z = append(z, depot.CarrierZone{Origin: origin, Country: "DE", PostalPrefix: p, Zone: 1})
+		}
+		z = append(z, depot.CarrierZone{Origin: origin, Country: "DE", PostalPrefix: "1", Zone: 2})
+	}
+	return append(z, depot.CarrierZone{UpToM: 50_000, Zone: 1}, depot.CarrierZone{UpToM: 300_000, Zone: 2},
+		depot.CarrierZone{UpToM: 1_500_000, Zone: 3})
+}
+
+// dpdCodes are DPD's own scan codes, as its tracking feed sends them.
+var dpdCodes = []depot.CarrierCode{
+	{Code: "EIN", Status: depot.TrackingPreTransit},     // Einlieferung: handed over
+	{Code: "HUB", Status: depot.TrackingInTransit},      // scanned at a hub
+	{Code: "ZUB", Status: depot.TrackingOutForDelivery}, // in Zustellung: on the van
+	{Code: "ZUG", Status: depot.TrackingDelivered},      // zugestellt
+}
+
+// zoneBands are the zone bands of cards priced by zone: one band per zone of dpdZones.
+var zoneBands = []int64{1, 2, 3}
+
 // Rate card bands: parcel networks price by distance (city, region, country) and weight; the
 // bike courier only rides within the city.
 var (
@@ -74,23 +106,36 @@ var (
 const dailyMask = 0x7f
 
 // define is the carrier as the engine's DefineCarrier: each service's base and per-kg price
-// become a rate card over distance and weight bands (a parcel is priced at its band's upper
-// weight; each farther distance band adds a tenth of the base price).
+// become a rate card over distance (or, with a zone chart, zone) and weight bands (a parcel is
+// priced at its band's upper weight; each farther band adds a tenth of the base price). Zone
+// cards are 80% of the base price in zone 1 and 15% more per zone beyond: the carrier competes
+// on its home lanes.
 func (c *Carrier) define(tenant string) *depot.DefineCarrier {
-	d := &depot.DefineCarrier{Tenant: tenant, Carrier: c.ID}
+	d := &depot.DefineCarrier{Tenant: tenant, Carrier: c.ID, Zones: slices.Clone(c.Zones), Codes: slices.Clone(c.Codes)}
 	for _, s := range c.Services {
 		dist, weight := parcelDistanceM, parcelWeightG
 		if slices.Contains(s.From, depot.LocationDarkStore) {
 			dist, weight = cityDistanceM, cityWeightG
+		} else if len(c.Zones) > 0 {
+			dist = zoneBands
 		}
+		zoned := len(c.Zones) > 0 && !slices.Contains(s.From, depot.LocationDarkStore)
 		prices := make([]int64, 0, len(dist)*len(weight))
 		for b := range dist {
 			for _, g := range weight {
-				prices = append(prices, s.BaseMinor+s.BaseMinor*int64(b)/10+s.PerKgMinor*((g+999)/1000))
+				base := s.BaseMinor + s.BaseMinor*int64(b)/10
+				if zoned {
+					base = s.BaseMinor * (80 + 15*int64(b)) / 100 // the city zone is a fifth off
+				}
+				prices = append(prices, base+s.PerKgMinor*((g+999)/1000))
 			}
 		}
-		d.Services = append(d.Services, depot.CarrierService{Service: s.ID, DistanceUpToM: dist, WeightUpToG: weight, Prices: prices,
-			TransitMinMinutes: s.TransitMinMinutes, TransitMaxMinutes: s.TransitMaxMinutes, CutoffMinute: s.CutoffMinute, Days: dailyMask})
+		cs := depot.CarrierService{Service: s.ID, DistanceUpToM: dist, WeightUpToG: weight, Prices: prices,
+			TransitMinMinutes: s.TransitMinMinutes, TransitMaxMinutes: s.TransitMaxMinutes, CutoffMinute: s.CutoffMinute, Days: dailyMask}
+		if zoned {
+			cs.DistanceUpToM, cs.ZoneUpTo = nil, dist
+		}
+		d.Services = append(d.Services, cs)
 	}
 	return d
 }

@@ -33,7 +33,10 @@
 // Labelled incidents (incidents.go: demand spikes, channel outages, inventory drift, stockouts
 // ahead of receipt; ads.go: ad-driven spikes and ad spend on out-of-stock SKUs, with background
 // ad campaigns reporting every ten minutes) act through the workload's seams (arrivals, order
-// lines, countDrift, holds, ad reports) from their own random streams, with ground truth; evaluate.go runs days with them through the
+// lines, countDrift, holds, ad reports) from their own random streams, with ground truth; features.go
+// exercises what orchestrated orders gained (backorder policies, checkout reservations, operator
+// exceptions, a carrier priced by zone with its own tracking codes) from a stream of its own;
+// evaluate.go runs days with them through the
 // engine and scores the intel projection's alerts against it (`depot intel eval`). Node
 // slowdowns (locationCapacity) and carrier delays are not simulated yet. Deterministic
 // simulation testing wraps the in-process driver around a sequencer on a simulated disk and

@@ -36,6 +36,10 @@ type recorder struct {
 	stream         []byte
 	reservesByHour [24]int
 	linesBySKU     map[string]int
+	// What the order features did: orders asking for partial shipment, orders naming a
+	// checkout reservation, and shipments planned per carrier.
+	partialOrders, checkoutOrders int
+	plannedBy                     map[string]int
 }
 
 func (r *recorder) SubmitBatch(ctx context.Context, cmds []depot.Command) ([]depot.Result, error) {
@@ -48,8 +52,27 @@ func (r *recorder) SubmitBatch(ctx context.Context, cmds []depot.Command) ([]dep
 				r.linesBySKU[l.SKU]++
 			}
 		}
+		if o, ok := c.(*depot.CreateOrder); ok {
+			if o.Backorder == depot.BackorderPartial {
+				r.partialOrders++
+			}
+			if o.Reservation != "" {
+				r.checkoutOrders++
+			}
+		}
 	}
-	return r.Driver.SubmitBatch(ctx, cmds)
+	res, err := r.Driver.SubmitBatch(ctx, cmds)
+	for i := range res {
+		for _, e := range res[i].Events {
+			if e.Kind == depot.EventShipmentPlanned {
+				if r.plannedBy == nil {
+					r.plannedBy = map[string]int{}
+				}
+				r.plannedBy[e.Carrier]++
+			}
+		}
+	}
+	return res, err
 }
 
 // mustRun runs cfg to its end over a sequencer on an in-memory journal and closes nothing: the

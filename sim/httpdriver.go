@@ -174,8 +174,14 @@ func toWire(c depot.Command) (api.Command, error) {
 		return &api.Return{ID: c.ID, Order: c.Order, SKU: c.SKU, Location: c.Location, Qty: c.Qty, Restock: c.Restock, Reason: c.Reason}, nil
 	case *depot.DefineCarrier:
 		out := &api.Carrier{Carrier: c.Carrier}
+		for _, z := range c.Zones {
+			out.Zones = append(out.Zones, api.CarrierZone{Origin: z.Origin, Country: z.Country, PostalPrefix: z.PostalPrefix, UpToM: z.UpToM, Zone: z.Zone})
+		}
+		for _, co := range c.Codes {
+			out.Codes = append(out.Codes, api.CarrierCode{Code: co.Code, Status: co.Status.String()})
+		}
 		for _, sv := range c.Services {
-			ws := api.CarrierService{Service: sv.Service, DistanceUpToM: sv.DistanceUpToM, WeightUpToG: sv.WeightUpToG, PricesMinor: sv.Prices,
+			ws := api.CarrierService{Service: sv.Service, DistanceUpToM: sv.DistanceUpToM, ZoneUpTo: sv.ZoneUpTo, WeightUpToG: sv.WeightUpToG, PricesMinor: sv.Prices,
 				TransitMinMinutes: sv.TransitMinMinutes, TransitMaxMinutes: sv.TransitMaxMinutes, CutoffMinute: sv.CutoffMinute, Days: weekdayNames(sv.Days)}
 			for _, co := range sv.Cutoffs {
 				ws.Cutoffs = append(ws.Cutoffs, api.CarrierCutoff(co))
@@ -189,7 +195,8 @@ func toWire(c depot.Command) (api.Command, error) {
 			rules[i] = api.RoutingRule{Kind: r.Kind.String(), Group: r.Group}
 		}
 		return &api.Routing{Channel: c.Channel, RoutingSpec: api.RoutingSpec{Rules: rules, OwnLocations: slices.Clone(c.Own),
-			AllowSplitLines: c.AllowSplitLines, SplitPenaltyMinor: c.SplitPenaltyMinor, LatePenaltyPerHourMinor: c.LatePenaltyPerHourMinor}}, nil
+			AllowSplitLines: c.AllowSplitLines, SplitPenaltyMinor: c.SplitPenaltyMinor, LatePenaltyPerHourMinor: c.LatePenaltyPerHourMinor,
+			Backorder: policyName(c.Backorder)}}, nil
 	case *depot.CreateOrder:
 		lines := make([]api.OrderLine, len(c.Lines))
 		for i, l := range c.Lines {
@@ -201,7 +208,12 @@ func toWire(c depot.Command) (api.Command, error) {
 		}
 		return &api.OrderRequest{Channel: c.Channel, ExternalID: c.ExternalID, Lines: lines, ShipToLatE6: c.ShipToLatE6, ShipToLonE6: c.ShipToLonE6,
 			PostalCode: c.PostalCode, Country: c.Country, Level: c.Level.String(), PromiseMinutes: c.PromiseMinutes, PlacedAt: c.PlacedAt,
-			ShipBy: c.ShipBy, DeliverBy: c.DeliverBy, Priority: c.Priority, Attributes: attrs}, nil
+			ShipBy: c.ShipBy, DeliverBy: c.DeliverBy, Priority: c.Priority, Attributes: attrs, Backorder: policyName(c.Backorder),
+			Reservation: c.Reservation}, nil
+	case *depot.RaiseException:
+		return &api.ExceptionRaise{Order: c.Order, ExceptionBody: api.ExceptionBody{Code: c.Code, Note: c.Note}}, nil
+	case *depot.ResolveException:
+		return &api.ExceptionResolve{Order: c.Order, ExceptionBody: api.ExceptionBody{Code: c.Code, Note: c.Note}}, nil
 	case *depot.AdvanceShipment:
 		return &api.ShipmentAdvance{Shipment: c.Shipment, AdvanceBody: api.AdvanceBody{Step: c.Step.String(), Tracking: c.Tracking}}, nil
 	case *depot.CancelOrder:
@@ -218,6 +230,14 @@ func toWire(c depot.Command) (api.Command, error) {
 			SpendMinor: m.SpendMinor, Impressions: m.Impressions, Clicks: m.Clicks, AttributedOrders: m.AttributedOrders}, nil
 	}
 	return nil, fmt.Errorf("sim: the HTTP API has no batch form of %s", c.Kind())
+}
+
+// policyName is a backorder policy's wire name, "" for the default.
+func policyName(p depot.BackorderPolicy) string {
+	if p == 0 {
+		return ""
+	}
+	return p.String()
 }
 
 // weekdayNames spells a weekday mask (bit 0 Sunday) as the API's day names.

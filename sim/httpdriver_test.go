@@ -31,6 +31,12 @@ func TestHTTPDriverRunsTheOrchestratedWorkload(t *testing.T) {
 	if s.OrdersAllocated == 0 || s.ShipmentsShipped == 0 {
 		t.Fatalf("orchestrated orders did not flow over HTTP: %+v", s)
 	}
+	// Checkout reservations, exceptions and DPD's codes (its zone chart and code table came
+	// over PUT /v1/carriers) went over HTTP too.
+	if s.CheckoutOrders == 0 || s.ExceptionsResolved == 0 || s.TrackingEvents == 0 {
+		t.Fatalf("order features did not flow over HTTP: %d checkout orders, %d exceptions resolved, %d scans",
+			s.CheckoutOrders, s.ExceptionsResolved, s.TrackingEvents)
+	}
 }
 
 func runOverHTTP(t *testing.T, cfg sim.Config) sim.Snapshot {

@@ -59,4 +59,14 @@ const (
 const (
 	streamScenario = 0x5ce7a210
 	streamWorkload = 0x3017c0ad
+	streamFeatures = 0xfea70235
+)
+
+// Shares of the order features (features.go): web shop orders whose customer asks for partial
+// shipment, quick_app orders reserved at checkout before payment, and shipped-channel orders an
+// operator holds for an address check.
+const (
+	partialOrderShare = 0.25
+	checkoutShare     = 0.30
+	exceptionShare    = 0.02
 )

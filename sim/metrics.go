@@ -51,14 +51,21 @@ type Snapshot struct {
 	SLAAtRisk         int64 `json:"sla_at_risk"`
 	SLABreached       int64 `json:"sla_breached"`
 	ShippedOnTime     int64 `json:"shipped_on_time"`
-	Returns           int64 `json:"returns"`
-	ReturnsHeld       int64 `json:"returns_held"`
-	WrittenOff        int64 `json:"written_off_units"`
-	PurchaseOrders    int64 `json:"purchase_orders"`
-	Transfers         int64 `json:"transfers"`
-	Receipts          int64 `json:"receipts"`
-	Counts            int64 `json:"counts"`
-	CountDrift        int64 `json:"count_drift_units"`
+	// CheckoutOrders counts quick_app orders that consumed their checkout reservation;
+	// ExceptionsRaised and ExceptionsResolved the operator's holds; TrackingEvents the carrier
+	// scans forwarded (DPD's own codes). Delivered also counts parcels DPD scanned delivered.
+	CheckoutOrders     int64 `json:"checkout_orders"`
+	ExceptionsRaised   int64 `json:"exceptions_raised"`
+	ExceptionsResolved int64 `json:"exceptions_resolved"`
+	TrackingEvents     int64 `json:"tracking_events"`
+	Returns            int64 `json:"returns"`
+	ReturnsHeld        int64 `json:"returns_held"`
+	WrittenOff         int64 `json:"written_off_units"`
+	PurchaseOrders     int64 `json:"purchase_orders"`
+	Transfers          int64 `json:"transfers"`
+	Receipts           int64 `json:"receipts"`
+	Counts             int64 `json:"counts"`
+	CountDrift         int64 `json:"count_drift_units"`
 	// Commands and Batches count what was submitted; SubmitTime is the wall time spent waiting
 	// for answers, and the latencies are per batch.
 	Commands   int64         `json:"commands"`

@@ -17,12 +17,13 @@ const quickPromiseMinutes = 30
 
 // shipment is one shipment of an orchestrated order as the business tracks it.
 type shipment struct {
-	id    string
-	order *order
-	loc   *Location // nil when the answer named no location the scenario knows
-	rider bool      // carried by the dark store's riders, delivered minutes after shipping
-	step  depot.ShipmentStep
-	ship  int64 // when it is handed to the carrier
+	id      string
+	order   *order
+	loc     *Location // nil when the answer named no location the scenario knows
+	rider   bool      // carried by the dark store's riders, delivered minutes after shipping
+	carrier string    // the carrier the engine chose ("rider" for the riders)
+	step    depot.ShipmentStep
+	ship    int64 // when it is handed to the carrier
 }
 
 // emitCreateOrder turns a drawn order into a CreateOrder. lat and lon are the customer's
@@ -39,6 +40,7 @@ func (w *Workload) emitCreateOrder(o *order, lines []depot.ReserveLine, lat, lon
 	if ch.Quick {
 		c.Level, c.PromiseMinutes = depot.LevelQuick, quickPromiseMinutes
 	}
+	w.orderFeatures(c, ch)
 	for _, l := range lines {
 		var price int64
 		if i, ok := w.sc.skuIndex[l.SKU]; ok {
@@ -83,6 +85,9 @@ func (w *Workload) observeCreateOrder(a *action, res *depot.Result) {
 	}
 	o.id = res.Ref
 	w.orders[o.id] = o
+	if planned {
+		w.maybeException(o)
+	}
 	if !planned && !backordered && len(res.Events) == 0 {
 		// The answer carried no events (a driver that drops them): advance the first
 		// shipment blindly; invalid_state answers are ignored.
@@ -126,7 +131,7 @@ func (w *Workload) planShipment(o *order, id, loc, carrier string) {
 			return
 		}
 	}
-	s := &shipment{id: id, order: o, loc: w.locations[loc], rider: carrier == "rider"}
+	s := &shipment{id: id, order: o, loc: w.locations[loc], rider: carrier == "rider", carrier: carrier}
 	o.shipments = append(o.shipments, s)
 	if s.loc != nil {
 		o.lines = []depot.ReservedLine{{Location: s.loc.ID}}
@@ -142,6 +147,11 @@ func (w *Workload) planShipment(o *order, id, loc, carrier string) {
 func (w *Workload) emitAdvance(a *action) []depot.Command {
 	s := a.shp
 	if s.order.cancelled {
+		return nil
+	}
+	if s.order.exc && s.step < depot.StepShip {
+		// The order is on hold: the step waits until the operator resolves the exception.
+		w.schedule(&action{at: w.now + int64(5*time.Minute), kind: actAdvance, order: s.order, shp: s})
 		return nil
 	}
 	c := &depot.AdvanceShipment{Tenant: w.sc.Tenant, Shipment: s.id, Step: s.step + 1}
@@ -177,6 +187,8 @@ func (w *Workload) observeAdvance(a *action, res *depot.Result) {
 		})
 		if s.rider {
 			w.schedule(&action{at: w.now + w.between(8*time.Minute, 22*time.Minute), kind: actAdvance, order: o, shp: s})
+		} else {
+			w.scheduleTracking(s)
 		}
 	case depot.StepDeliver:
 		w.metrics.update(func(m *Snapshot) { m.Delivered++ })

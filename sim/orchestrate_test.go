@@ -31,6 +31,23 @@ func TestOrchestratedDay(t *testing.T) {
 	if s.Delivered == 0 {
 		t.Errorf("no quick shipment delivered")
 	}
+	// The order features: partial shipment asked for, checkout reservations consumed on the
+	// quick channel, operator exceptions raised and resolved, DPD (priced by zone) chosen and
+	// its scans forwarded with its own codes, and no command the engine refused for them.
+	t.Logf("partial %d checkout %d (consumed %d) exceptions %d/%d scans %d planned by carrier %v",
+		b.rec.partialOrders, b.rec.checkoutOrders, s.CheckoutOrders, s.ExceptionsRaised, s.ExceptionsResolved, s.TrackingEvents, b.rec.plannedBy)
+	if b.rec.partialOrders == 0 || b.rec.checkoutOrders == 0 || s.CheckoutOrders == 0 {
+		t.Errorf("no partial or checkout orders: %d partial, %d naming a reservation, %d consumed one", b.rec.partialOrders, b.rec.checkoutOrders, s.CheckoutOrders)
+	}
+	if s.ExceptionsRaised == 0 || s.ExceptionsResolved == 0 {
+		t.Errorf("exceptions raised %d, resolved %d", s.ExceptionsRaised, s.ExceptionsResolved)
+	}
+	if b.rec.plannedBy["dpd"] == 0 || s.TrackingEvents == 0 {
+		t.Errorf("DPD planned %d shipments and reported %d scans", b.rec.plannedBy["dpd"], s.TrackingEvents)
+	}
+	if len(s.OtherRejections) > 0 {
+		t.Errorf("the engine refused operator commands: %v", s.OtherRejections)
+	}
 }
 
 func TestOrchestratedRunIsAPureFunctionOfTheSeed(t *testing.T) {

@@ -26,6 +26,13 @@ type order struct {
 	shipments []*shipment
 	cancelled bool
 	shipped   bool
+
+	// features.go: a quick_app checkout reservation (the basket and the customer's place, kept
+	// until payment), and whether an operator exception holds the order.
+	checkout bool
+	cart     []depot.ReserveLine
+	lat, lon int64
+	exc      bool
 }
 
 // returnReasons are why customers send things back.
@@ -113,6 +120,9 @@ func (w *Workload) emitArrival(a *action) []depot.Command {
 		lines = w.spikeLines(ch, a.at, at, lines)
 	}
 	if w.cfg.Orchestrate {
+		if ch.Quick && w.feat.Float64() < checkoutShare {
+			return w.emitCheckoutReserve(o, lines, lat, lon)
+		}
 		return w.emitCreateOrder(o, lines, lat, lon)
 	}
 	return []depot.Command{&depot.Reserve{Tenant: w.sc.Tenant, Reservation: o.reservation, Channel: ch.ID, TTL: int64(ch.TTL), Lines: lines}}

@@ -90,6 +90,9 @@ type Channel struct {
 	// checkout (payment failed or the customer cancelled); the rest are committed.
 	Abandon float64 `json:"abandon"`
 	Release float64 `json:"release"`
+	// Backorder is the channel's default backorder policy for its orchestrated orders (its
+	// routing's); 0 is whole lines.
+	Backorder depot.BackorderPolicy `json:"-"`
 	// CheckoutMin and CheckoutMax bound the time from reservation to commit.
 	CheckoutMin time.Duration `json:"checkout_min"`
 	CheckoutMax time.Duration `json:"checkout_max"`
@@ -245,7 +248,7 @@ func buildChannels(darkStores int) []Channel {
 		{ID: "amazon", Name: "Amazon marketplace", Share: 0.18, Hourly: marketHourly,
 			Locations: []string{"wh-dtm", "wh-lej", "wh-muc", "wh-ham", "wh-ber"},
 			Buffer:    depot.Buffer{Percent: 10},
-			TTL:       10 * time.Minute, Promise: 24 * time.Hour, Release: 0.01,
+			TTL:       10 * time.Minute, Promise: 24 * time.Hour, Release: 0.01, Backorder: depot.BackorderPartial,
 			CheckoutMin: 2 * time.Second, CheckoutMax: 20 * time.Second,
 			ReturnRate: 0.05, ReturnAfterMin: 48 * time.Hour, ReturnAfterMax: 120 * time.Hour},
 		{ID: "own_web", Name: "Own web shop", Share: 0.12, Hourly: webHourly,
@@ -516,10 +519,11 @@ func ridersPerSlot(l *Location) int32 {
 }
 
 // routingOf is a channel's routing: the quick channel ships from the closest dark store, the
-// others at the cheapest total cost, then with the fewest shipments.
+// others at the cheapest total cost, then with the fewest shipments; the marketplace ships what
+// it has and backorders only the missing units (its default backorder policy is partial).
 func routingOf(tenant string, c *Channel) *depot.DefineRouting {
 	d := &depot.DefineRouting{Tenant: tenant, Channel: c.ID, Own: slices.Clone(c.Locations),
-		SplitPenaltyMinor: 300, LatePenaltyPerHourMinor: 100}
+		SplitPenaltyMinor: 300, LatePenaltyPerHourMinor: 100, Backorder: c.Backorder}
 	if c.Quick {
 		d.Rules = []depot.RoutingRule{{Kind: depot.RuleClosest}, {Kind: depot.RuleFewestShipments}}
 	} else {

@@ -27,6 +27,7 @@ type Workload struct {
 	sc      *Scenario
 	cfg     Config
 	rng     *rand.Rand
+	feat    *rand.Rand // the order features' choices (features.go)
 	metrics *Metrics
 
 	queue     actionQueue
@@ -84,6 +85,7 @@ func NewWorkload(sc *Scenario, cfg Config) (*Workload, error) {
 	}
 	w := &Workload{
 		sc: sc, cfg: cfg, rng: rand.New(rand.NewPCG(uint64(cfg.Seed), streamWorkload)),
+		feat:    rand.New(rand.NewPCG(uint64(cfg.Seed), streamFeatures)),
 		metrics: newMetrics(sc.Channels), now: sc.Start, end: sc.Start + int64(cfg.Duration),
 		setup: sc.Commands(), nextFree: map[string]int64{}, orders: map[string]*order{},
 	}

@@ -90,9 +90,10 @@ func printDemoSummary(w io.Writer, d demoSummary) {
 	}
 	var fulfilment string
 	if orchestrated(s) {
-		fulfilment = fmt.Sprintf("  orchestr.  %s orders allocated, %s backordered; %s shipments shipped, %s delivered;\n             SLA events: %s at risk, %s breached\n",
+		fulfilment = fmt.Sprintf("  orchestr.  %s orders allocated, %s backordered; %s shipments shipped, %s delivered;\n             SLA events: %s at risk, %s breached; %s quick orders from checkout reservations;\n             %s operator exceptions raised, %s resolved; %s carrier scans (DPD codes)\n",
 			commas(s.OrdersAllocated), commas(s.OrdersBackordered), commas(s.ShipmentsShipped), commas(s.Delivered),
-			commas(s.SLAAtRisk), commas(s.SLABreached))
+			commas(s.SLAAtRisk), commas(s.SLABreached), commas(s.CheckoutOrders), commas(s.ExceptionsRaised),
+			commas(s.ExceptionsResolved), commas(s.TrackingEvents))
 	}
 	rate := float64(s.Commands) / max(d.wall.Seconds(), 1e-9)
 	fmt.Fprintf(w, `

@@ -1,0 +1,175 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/depothq/depot"
+)
+
+// What orchestrated orders gained, exercised by the simulated business (Config.Orchestrate):
+//
+//   - backorder policies: the marketplace's routing ships partial by default, and a share of the
+//     web shop's customers ask for partial shipment on their order (the rest wait whole lines);
+//   - checkout reservations: a share of quick_app customers reserve their basket at the dark
+//     store when they open checkout and pay a little later; the order names the reservation,
+//     which the engine converts into its allocation;
+//   - operator exceptions: now and then an operator holds a shipped-channel order to confirm the
+//     address, and releases it a while later; its shipments wait meanwhile;
+//   - zone charts and tracking codes: DPD prices by zone (dpdZones) and reports its parcels with
+//     its own scan codes (dpdCodes), which the business forwards as they come.
+//
+// All these choices draw from their own random stream (streamFeatures), so they do not move the
+// arrivals, baskets and timings the main stream draws.
+
+// featBetween is a uniform instant offset in [lo, hi] from the features' stream.
+func (w *Workload) featBetween(lo, hi time.Duration) int64 {
+	if hi <= lo {
+		return int64(lo)
+	}
+	return int64(lo) + w.feat.Int64N(int64(hi-lo)+1)
+}
+
+// postalCodeOf is the ship-to's postal code, derived from where the customer is: Berlin's
+// codes (10 to 13, by quarter of the compass) within 12 km of the centre, Brandenburg's (14 to
+// 16) beyond. A pure function of the place, so it costs no random draw.
+func (w *Workload) postalCodeOf(lat, lon int64) string {
+	c := &w.sc.City
+	d := distanceM(lat, lon, c.LatE6, c.LonE6)
+	dy := float64(lat - c.LatE6)
+	dx := float64(lon-c.LonE6) * math.Cos(float64(c.LatE6)/1e6*math.Pi/180)
+	quarter := int((math.Atan2(dy, dx) + math.Pi) / (math.Pi / 2))
+	quarter = min(max(quarter, 0), 3)
+	prefix := 10 + quarter
+	if d > 12_000 {
+		prefix = 14 + quarter%3
+	}
+	return fmt.Sprintf("%02d%03d", prefix, int(d/100)%1000)
+}
+
+// orderFeatures sets an order's postal code and, for the web shop, the policy its customer
+// asked for.
+func (w *Workload) orderFeatures(c *depot.CreateOrder, ch *channelState) {
+	c.PostalCode = w.postalCodeOf(c.ShipToLatE6, c.ShipToLonE6)
+	if ch.ID == "shopify" && w.feat.Float64() < partialOrderShare {
+		c.Backorder = depot.BackorderPartial
+	}
+}
+
+// emitCheckoutReserve is a quick_app customer opening checkout: their basket is reserved at the
+// dark store for the channel's TTL.
+func (w *Workload) emitCheckoutReserve(o *order, lines []depot.ReserveLine, lat, lon int64) []depot.Command {
+	o.checkout, o.cart, o.lat, o.lon = true, lines, lat, lon
+	return []depot.Command{&depot.Reserve{Tenant: w.sc.Tenant, Reservation: o.reservation, Channel: o.ch.ID, TTL: int64(o.ch.TTL), Lines: lines}}
+}
+
+// observeCheckoutReserve schedules the payment: the order naming the reservation, or, when the
+// basket could not be reserved, the order alone (it backorders what is missing).
+func (w *Workload) observeCheckoutReserve(a *action, res *depot.Result) {
+	o := a.order
+	at := w.now + int64(w.cfg.Quantum)
+	if res.OK() {
+		at = w.now + w.featBetween(o.ch.CheckoutMin, o.ch.CheckoutMax)
+	} else {
+		o.reservation = ""
+	}
+	w.schedule(&action{at: at, kind: actCheckout, order: o})
+}
+
+// emitCheckout is the customer paying: the order, naming its checkout reservation.
+func (w *Workload) emitCheckout(a *action) []depot.Command {
+	o := a.order
+	cmds := w.emitCreateOrder(o, o.cart, o.lat, o.lon)
+	cmds[0].(*depot.CreateOrder).Reservation = o.reservation
+	return cmds
+}
+
+// observeCheckout counts the orders that consumed their checkout reservation.
+func (w *Workload) observeCheckout(a *action, res *depot.Result) {
+	w.observeCreateOrder(a, res)
+	if !res.OK() || a.order.reservation == "" {
+		return
+	}
+	for i := range res.Events {
+		if res.Events[i].Kind == depot.EventCommitted {
+			w.metrics.update(func(s *Snapshot) { s.CheckoutOrders++ })
+			return
+		}
+	}
+}
+
+// maybeException now and then has an operator hold a new shipped-channel order.
+func (w *Workload) maybeException(o *order) {
+	if o.ch.Quick || w.feat.Float64() >= exceptionShare {
+		return
+	}
+	w.schedule(&action{at: w.now + w.featBetween(30*time.Second, 5*time.Minute), kind: actRaiseException, order: o})
+}
+
+// emitRaiseException holds the order, unless it already left or was cancelled. Its shipments'
+// steps wait from here on (emitAdvance), in the order the commands apply.
+func (w *Workload) emitRaiseException(a *action) []depot.Command {
+	o := a.order
+	if o.shipped || o.cancelled {
+		return nil
+	}
+	o.exc = true
+	return []depot.Command{&depot.RaiseException{Tenant: w.sc.Tenant, Order: o.id, Code: "address_check",
+		Note: "house number missing; calling the customer"}}
+}
+
+func (w *Workload) observeRaiseException(a *action, res *depot.Result) {
+	if !res.OK() {
+		a.order.exc = false
+		return
+	}
+	w.metrics.update(func(s *Snapshot) { s.ExceptionsRaised++ })
+	w.schedule(&action{at: w.now + w.featBetween(10*time.Minute, 45*time.Minute), kind: actResolveException, order: a.order})
+}
+
+// emitResolveException releases the order: the customer confirmed the address.
+func (w *Workload) emitResolveException(a *action) []depot.Command {
+	a.order.exc = false
+	return []depot.Command{&depot.ResolveException{Tenant: w.sc.Tenant, Order: a.order.id, Code: "address_confirmed",
+		Note: "customer confirmed by phone"}}
+}
+
+func (w *Workload) observeResolveException(res *depot.Result) {
+	if res.OK() {
+		w.metrics.update(func(s *Snapshot) { s.ExceptionsResolved++ })
+	}
+}
+
+// trackingScans is when a DPD parcel is scanned after it left, with the code it reports.
+var trackingScans = []struct {
+	after time.Duration
+	code  string
+}{{30 * time.Minute, "EIN"}, {6 * time.Hour, "HUB"}, {20 * time.Hour, "ZUB"}, {22 * time.Hour, "ZUG"}}
+
+// scheduleTracking schedules a shipped parcel's scans, for carriers with their own code table.
+func (w *Workload) scheduleTracking(s *shipment) {
+	if s.carrier != "dpd" {
+		return
+	}
+	for i, sc := range trackingScans {
+		w.schedule(&action{at: w.now + int64(sc.after) + w.featBetween(0, 20*time.Minute), kind: actTrack, order: s.order, shp: s, scan: i})
+	}
+}
+
+// emitTrack forwards one scan as the carrier sent it.
+func (w *Workload) emitTrack(a *action) []depot.Command {
+	return []depot.Command{&depot.TrackShipment{Tenant: w.sc.Tenant, Shipment: a.shp.id, Status: trackingScans[a.scan].code, At: a.at}}
+}
+
+func (w *Workload) observeTrack(a *action, res *depot.Result) {
+	if !res.OK() {
+		return
+	}
+	w.metrics.update(func(s *Snapshot) {
+		s.TrackingEvents++
+		if trackingScans[a.scan].code == "ZUG" {
+			s.Delivered++
+		}
+	})
+}
