@@ -84,3 +84,38 @@ func TestBatchRequestRoundTrips(t *testing.T) {
 		t.Fatalf("commit decoded as %+v", out.Commands[1])
 	}
 }
+
+func TestBatchResponseAppenderMatchesEncodingJSON(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		r := &BatchResponse{Accepted: rapid.IntRange(0, 1000).Draw(t, "accepted"), Rejected: rapid.IntRange(0, 1000).Draw(t, "rejected")}
+		if !rapid.Bool().Draw(t, "nil results") {
+			r.Results = rapid.SliceOf(rapid.Custom(func(t *rapid.T) BatchItem {
+				it := BatchItem{OK: rapid.Bool().Draw(t, "ok"), Seq: rapid.Uint64().Draw(t, "seq"), Replayed: rapid.Bool().Draw(t, "replayed")}
+				if rapid.Bool().Draw(t, "ref") {
+					it.Ref = jsonText().Draw(t, "ref text")
+				}
+				if rapid.IntRange(0, 3).Draw(t, "seq zero") == 0 {
+					it.Seq = 0
+				}
+				switch rapid.IntRange(0, 4).Draw(t, "extra") {
+				case 0:
+					it.Problem = &Problem{Status: 409, Code: "insufficient_stock", Detail: jsonText().Draw(t, "detail")}
+				case 1:
+					it.Events = []Event{{Seq: 1, Kind: "reserved", SKU: jsonText().Draw(t, "sku"), Qty: 2}}
+				}
+				return it
+			})).Draw(t, "results")
+		}
+		want, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := r.AppendJSON(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("appender wrote\n%s\nencoding/json wrote\n%s", got, want)
+		}
+	})
+}

@@ -268,7 +268,12 @@ func (s *Server) run(c *call, rt *route) (a *idemAnswer) {
 	if rt.status == http.StatusNoContent {
 		return &idemAnswer{status: http.StatusNoContent}
 	}
-	body, err := json.Marshal(out)
+	var body []byte
+	if a, ok := out.(jsonAppender); ok {
+		body, err = a.AppendJSON(make([]byte, 0, 4096))
+	} else {
+		body, err = json.Marshal(out)
+	}
 	if err != nil {
 		s.log.Error("encode answer", "route", rt.label(), "err", err)
 		return problemAnswer(problemf(CodeInternal, "", "the server failed to encode its answer"))
