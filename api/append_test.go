@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -116,6 +117,65 @@ func TestBatchResponseAppenderMatchesEncodingJSON(t *testing.T) {
 		}
 		if !bytes.Equal(got, want) {
 			t.Fatalf("appender wrote\n%s\nencoding/json wrote\n%s", got, want)
+		}
+	})
+}
+
+// TestBatchResponseScannerAgreesWithEncodingJSON decodes encoding/json's own output of random
+// answers, and random mutations of it, both ways.
+func TestBatchResponseScannerAgreesWithEncodingJSON(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		r := BatchResponse{Accepted: rapid.IntRange(0, 1<<30).Draw(t, "accepted"), Rejected: rapid.IntRange(0, 1000).Draw(t, "rejected"),
+			Results: []BatchItem{}}
+		for range rapid.IntRange(0, 20).Draw(t, "items") {
+			it := BatchItem{OK: rapid.Bool().Draw(t, "ok"), Seq: rapid.Uint64().Draw(t, "seq"), Replayed: rapid.Bool().Draw(t, "replayed")}
+			if rapid.Bool().Draw(t, "ref") {
+				it.Ref = jsonText().Draw(t, "ref text")
+			}
+			if rapid.IntRange(0, 9).Draw(t, "problem") == 0 {
+				it.Problem = &Problem{Status: 409, Code: "insufficient_stock"}
+			}
+			r.Results = append(r.Results, it)
+		}
+		data, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rapid.Bool().Draw(t, "mutate") && len(data) > 0 {
+			i := rapid.IntRange(0, len(data)-1).Draw(t, "at")
+			data[i] = rapid.SampledFrom([]byte(` "{}[],:0123456789-.eEtrufalsnx\`)).Draw(t, "byte")
+		}
+		type plain BatchResponse
+		var want plain
+		wantErr := json.Unmarshal(data, &want)
+		var got BatchResponse
+		gotErr := got.UnmarshalJSON(data)
+		if (wantErr == nil) != (gotErr == nil) {
+			t.Fatalf("%s: encoding/json error %v, UnmarshalJSON error %v", data, wantErr, gotErr)
+		}
+		if wantErr == nil && !reflect.DeepEqual(got, BatchResponse(want)) {
+			t.Fatalf("%s:\n got %+v\nwant %+v", data, got, want)
+		}
+	})
+}
+
+func FuzzBatchResponseScanner(f *testing.F) {
+	for _, s := range []string{`{"accepted":2,"rejected":0,"results":[{"ok":true,"seq":7},{"ok":true,"seq":8,"ref":"o-8"}]}`,
+		`{"accepted":0,"rejected":1,"results":[{"ok":false,"problem":{"status":409}}]}`, `{"results":null}`, `{"accepted":01}`, ` {"results":[] } `} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fast, ok := scanBatchResponse(data)
+		if !ok {
+			return
+		}
+		type plain BatchResponse
+		var want plain
+		if err := json.Unmarshal(data, &want); err != nil {
+			t.Fatalf("the scanner accepted %q, which encoding/json refuses: %v", data, err)
+		}
+		if !reflect.DeepEqual(fast, BatchResponse(want)) {
+			t.Fatalf("%q:\n scanner %+v\nencoding/json %+v", data, fast, want)
 		}
 	})
 }

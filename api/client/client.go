@@ -217,11 +217,32 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any, opt
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		return nil
 	}
+	if u, ok := out.(json.Unmarshaler); ok {
+		// Types with their own decoder (the batch answer) get the bytes directly: a
+		// json.Decoder would scan the whole value once before handing it over.
+		buf := bufPool.Get().(*bytes.Buffer)
+		buf.Reset()
+		defer bufPool.Put(buf)
+		if _, err := buf.ReadFrom(io.LimitReader(resp.Body, maxAnswerBytes+1)); err != nil {
+			return fmt.Errorf("depot: read answer of %s %s: %w", method, path, err)
+		}
+		if buf.Len() > maxAnswerBytes {
+			return fmt.Errorf("depot: answer of %s %s exceeds %d bytes", method, path, maxAnswerBytes)
+		}
+		if err := u.UnmarshalJSON(buf.Bytes()); err != nil {
+			return fmt.Errorf("depot: decode answer of %s %s: %w", method, path, err)
+		}
+		return nil
+	}
 	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
 		return fmt.Errorf("depot: decode answer of %s %s: %w", method, path, err)
 	}
 	return nil
 }
+
+// maxAnswerBytes bounds an answer read whole: a batch of the most commands with their events
+// stays far below it.
+const maxAnswerBytes = 64 << 20
 
 // decodeError reads a problem answer; a body that is not one still yields an *Error with the
 // status, so callers can always branch on Status.
