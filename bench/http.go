@@ -52,7 +52,7 @@ func HTTPOrders(ctx context.Context, dir string, orders []Order, clients, perReq
 			return err
 		}
 		if resp.Rejected > 0 {
-			return fmt.Errorf("request %d: %d commands rejected: %w", i, resp.Rejected, errRejected)
+			return fmt.Errorf("request %d: %d commands rejected (%s): %w", i, resp.Rejected, firstProblem(resp), errRejected)
 		}
 		return nil
 	})
@@ -124,4 +124,15 @@ func startHTTP(ctx context.Context, dir string) (c *client.Client, stop func() e
 		return nil, nil, fmt.Errorf("bench: create a key: %w", err)
 	}
 	return client.New("http://"+ln.Addr().String(), key, nil), stop, nil
+}
+
+// firstProblem describes the first rejected item of a batch answer, for the error a rejected
+// workload command ends the run with.
+func firstProblem(resp *api.BatchResponse) string {
+	for i, it := range resp.Results {
+		if it.Problem != nil {
+			return fmt.Sprintf("item %d: %s: %s", i, it.Problem.Code, it.Problem.Detail)
+		}
+	}
+	return "no problem given"
 }

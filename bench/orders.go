@@ -41,7 +41,8 @@ func GenerateOrders(seed uint64, n int) []Order {
 			picked[k] = s
 			k++
 		}
-		out[i].ID = "o-" + strconv.Itoa(i)
+		// Not "o-<n>": those names belong to the orders create_order makes (see orders.Guard).
+		out[i].ID = "ord-" + strconv.Itoa(i)
 		for k, s := range picked {
 			out[i].Lines[k] = OrderLine{SKU: skuID(s), Qty: 1 + int64(rng.IntN(2))}
 		}
