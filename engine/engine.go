@@ -64,6 +64,16 @@ func (e *Engine) Apply(env *depot.Envelope) depot.Result {
 	return e.orders.After(env, e.ledger.Apply(env))
 }
 
+// Warm prepares for applying cmds soon, without changing anything: it reads the index slots
+// they will look up, all at once, so that the memory accesses of the run overlap and applying
+// each command finds them in cache. Callers that apply runs of commands warm WarmRun of them at a
+// time. It returns a value to discard.
+func (e *Engine) Warm(cmds []depot.Command) uint64 { return e.ledger.Warm(cmds) }
+
+// WarmRun is how many commands callers warm at a time: enough for the processor to keep its
+// outstanding memory reads busy, few enough that what was fetched is still in cache.
+const WarmRun = 32
+
 // LastSeq is the sequence number of the last applied command (0 for a fresh engine).
 func (e *Engine) LastSeq() uint64 { return e.ledger.LastSeq() }
 

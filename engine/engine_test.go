@@ -79,6 +79,25 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	}
 }
 
+// TestWarmChangesNothing warms every kind of command, known ids and unknown ones, against
+// states of every shape: the state hash must not move.
+func TestWarmChangesNothing(t *testing.T) {
+	cmds := []depot.Command{nil,
+		&depot.Reserve{Tenant: tenant, Reservation: "r-1"}, &depot.Reserve{Tenant: "nobody", Reservation: "r-1"},
+		&depot.Commit{Tenant: tenant, Reservation: "r-1", Order: "ord-1"}, &depot.Release{Tenant: tenant, Reservation: "r-2"},
+		&depot.Extend{Tenant: tenant, Reservation: "r-3"}, &depot.Ship{Tenant: tenant, ID: "s-1", Order: "ord-1"},
+		&depot.Receive{Tenant: tenant, ID: "rcv-1"}, &depot.Tick{},
+	}
+	for name, e := range smallStates(t) {
+		before := e.Hash()
+		e.Warm(cmds)
+		e.Warm(nil)
+		if e.Hash() != before {
+			t.Fatalf("%s: Warm changed the state", name)
+		}
+	}
+}
+
 func TestAppendSnapshotAppends(t *testing.T) {
 	e := smallStates(t)["stock"]
 	prefix := []byte("header")

@@ -52,6 +52,8 @@ type Ledger struct {
 	scratch []byte
 	events  []depot.Event
 	cur     step // the command being applied
+	// warmRes and warmAlloc are Warm's scratch hashes.
+	warmRes, warmAlloc []uint64
 }
 
 type tenant struct {

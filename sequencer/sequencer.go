@@ -160,6 +160,8 @@ type Sequencer struct {
 	// writer sizes each batch's event slab from it so that appending never regrows the slab
 	// (copying events, which hold strings, costs write barriers). Writer-only.
 	eventsPerCmd int
+	flat         []depot.Command // the batch being applied, flattened; writer-only
+	warmSink     uint64          // keeps engine.Warm's reads; writer-only
 
 	durable  atomic.Uint64
 	notify   atomic.Pointer[chan struct{}]
@@ -278,6 +280,9 @@ const (
 	replayBatches = 6
 )
 
+// replaySink keeps engine.Warm's reads during replay from being optimised away.
+var replaySink atomic.Uint64
+
 // errStopReplay stops the reader when the applier has failed.
 var errStopReplay = errors.New("sequencer: replay stopped")
 
@@ -327,8 +332,17 @@ func replayInto(eng *engine.Engine, j journal.Journal, onReplay func(*depot.Enve
 		}
 	}()
 	var applyErr error
+	var run []depot.Command
+	var sink uint64
 	for b := range full {
 		for i := 0; i < len(b.envs) && applyErr == nil; i++ {
+			if i%engine.WarmRun == 0 {
+				run = run[:0]
+				for _, env := range b.envs[i:min(i+engine.WarmRun, len(b.envs))] {
+					run = append(run, env.Cmd)
+				}
+				sink ^= eng.Warm(run)
+			}
 			env := &b.envs[i]
 			if env.Seq != eng.LastSeq()+1 {
 				applyErr = fmt.Errorf("sequencer: replay: entry %d after %d", env.Seq, eng.LastSeq())
@@ -344,6 +358,7 @@ func replayInto(eng *engine.Engine, j journal.Journal, onReplay func(*depot.Enve
 		b.envs, b.buf = b.envs[:0], b.buf[:0]
 		free <- b
 	}
+	replaySink.Add(sink) // atomically: replays may run concurrently
 	if applyErr != nil {
 		return applyErr
 	}

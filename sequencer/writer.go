@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/depothq/depot"
+	"github.com/depothq/depot/engine"
 	"github.com/depothq/depot/journal"
 )
 
@@ -76,11 +77,19 @@ func (s *Sequencer) apply(b *batch, n int) {
 	offsets := make([]int, 0, n+1)
 	rejected := 0
 
+	// The batch's commands in order, to warm a run of them at a time (see engine.Warm).
+	flat := s.flat[:0]
+	for _, r := range b.reqs {
+		flat = append(flat, r.cmds...)
+	}
 	s.engMu.Lock()
 	seq := s.applied
 	first := seq + 1
 	for _, r := range b.reqs {
 		for i, cmd := range r.cmds {
+			if k := int(seq - first + 1); k%engine.WarmRun == 0 {
+				s.warmSink ^= s.eng.Warm(flat[k:min(k+engine.WarmRun, len(flat))])
+			}
 			seq++
 			// Submit and SubmitBatch validated and encoded every command before queueing it.
 			enc := r.encodedAt(i)
@@ -102,6 +111,8 @@ func (s *Sequencer) apply(b *batch, n int) {
 	}
 	s.applied = seq
 	s.engMu.Unlock()
+	clear(flat)
+	s.flat = flat[:0]
 	// Follow the workload both ways: up at once, down slowly so one quiet batch does not
 	// shrink the slab under a busy stream.
 	if got := (len(events) + n - 1) / max(n, 1); got > s.eventsPerCmd {

@@ -154,6 +154,21 @@ func (t *table[K, V]) put(h uint64, k K, v V, keyOf func(V) K) bool {
 	}
 }
 
+// putNew inserts a value whose key the table does not hold (one moved from the old table: Set
+// removes a key from the old table before inserting it in the new). Not comparing keys spares
+// reading the value, a cache miss per entry moved.
+func (t *table[K, V]) putNew(h uint64, v V) {
+	var zero V
+	mask := uint64(len(t.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		if s := &t.slots[i]; s.v == zero {
+			s.h, s.v = h, v
+			t.used++
+			return
+		}
+	}
+}
+
 // Remove deletes the value with key k, if any.
 func (x *Table[K, V]) Remove(k K) {
 	h := x.hash(k)
@@ -217,7 +232,7 @@ func (x *Table[K, V]) move() {
 	for k := 0; k < moveSlotsPerOp && x.next < len(x.old.slots); k++ {
 		s := &x.old.slots[x.next]
 		if s.v != zero {
-			x.cur.put(s.h, x.keyOf(s.v), s.v, x.keyOf)
+			x.cur.putNew(s.h, s.v)
 			// A tombstone, not an empty slot: entries after it in its cluster are still
 			// found by probing past it.
 			*s = slot[V]{h: tombstone}
@@ -259,4 +274,22 @@ func (x *Table[K, V]) Each(fn func(V)) {
 			}
 		}
 	}
+}
+
+// Hash returns the hash the table files k under, for Touch.
+func (x *Table[K, V]) Hash(k K) uint64 { return x.hash(k) }
+
+// Touch reads the home slots of the hashes and returns a value to discard. Called for the keys
+// of the next few commands before applying them, it lets the processor fetch the slots from
+// memory in parallel (the loop is a handful of independent loads), where the lookups during
+// the apply would each wait for memory in turn. It changes nothing.
+func (x *Table[K, V]) Touch(hashes []uint64) uint64 {
+	var sink uint64
+	if n := len(x.cur.slots); n > 0 {
+		mask := uint64(n - 1)
+		for _, h := range hashes {
+			sink ^= x.cur.slots[h&mask].h
+		}
+	}
+	return sink
 }
