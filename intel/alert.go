@@ -302,7 +302,7 @@ const (
 	sizePosition   = 168
 	sizeDemand     = 88
 	sizeChannel    = 136
-	sizeLocation   = 168
+	sizeLocation   = 248
 	sizeLane       = 96
 	sizeCarrier    = 64
 	sizeAlert      = 168 + 16

@@ -163,3 +163,72 @@ func TestNodeSlowdown(t *testing.T) {
 		})
 	}
 }
+
+// nodeDay feeds a location's commits (two units each) and picks (one shipment of two units
+// each), given as offsets from t0, merged in time order.
+func nodeDay(s *stream, loc string, commits, picks []int64) {
+	i, j, n := 0, 0, 0
+	for i < len(commits) || j < len(picks) {
+		if j >= len(picks) || (i < len(commits) && commits[i] <= picks[j]) {
+			s.at(commits[i])
+			s.emit(depot.Event{Kind: depot.EventCommitted, SKU: "tee", Location: loc, Qty: 2, Ref: "r"})
+			i++
+			continue
+		}
+		s.at(picks[j])
+		n++
+		s.emit(depot.Event{Kind: depot.EventShipped, SKU: "tee", Location: loc, Qty: 2, Ref: fmt.Sprintf("s%d", n)})
+		j++
+	}
+}
+
+// every returns the offsets from `from` to `to` (exclusive) at a fixed step.
+func every(from, to, step int64) []int64 {
+	var out []int64
+	for at := from; at < to; at += step {
+		out = append(out, at)
+	}
+	return out
+}
+
+// Shapes of normal picking that are no slowdown: the opening wave that clears the night's orders
+// at full capacity and then settles to the pace of the day; picking in waves (a few minutes
+// without a shipment, then dozens at once) at the usual average; picking that fades with the
+// evening's orders; and closing time (orders keep arriving, nothing is picked).
+func TestNodeSlowdownShapes(t *testing.T) {
+	waves := func(from, to, period, spacing int64) []int64 {
+		var out []int64
+		for w := from; w < to; w += period {
+			out = append(out, every(w, w+50*spacing, spacing)...)
+		}
+		return out
+	}
+	var fadeCommits, fadePicks []int64
+	for at, step := int64(0), 12*second; at < 6*hour; at += step {
+		if at > 3*hour {
+			step = 12*second + (at-3*hour)/200 // from 300 an hour to about 50
+		}
+		fadeCommits = append(fadeCommits, at)
+		fadePicks = append(fadePicks, at+5*minute)
+	}
+	for _, tc := range []struct {
+		name           string
+		commits, picks []int64
+	}{
+		{"opening wave", every(0, 14*hour, 12*second), append(every(8*hour, 8*hour+1800*second, second), every(8*hour+1800*second, 14*hour, 12*second)...)},
+		{"waves", every(0, 6*hour, 12*second), waves(0, 6*hour, 10*minute, second)},
+		{"evening fade", fadeCommits, fadePicks},
+		{"closing", every(0, 10*hour, 12*second), every(0, 4*hour, 12*second)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStream(t, intel.DefaultConfig())
+			nodeDay(s, "wh1", tc.commits, tc.picks)
+			for at := s.now - t0; at < 16*hour; at += minute {
+				s.in.Advance(t0 + at)
+			}
+			if got := s.opened(intel.KindNodeSlowdown); len(got) != 0 {
+				t.Fatalf("normal picking raised node_slowdown: %+v", got)
+			}
+		})
+	}
+}

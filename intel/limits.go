@@ -141,7 +141,7 @@ func DefaultConfig() Config {
 		CarrierMinDelays: 5, CarrierMaxScoreBps: 9000,
 		SLAMinAtRisk:   10,
 		AdActiveWindow: 2 * hourNs, AdSpendRise: 1.5, AdSpikePrior: 5, AdCoverMargin: 1.2, DefaultLeadTime: 48 * hourNs,
-		NodeThreshold: 8, NodeMinPicks: 50, NodeMinPerHour: 30,
+		NodeThreshold: 8, NodeMinPicks: 50, NodeMinPerHour: 100,
 		LaneThreshold: 5, LaneMinOutcomes: 20,
 		SweepEvery: 15 * 1e9,
 	}
