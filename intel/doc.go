@@ -39,6 +39,16 @@
 //     least StockoutMinGap before its next receipt and the units lost meanwhile reach
 //     StockoutMinUnits. A deterministic projection, not a statistical test: it needs
 //     StockoutMinEvents sales at the position before it trusts the velocity.
+//   - Safety stock and reorder point per SKU x location (views only, PositionView): demand per
+//     clock hour as an exponentially weighted mean and variance over about a week of hours (an
+//     hour without a sale is a zero; 32 bytes, updated when a sale closes an hour, so a sale
+//     costs one comparison). Hours, not events: safety stock covers the variability of demand
+//     over the lead time, and for independent hours the variance over L hours is L x the
+//     hourly variance, so SS = z x sigma_h x sqrt(L) with z = ServiceZ (1.645: 95% cycle
+//     service level) and the reorder point is mean_h x L + SS. L is the time to the earliest
+//     pending receipt, or DefaultLeadTime when none is pending. Hour-of-day seasonality inflates
+//     sigma_h (a quiet night and a busy evening are both in the spread), which errs on the
+//     side of more stock; a seasonal model per position would cost 24 floats per series.
 //   - Channel order rate against its expected rate (alert channel_silent): orders arrive as a
 //     Poisson process, so a gap longer than SilenceK expected inter-arrival times has probability
 //     exp(-SilenceK) under normal operation. The expected rate is the smaller of the 15-minute
@@ -134,7 +144,7 @@
 //
 // # Memory
 //
-// Per series, the struct sizes (64-bit) are: position (SKU x location) 168 bytes plus a map entry
+// Per series, the struct sizes (64-bit) are: position (SKU x location) 200 bytes (32 of them the hourly demand variance of safety stock) plus a map entry
 // (about 224 bytes measured on the heap by BenchmarkApply), demand (SKU x channel and SKU
 // network-wide) 88 bytes plus an 8-byte index entry, channel 136, location (count drift and node
 // health) 248, carrier service 64, lane (carrier service x origin) 96 bytes plus a map entry and a

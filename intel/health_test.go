@@ -2,6 +2,7 @@ package intel_test
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -228,6 +229,67 @@ func TestNodeSlowdownShapes(t *testing.T) {
 			}
 			if got := s.opened(intel.KindNodeSlowdown); len(got) != 0 {
 				t.Fatalf("normal picking raised node_slowdown: %+v", got)
+			}
+		})
+	}
+}
+
+// Safety stock and the reorder point per position: hours alternating 10 and 30 units sold have
+// a mean of 20 and a standard deviation of 10 units per hour; with the next receipt 9 hours away
+// (L = 9) the safety stock is 1.645 x 10 x 3 and the reorder point 20 x 9 plus it. Without a
+// pending receipt L is the configured default lead time; before two hours closed, nothing.
+func TestSafetyStock(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		hours     int64
+		inbound   bool
+		wantLead  float64
+		wantKnown bool
+	}{
+		{"receipt in 9 h", 40, true, 9, true},
+		{"default lead time", 40, false, 48, true},
+		{"too young", 1, false, 48, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStream(t, intel.DefaultConfig())
+			s.emit(depot.Event{Kind: depot.EventReceived, SKU: "tee", Location: "wh1", Qty: 1_000_000})
+			align := hour - t0%hour // demand is counted per clock hour
+			for h := int64(0); h < tc.hours; h++ {
+				per := int64(10)
+				if h%2 == 1 {
+					per = 30
+				}
+				for i := range per {
+					s.at(align + h*hour + i*minute)
+					s.reserve("web", "tee", "wh1", 1)
+				}
+			}
+			end := align + tc.hours*hour
+			s.at(end)
+			if tc.inbound {
+				s.emit(depot.Event{Kind: depot.EventInboundExpected, SKU: "tee", Location: "wh1", Qty: 500, Ref: "po1", At: t0 + end + 9*hour})
+			}
+			s.in.Advance(t0 + end)
+			v, ok := s.in.SKU("acme", "tee")
+			if !ok || len(v.Positions) != 1 {
+				t.Fatalf("view %+v", v)
+			}
+			p := v.Positions[0]
+			if math.Abs(p.LeadTimeHours-tc.wantLead) > 0.01 {
+				t.Fatalf("lead time %.3f h, want %.0f", p.LeadTimeHours, tc.wantLead)
+			}
+			if !tc.wantKnown {
+				if p.SafetyStock != -1 || p.ReorderPoint != -1 {
+					t.Fatalf("safety stock %.2f from under two hours", p.SafetyStock)
+				}
+				return
+			}
+			if math.Abs(p.DemandPerHour-20) > 1 || math.Abs(p.DemandSigmaPerHour-10) > 1 {
+				t.Fatalf("demand %.2f +- %.2f per hour, want 20 +- 10", p.DemandPerHour, p.DemandSigmaPerHour)
+			}
+			wantSS := 1.645 * p.DemandSigmaPerHour * math.Sqrt(tc.wantLead)
+			if math.Abs(p.SafetyStock-wantSS) > 0.01 || math.Abs(p.ReorderPoint-(p.DemandPerHour*tc.wantLead+wantSS)) > 0.01 {
+				t.Fatalf("safety stock %.2f (want %.2f), reorder point %.2f", p.SafetyStock, wantSS, p.ReorderPoint)
 			}
 		})
 	}
