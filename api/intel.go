@@ -183,6 +183,14 @@ type IntelPosition struct {
 	StockoutAt      int64   `json:"stockout_at,omitempty"`
 	NextReceiptAt   int64   `json:"next_receipt_at,omitempty"`
 	UnitsLost       float64 `json:"units_lost_before_receipt"`
+	// DemandPerHour and DemandSigmaPerHour are the mean and standard deviation of units sold
+	// per clock hour; LeadTimeHours is L (until the next pending receipt, or the configured
+	// default); SafetyStock is z x sigma x sqrt(L), ReorderPoint mean x L + SafetyStock.
+	DemandPerHour      float64 `json:"demand_per_hour" doc:"-1: under two hours of demand"`
+	DemandSigmaPerHour float64 `json:"demand_sigma_per_hour" doc:"-1: under two hours of demand"`
+	LeadTimeHours      float64 `json:"lead_time_hours"`
+	SafetyStock        float64 `json:"safety_stock" doc:"-1: under two hours of demand"`
+	ReorderPoint       float64 `json:"reorder_point" doc:"-1: under two hours of demand"`
 }
 
 // IntelChannels is the answer of GET /v1/intel/channels.
@@ -373,7 +381,9 @@ func (s *Server) intelSKU(c *call) (*IntelSKU, error) {
 	for _, p := range v.Positions {
 		out.Positions = append(out.Positions, IntelPosition{Location: p.Location, OnHand: p.OnHand, Available: p.Available, Inbound: p.Inbound,
 			UnitsPerHour15m: p.UnitsPerHour[0], UnitsPerHour1h: p.UnitsPerHour[1], UnitsPerHour4h: p.UnitsPerHour[2],
-			CoverHours: p.CoverHours, DaysOfCover: p.DaysOfCover, StockoutAt: p.StockoutAt, NextReceiptAt: p.NextReceiptAt, UnitsLost: p.UnitsLost})
+			CoverHours: p.CoverHours, DaysOfCover: p.DaysOfCover, StockoutAt: p.StockoutAt, NextReceiptAt: p.NextReceiptAt, UnitsLost: p.UnitsLost,
+			DemandPerHour: p.DemandPerHour, DemandSigmaPerHour: p.DemandSigmaPerHour, LeadTimeHours: p.LeadTimeHours,
+			SafetyStock: p.SafetyStock, ReorderPoint: p.ReorderPoint})
 	}
 	for _, a := range v.Alerts {
 		out.Alerts = append(out.Alerts, intelAction(a))

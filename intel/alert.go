@@ -299,10 +299,10 @@ func cmpInt(a, b int64) int {
 // mapEntryBytes estimates a Go map entry of a uint64 key and an int32 value with the map's load
 // factor and overhead (adMapBytes one of a 12-byte key); an alert adds 16 bytes of index.
 const (
-	sizePosition   = 168
+	sizePosition   = 200
 	sizeDemand     = 88
 	sizeChannel    = 136
-	sizeLocation   = 168
+	sizeLocation   = 248
 	sizeLane       = 96
 	sizeCarrier    = 64
 	sizeAlert      = 168 + 16

@@ -39,6 +39,16 @@
 //     least StockoutMinGap before its next receipt and the units lost meanwhile reach
 //     StockoutMinUnits. A deterministic projection, not a statistical test: it needs
 //     StockoutMinEvents sales at the position before it trusts the velocity.
+//   - Safety stock and reorder point per SKU x location (views only, PositionView): demand per
+//     clock hour as an exponentially weighted mean and variance over about a week of hours (an
+//     hour without a sale is a zero; 32 bytes, updated when a sale closes an hour, so a sale
+//     costs one comparison). Hours, not events: safety stock covers the variability of demand
+//     over the lead time, and for independent hours the variance over L hours is L x the
+//     hourly variance, so SS = z x sigma_h x sqrt(L) with z = ServiceZ (1.645: 95% cycle
+//     service level) and the reorder point is mean_h x L + SS. L is the time to the earliest
+//     pending receipt, or DefaultLeadTime when none is pending. Hour-of-day seasonality inflates
+//     sigma_h (a quiet night and a busy evening are both in the spread), which errs on the
+//     side of more stock; a seasonal model per position would cost 24 floats per series.
 //   - Channel order rate against its expected rate (alert channel_silent): orders arrive as a
 //     Poisson process, so a gap longer than SilenceK expected inter-arrival times has probability
 //     exp(-SilenceK) under normal operation. The expected rate is the smaller of the 15-minute
@@ -70,14 +80,29 @@
 //     on-time rates per service and lane with stuck shipments.
 //   - Node slowdown per location (alert node_slowdown): picks are shipments leaving the location
 //     (the ledger's shipped events, one pick per shipment), its backlog the units committed or
-//     allocated there and not yet shipped. Picks are a point process, so the test is a Poisson
-//     CUSUM for a drop of the pick rate to NodeSlowdownRatio x its usual rate (the 1-hour EWMA,
-//     frozen while alarmed): each gap adds (1 - ratio) x usual rate x gap, each pick takes
-//     ln(1/ratio). A gap counts at most three usual inter-pick times, so a location that stops
-//     (closing time) gathers almost no evidence: without shipping hours in the event stream a
-//     full stop cannot be told from closing, and the detector is for slowdowns. Evidence: pick
-//     rates, backlog, and the hours to clear the backlog at the current and the usual pace (the
-//     cutoff risk: how far the node's work slips). The action is "re-source orders away from N".
+//     allocated there and not yet shipped, and the work arriving the units committed or
+//     allocated there. Picks are a point process, so the test is a Poisson CUSUM for a drop of
+//     the pick rate to NodeSlowdownRatio x its usual rate: each gap adds (1 - ratio) x usual rate
+//     x gap (a gap counts at most five usual inter-pick times), each pick takes ln(1/ratio).
+//     Picking is not Poisson at the scale of a day, and the usual rate is built to withstand its
+//     shapes: it is the larger of the 15-minute and 1-hour pick rates (following the morning's
+//     rise, slow to forget when the pace drops; frozen while alarmed), counted only from 30
+//     minutes after the location opened (its first pick after two hours without one), because
+//     the opening wave ships the night's orders at full capacity; and it is capped by the rate
+//     of work arriving (the larger of its 15-minute and 1-hour rates, in shipments at the 4-hour
+//     units per shipment), a smooth customer-driven stream that bounds any pace the location can
+//     sustain. Nothing is judged for 90 minutes after opening, and the alert needs the backlog to
+//     be growing (work arriving over 15 minutes at least the units shipped): picking that fades
+//     with the evening's orders does not qualify. It is raised only at a pick, so a location that
+//     stops (closing time, orders arriving overnight) raises nothing, and its statistic restarts
+//     when it reopens. Waves (minutes without a shipment, then dozens) are no false alarm, since
+//     a capped gap is worth at most three units; the flip side is that a slowdown that keeps the
+//     wave sizes and only spaces the waves out is not found: that needs backlog growth against
+//     inflow as its own statistic. Locations below NodeMinPerHour usual shipments an hour are
+//     not judged: at 100 an hour a drop to 40% needs about 20 minutes to tell from chance.
+//     Evidence: pick rates, backlog, and the hours to clear the backlog at the current and the
+//     usual pace (the cutoff risk: how far the node's work slips). The action is "re-source
+//     orders away from N".
 //   - SLA risk per tenant (alert sla_risk) from sla_at_risk events per hour.
 //   - Advertising per campaign x SKU x channel, from ad_metrics_recorded events (the journaled
 //     record_ad_metrics command): the latest report's spend rate (spend over its period), a
@@ -119,10 +144,10 @@
 //
 // # Memory
 //
-// Per series, the struct sizes (64-bit) are: position (SKU x location) 168 bytes plus a map entry
-// (about 224 bytes measured on the heap by BenchmarkApply), demand (SKU x channel and SKU
+// Per series, the struct sizes (64-bit) are: position (SKU x location) 200 bytes (32 of them the hourly demand variance of safety stock) plus a map entry
+// (a series measured at about 264 heap bytes by BenchmarkApply), demand (SKU x channel and SKU
 // network-wide) 88 bytes plus an 8-byte index entry, channel 136, location (count drift and node
-// health) 168, carrier service 64, lane (carrier service x origin) 96 bytes plus a map entry and a
+// health) 248, carrier service 64, lane (carrier service x origin) 96 bytes plus a map entry and a
 // 4-byte location index, a stuck shipment awaiting arrival a 12-byte map entry, ad series (campaign x SKU x channel) 152 bytes plus a 12-byte-key map entry and a 4-byte SKU
 // index; an alert 184 bytes while held (TestSeriesSizesMatchTheDoc keeps these figures true). Stats
 // reports the totals. Limits (limits.go) bound every table per tenant; updates that would pass a
@@ -132,6 +157,6 @@
 //
 // BenchmarkApply: about one million events per second on one core into 105,000 series (100,000
 // positions, 5,000 demand series), each reserved line updating four series (position, SKU x
-// channel, SKU network-wide, channel), with no allocation per event; about 203 state bytes per
+// channel, SKU network-wide, channel), with no allocation per event; about 233 state bytes per
 // series. A SKU without campaigns pays one bounds check for advertising per line.
 package intel

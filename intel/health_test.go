@@ -2,6 +2,7 @@ package intel_test
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -159,6 +160,136 @@ func TestNodeSlowdown(t *testing.T) {
 			}
 			if len(ls) != 1 || ls[0].Node.Picks != uint32(n) || ls[0].Node.Backlog != committed-2*int64(n) {
 				t.Fatalf("locations %+v (picks %d)", ls, n)
+			}
+		})
+	}
+}
+
+// nodeDay feeds a location's commits (two units each) and picks (one shipment of two units
+// each), given as offsets from t0, merged in time order.
+func nodeDay(s *stream, loc string, commits, picks []int64) {
+	i, j, n := 0, 0, 0
+	for i < len(commits) || j < len(picks) {
+		if j >= len(picks) || (i < len(commits) && commits[i] <= picks[j]) {
+			s.at(commits[i])
+			s.emit(depot.Event{Kind: depot.EventCommitted, SKU: "tee", Location: loc, Qty: 2, Ref: "r"})
+			i++
+			continue
+		}
+		s.at(picks[j])
+		n++
+		s.emit(depot.Event{Kind: depot.EventShipped, SKU: "tee", Location: loc, Qty: 2, Ref: fmt.Sprintf("s%d", n)})
+		j++
+	}
+}
+
+// every returns the offsets from `from` to `to` (exclusive) at a fixed step.
+func every(from, to, step int64) []int64 {
+	var out []int64
+	for at := from; at < to; at += step {
+		out = append(out, at)
+	}
+	return out
+}
+
+// Shapes of normal picking that are no slowdown: the opening wave that clears the night's orders
+// at full capacity and then settles to the pace of the day; picking in waves (a few minutes
+// without a shipment, then dozens at once) at the usual average; picking that fades with the
+// evening's orders; and closing time (orders keep arriving, nothing is picked).
+func TestNodeSlowdownShapes(t *testing.T) {
+	waves := func(from, to, period, spacing int64) []int64 {
+		var out []int64
+		for w := from; w < to; w += period {
+			out = append(out, every(w, w+50*spacing, spacing)...)
+		}
+		return out
+	}
+	var fadeCommits, fadePicks []int64
+	for at, step := int64(0), 12*second; at < 6*hour; at += step {
+		if at > 3*hour {
+			step = 12*second + (at-3*hour)/200 // from 300 an hour to about 50
+		}
+		fadeCommits = append(fadeCommits, at)
+		fadePicks = append(fadePicks, at+5*minute)
+	}
+	for _, tc := range []struct {
+		name           string
+		commits, picks []int64
+	}{
+		{"opening wave", every(0, 14*hour, 12*second), append(every(8*hour, 8*hour+1800*second, second), every(8*hour+1800*second, 14*hour, 12*second)...)},
+		{"waves", every(0, 6*hour, 12*second), waves(0, 6*hour, 10*minute, second)},
+		{"evening fade", fadeCommits, fadePicks},
+		{"closing", every(0, 10*hour, 12*second), every(0, 4*hour, 12*second)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStream(t, intel.DefaultConfig())
+			nodeDay(s, "wh1", tc.commits, tc.picks)
+			for at := s.now - t0; at < 16*hour; at += minute {
+				s.in.Advance(t0 + at)
+			}
+			if got := s.opened(intel.KindNodeSlowdown); len(got) != 0 {
+				t.Fatalf("normal picking raised node_slowdown: %+v", got)
+			}
+		})
+	}
+}
+
+// Safety stock and the reorder point per position: hours alternating 10 and 30 units sold have
+// a mean of 20 and a standard deviation of 10 units per hour; with the next receipt 9 hours away
+// (L = 9) the safety stock is 1.645 x 10 x 3 and the reorder point 20 x 9 plus it. Without a
+// pending receipt L is the configured default lead time; before two hours closed, nothing.
+func TestSafetyStock(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		hours     int64
+		inbound   bool
+		wantLead  float64
+		wantKnown bool
+	}{
+		{"receipt in 9 h", 40, true, 9, true},
+		{"default lead time", 40, false, 48, true},
+		{"too young", 1, false, 48, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStream(t, intel.DefaultConfig())
+			s.emit(depot.Event{Kind: depot.EventReceived, SKU: "tee", Location: "wh1", Qty: 1_000_000})
+			align := hour - t0%hour // demand is counted per clock hour
+			for h := int64(0); h < tc.hours; h++ {
+				per := int64(10)
+				if h%2 == 1 {
+					per = 30
+				}
+				for i := range per {
+					s.at(align + h*hour + i*minute)
+					s.reserve("web", "tee", "wh1", 1)
+				}
+			}
+			end := align + tc.hours*hour
+			s.at(end)
+			if tc.inbound {
+				s.emit(depot.Event{Kind: depot.EventInboundExpected, SKU: "tee", Location: "wh1", Qty: 500, Ref: "po1", At: t0 + end + 9*hour})
+			}
+			s.in.Advance(t0 + end)
+			v, ok := s.in.SKU("acme", "tee")
+			if !ok || len(v.Positions) != 1 {
+				t.Fatalf("view %+v", v)
+			}
+			p := v.Positions[0]
+			if math.Abs(p.LeadTimeHours-tc.wantLead) > 0.01 {
+				t.Fatalf("lead time %.3f h, want %.0f", p.LeadTimeHours, tc.wantLead)
+			}
+			if !tc.wantKnown {
+				if p.SafetyStock != -1 || p.ReorderPoint != -1 {
+					t.Fatalf("safety stock %.2f from under two hours", p.SafetyStock)
+				}
+				return
+			}
+			if math.Abs(p.DemandPerHour-20) > 1 || math.Abs(p.DemandSigmaPerHour-10) > 1 {
+				t.Fatalf("demand %.2f +- %.2f per hour, want 20 +- 10", p.DemandPerHour, p.DemandSigmaPerHour)
+			}
+			wantSS := 1.645 * p.DemandSigmaPerHour * math.Sqrt(tc.wantLead)
+			if math.Abs(p.SafetyStock-wantSS) > 0.01 || math.Abs(p.ReorderPoint-(p.DemandPerHour*tc.wantLead+wantSS)) > 0.01 {
+				t.Fatalf("safety stock %.2f (want %.2f), reorder point %.2f", p.SafetyStock, wantSS, p.ReorderPoint)
 			}
 		})
 	}

@@ -212,7 +212,7 @@ func (in *Intel) Apply(ev *depot.Event) {
 		if p := in.position(t, ev.SKU, ev.Location, now); p != nil {
 			p.reserved -= ev.Qty
 			p.allocated += ev.Qty
-			in.backlog(t, p.loc, ev.Qty)
+			in.backlog(t, p.loc, ev.Qty, now)
 		}
 	case depot.EventShipped:
 		if p := in.position(t, ev.SKU, ev.Location, now); p != nil {

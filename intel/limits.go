@@ -125,6 +125,9 @@ type Config struct {
 	// offered as the alternative).
 	LaneThreshold   float64
 	LaneMinOutcomes uint32
+	// ServiceZ is the safety factor z of safety stock (z x sigma x sqrt(L)): the standard normal
+	// quantile of the cycle service level, 1.645 for 95%.
+	ServiceZ float64
 	// SweepEvery is how often (event time, ns) time-driven checks run: silence, and the decay of
 	// open alerts whose series see no events.
 	SweepEvery int64
@@ -141,8 +144,9 @@ func DefaultConfig() Config {
 		CarrierMinDelays: 5, CarrierMaxScoreBps: 9000,
 		SLAMinAtRisk:   10,
 		AdActiveWindow: 2 * hourNs, AdSpendRise: 1.5, AdSpikePrior: 5, AdCoverMargin: 1.2, DefaultLeadTime: 48 * hourNs,
-		NodeThreshold: 8, NodeMinPicks: 50, NodeMinPerHour: 30,
+		NodeThreshold: 8, NodeMinPicks: 50, NodeMinPerHour: 100,
 		LaneThreshold: 5, LaneMinOutcomes: 20,
+		ServiceZ:   1.645,
 		SweepEvery: 15 * 1e9,
 	}
 }
@@ -201,6 +205,7 @@ func (c Config) withDefaults() Config {
 	if c.LaneMinOutcomes == 0 {
 		c.LaneMinOutcomes = d.LaneMinOutcomes
 	}
+	setF(&c.ServiceZ, d.ServiceZ)
 	setI(&c.SweepEvery, d.SweepEvery)
 	return c
 }

@@ -3,18 +3,22 @@ package intel
 import "math"
 
 // nodeSeries is a location's fulfilment health: the units it still has to pick (committed or
-// allocated there and not shipped), its pick rate in shipments and units, and the slowdown
-// CUSUM of alert node_slowdown.
+// allocated there and not shipped), the units arriving to be picked, its pick rate in shipments
+// and units, and the slowdown CUSUM of alert node_slowdown.
 type nodeSeries struct {
 	picks     uint32 // shipments picked
 	backlog   int64  // units committed or allocated and not yet shipped
 	lastPick  uint64 // hash of the last shipment picked: its events come one per line
 	lastAt    int64  // time of the last pick
-	born      int64  // time of the first pick
+	born      int64  // time of the first pick or the first work arriving
+	opened    int64  // time of the first pick after the location was last closed (nodeStaleNs without picks)
 	baseRate  float64
 	cusum     float64
 	pickRate  velocity // shipments picked per second
 	unitsRate velocity // units shipped per second
+	inflow    velocity // units committed or allocated there per second: the work arriving
+	pace      velocity // shipments picked per second since the day's opening wave (paceFrom)
+	paceFrom  int64    // when pace started counting: nodeSettleNs after the location opened
 }
 
 // NodeSlowdownRatio is the pick rate, as a fraction of the usual, that the node_slowdown CUSUM is
@@ -24,17 +28,35 @@ type nodeSeries struct {
 // from closing.
 const (
 	NodeSlowdownRatio = 0.4
-	nodeGapCap        = 3.0
+	nodeGapCap        = 5.0
 )
 
 // nodeStaleNs is how long an open node_slowdown alert lives without a pick before it resolves:
 // the location closed for the day, and the slowdown can no longer be judged.
 const nodeStaleNs = 2 * hourNs
 
-// backlog moves a location's units awaiting picking (committed, allocated, deallocated).
-func (in *Intel) backlog(t *tenant, loc uint32, qty int64) {
-	if int(loc) < len(t.locations) {
-		t.locations[loc].node.backlog += qty
+// nodeWarmNs is how long after it opens (its first pick after nodeStaleNs without any) a
+// location's pace is not judged: the morning clears the night's orders at full capacity, and the
+// usual rate needs an hour or two of the day's own picking before it means anything.
+const nodeWarmNs = 90 * minuteNs
+
+// nodeSettleNs is how long after opening the pick rate is left out of the usual pace: the
+// opening wave ships the night's orders at full capacity, a pace no arriving work sustains.
+const nodeSettleNs = 30 * minuteNs
+
+// backlog moves a location's units awaiting picking (committed, allocated, deallocated); units
+// added are work arriving.
+func (in *Intel) backlog(t *tenant, loc uint32, qty int64, now int64) {
+	if int(loc) >= len(t.locations) {
+		return
+	}
+	n := &t.locations[loc].node
+	n.backlog += qty
+	if qty > 0 {
+		if n.born == 0 {
+			n.born = now
+		}
+		n.inflow.add(now, float64(qty))
 	}
 }
 
@@ -47,15 +69,25 @@ func (in *Intel) picked(t *tenant, loc uint32, ref string, qty int64, now int64)
 	l := &t.locations[loc]
 	n := &l.node
 	n.backlog -= qty
+	if n.born == 0 {
+		n.born = now
+	}
 	n.unitsRate.add(now, float64(qty))
 	h := hashRef(ref)
 	if h == n.lastPick && n.lastAt == now {
 		return
 	}
 	n.lastPick = h
-	if n.picks == 0 {
-		n.born = now
-	} else {
+	switch {
+	case n.picks == 0:
+		n.opened = now
+	case now-n.lastAt > nodeStaleNs:
+		// The location was closed (a night without picks): what came before is no evidence
+		// about the pace it reopens at, and the first hours clear the night's orders at full
+		// capacity while the day's demand ramps up; the pace is judged again after nodeWarmNs.
+		n.cusum = 0
+		n.opened = now
+	case n.picks > 0:
 		// The gap just closed is evidence against the usual rate (baseRate, read before this pick).
 		n.cusum = in.nodeStat(n, now-n.lastAt) - in.lnInvNode
 		n.cusum = min(max(n.cusum, 0), 3*in.cfg.NodeThreshold)
@@ -63,10 +95,41 @@ func (in *Intel) picked(t *tenant, loc uint32, ref string, qty int64, now int64)
 	n.lastAt = now
 	n.picks++
 	n.pickRate.add(now, 1)
-	if !l.slowing {
-		n.baseRate = n.pickRate.rate(v1h, now, n.born)
+	if now-n.opened >= nodeSettleNs {
+		if n.paceFrom <= n.opened {
+			n.pace, n.paceFrom = velocity{}, now
+		}
+		n.pace.add(now, 1)
 	}
-	in.checkNode(t, l, now)
+	if now-n.opened < nodeWarmNs {
+		n.cusum = 0
+	}
+	if !l.slowing {
+		n.baseRate = n.usualRate(now)
+	}
+	in.checkNode(t, l, now, true)
+}
+
+// usualRate is the pick rate (shipments per second) a location is expected to keep: the larger
+// of its 15-minute and 1-hour pick rates since the opening wave settled (the faster follows the
+// morning's rise, the slower does not forget the usual pace when it drops), capped by the larger
+// of the 15-minute and 1-hour rates of work arriving there (in shipments, at the 4-hour units per
+// shipment). Picks come in bursts (the opening wave clears the night's orders at full capacity);
+// the work arriving is a smooth, customer-driven stream, and a pace it cannot sustain is not
+// usual. Before the wave settles, the usual rate is the 15-minute pick rate (nothing is judged
+// then: nodeWarmNs).
+func (n *nodeSeries) usualRate(now int64) float64 {
+	if n.paceFrom <= n.opened {
+		return n.pickRate.rate(v15m, now, n.born)
+	}
+	r := max(n.pace.rate(v15m, now, n.paceFrom), n.pace.rate(v1h, now, n.paceFrom))
+	if p4 := n.pickRate.rate(v4h, now, n.born); p4 > 0 {
+		if u4 := n.unitsRate.rate(v4h, now, n.born); u4 > 0 {
+			in := max(n.inflow.rate(v15m, now, n.born), n.inflow.rate(v1h, now, n.born))
+			r = min(r, in*p4/u4)
+		}
+	}
+	return r
 }
 
 // nodeStat is the CUSUM with a gap of dt since the last pick added: a Poisson CUSUM for a drop
@@ -81,21 +144,28 @@ func (in *Intel) nodeStat(n *nodeSeries, dt int64) float64 {
 	return n.cusum + (1-NodeSlowdownRatio)*n.baseRate*gap
 }
 
-// checkNode raises node_slowdown when the slowdown CUSUM (with the open gap since the last pick)
-// reaches NodeThreshold at a location with NodeMinPicks picks and a usual rate of at least
-// NodeMinPerHour shipments; it resolves when the statistic returns to zero or the location has
-// not picked for nodeStaleNs.
-func (in *Intel) checkNode(t *tenant, l *locationSeries, now int64) {
+// checkNode raises node_slowdown at a pick (atPick) when the slowdown CUSUM reaches
+// NodeThreshold at a location with NodeMinPicks picks and a usual rate of at least
+// NodeMinPerHour shipments, while its backlog is growing: the work arriving over the last 15
+// minutes (units) at least matches the units shipped. A location whose picking only fades with
+// its orders (the evening) has a shrinking backlog, and one that stops (closing time) raises
+// nothing between picks. The alert resolves when the statistic returns to zero or the location
+// has not picked for nodeStaleNs.
+func (in *Intel) checkNode(t *tenant, l *locationSeries, now int64, atPick bool) {
 	n := &l.node
 	key := alertKey{kind: KindNodeSlowdown, a: l.id}
 	if l.slowing && (n.cusum == 0 || now-n.lastAt > nodeStaleNs) {
 		in.resolve(t, key, now)
 		l.slowing = false
-		n.baseRate = n.pickRate.rate(v1h, now, n.born)
+		n.baseRate = n.usualRate(now)
 		return
 	}
-	stat := in.nodeStat(n, now-n.lastAt)
-	if !l.slowing && (stat < in.cfg.NodeThreshold || n.picks < in.cfg.NodeMinPicks || perHour(n.baseRate) < in.cfg.NodeMinPerHour) {
+	if !atPick {
+		return
+	}
+	stat := n.cusum
+	if !l.slowing && (stat < in.cfg.NodeThreshold || n.picks < in.cfg.NodeMinPicks || perHour(n.baseRate) < in.cfg.NodeMinPerHour || now-n.opened < nodeWarmNs ||
+		n.inflow.rate(v15m, now, n.born) < n.unitsRate.rate(v15m, now, n.born)) {
 		return
 	}
 	now15 := n.pickRate.rate(v15m, now, n.born)
@@ -121,18 +191,11 @@ func (in *Intel) checkNode(t *tenant, l *locationSeries, now int64) {
 	}
 }
 
-// sweepNode re-judges a location's slowdown between picks: the open gap is evidence too, and an
-// alert of a location that stopped picking goes stale. An open alert is only re-raised by picks.
+// sweepNode resolves the open alert of a location that stopped picking (closed for the day):
+// the open gap is no evidence of a slowdown, and an alert is only raised at picks.
 func (in *Intel) sweepNode(t *tenant, l *locationSeries, now int64) {
-	n := &l.node
-	switch {
-	case n.picks == 0 || n.baseRate <= 0:
-	case l.slowing:
-		if now-n.lastAt > nodeStaleNs {
-			in.checkNode(t, l, now)
-		}
-	default:
-		in.checkNode(t, l, now)
+	if l.slowing && now-l.node.lastAt > nodeStaleNs {
+		in.checkNode(t, l, now, false)
 	}
 }
 

@@ -25,13 +25,13 @@ func (in *Intel) applyOrderEvent(t *tenant, ev *depot.Event, now int64) {
 	case depot.EventAllocated:
 		if p := in.position(t, ev.SKU, ev.Location, now); p != nil {
 			p.allocated += ev.Qty
-			in.backlog(t, p.loc, ev.Qty)
+			in.backlog(t, p.loc, ev.Qty, now)
 			in.sale(t, p, ev.Qty, now)
 		}
 	case depot.EventDeallocated:
 		if p := in.position(t, ev.SKU, ev.Location, now); p != nil {
 			p.allocated -= ev.Qty
-			in.backlog(t, p.loc, -ev.Qty)
+			in.backlog(t, p.loc, -ev.Qty, now)
 		}
 	case depot.EventShipmentShipped, depot.EventShipmentDelivered:
 		in.laneEvent(t, ev, now)

@@ -24,6 +24,7 @@ func TestSeriesSizesMatchTheDoc(t *testing.T) {
 		{"ad series", sizeAd, unsafe.Sizeof(adSeries{}), 0},
 		{"lane", sizeLane, unsafe.Sizeof(laneSeries{}), 0},
 		{"ad map key", 12, unsafe.Sizeof(adKey{}), 0},
+		{"demand variance (in position)", 32, unsafe.Sizeof(demandVar{}), 0},
 	} {
 		if got := int64(tc.real) + tc.extra; got != tc.constant {
 			t.Errorf("%s is %d bytes, the constant (and the package doc) says %d: update both", tc.name, got, tc.constant)

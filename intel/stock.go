@@ -12,7 +12,8 @@ type position struct {
 
 	onHand, reserved, allocated, held int64
 
-	vel velocity // units sold per second
+	vel velocity  // units sold per second
+	dem demandVar // units sold per clock hour: mean and variance (safety.go)
 
 	pending  [MaxPendingInbound]pendingReceipt // earliest ETAs first; qty 0 marks a free slot
 	overflow int64                             // inbound units beyond the slots, without an ETA
@@ -139,6 +140,7 @@ func (in *Intel) position(t *tenant, sku, loc string, now int64) *position {
 // sale records units sold (reserved or allocated) at a position.
 func (in *Intel) sale(t *tenant, p *position, qty int64, now int64) {
 	p.vel.add(now, float64(qty))
+	p.dem.add(now, float64(qty))
 	p.events++
 	in.checkStockout(t, p, now)
 }

@@ -52,6 +52,16 @@ type PositionView struct {
 	StockoutAt    int64   `json:"stockout_at,omitempty"`
 	NextReceiptAt int64   `json:"next_receipt_at,omitempty"`
 	UnitsLost     float64 `json:"units_lost_before_receipt"`
+	// DemandPerHour and DemandSigmaPerHour are the mean and standard deviation of units sold per
+	// clock hour (about a week, exponentially weighted); LeadTimeHours is L, until the earliest
+	// pending receipt or the configured default lead time; SafetyStock is
+	// z x DemandSigmaPerHour x sqrt(L) and ReorderPoint DemandPerHour x L + SafetyStock. All
+	// four are -1 until two hours of demand have closed.
+	DemandPerHour      float64 `json:"demand_per_hour"`
+	DemandSigmaPerHour float64 `json:"demand_sigma_per_hour"`
+	LeadTimeHours      float64 `json:"lead_time_hours"`
+	SafetyStock        float64 `json:"safety_stock"`
+	ReorderPoint       float64 `json:"reorder_point"`
 }
 
 // SKU returns the view of one SKU of a tenant.
@@ -95,6 +105,12 @@ func (in *Intel) SKU(tenantName, sku string) (SKUView, bool) {
 				CoverHours: -1, DaysOfCover: -1, NextReceiptAt: pr.receiptAt, UnitsLost: pr.lostUnits}
 			for h := range pv.UnitsPerHour {
 				pv.UnitsPerHour[h] = perHour(p.vel.rate(h, now, p.born))
+			}
+			ss := in.safety(p, now)
+			pv.LeadTimeHours = ss.leadHours
+			pv.DemandPerHour, pv.DemandSigmaPerHour, pv.SafetyStock, pv.ReorderPoint = -1, -1, -1, -1
+			if ss.ok {
+				pv.DemandPerHour, pv.DemandSigmaPerHour, pv.SafetyStock, pv.ReorderPoint = ss.meanPerHour, ss.sigmaPerHour, ss.units, ss.reorderPoint
 			}
 			// A rate so small that cover overflows (coverNs == MaxInt64) means no stockout in
 			// sight: reported like no demand, as -1, since JSON has no infinity.

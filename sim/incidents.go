@@ -264,12 +264,21 @@ func (w *Workload) InjectIncidents(plan IncidentPlan) error {
 	return nil
 }
 
-// planNodeSlowdown slows a warehouse not slowed already that day.
+// planNodeSlowdown slows a busy warehouse not slowed already that day: one that a shipped
+// channel sources from first, in scenario order. The others ship a few parcels an hour, whose
+// slowing is no incident anyone could see (or would need to).
 func (w *Workload) planNodeSlowdown(start int64, used map[string]bool) {
 	var whs []*Location
 	for i := range w.sc.Locations {
-		if l := &w.sc.Locations[i]; l.Kind == depot.LocationWarehouse && !used[l.ID] {
-			whs = append(whs, l)
+		l := &w.sc.Locations[i]
+		if l.Kind != depot.LocationWarehouse || used[l.ID] {
+			continue
+		}
+		for _, c := range w.channels {
+			if !c.Quick && len(c.Locations) > 0 && c.Locations[0] == l.ID {
+				whs = append(whs, l)
+				break
+			}
 		}
 	}
 	if len(whs) == 0 {
@@ -286,11 +295,12 @@ func (w *Workload) planNodeSlowdown(start int64, used map[string]bool) {
 
 // slowedShip is when a shipment due to leave loc at t leaves under a node slowdown there: a
 // shipment due during the incident leaves at Start + (t - Start) / Factor (its location's time
-// runs Factor times as fast); ok is false when no slowdown moves it.
+// runs Factor times as fast), and not after closing: what the slowdown pushes past the
+// location's shipping hours leaves the next morning. ok is false when no slowdown moves it.
 func (w *Workload) slowedShip(loc string, t int64) (int64, bool) {
 	for _, in := range w.inc.slow {
 		if in.Location == loc && t >= in.Start && t < in.End {
-			return w.quantise(in.Start + int64(float64(t-in.Start)/in.Factor)), true
+			return w.quantise(w.intoShippingHours(in.Start + int64(float64(t-in.Start)/in.Factor))), true
 		}
 	}
 	return 0, false

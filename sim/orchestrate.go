@@ -155,7 +155,14 @@ func (w *Workload) emitAdvance(a *action) []depot.Command {
 		return nil
 	}
 	c := &depot.AdvanceShipment{Tenant: w.sc.Tenant, Shipment: s.id, Step: s.step + 1}
+	if s.order.cancelling {
+		// A cancel is in the same batch: step after its answer (if it is refused, the order
+		// goes on).
+		w.schedule(&action{at: w.now + int64(w.cfg.Quantum), kind: actAdvance, order: s.order, shp: s})
+		return nil
+	}
 	if c.Step == depot.StepShip {
+		s.order.shipping = true
 		w.ids.tracking++
 		c.Tracking = w.id("trk", w.ids.tracking)
 	}
@@ -166,6 +173,9 @@ func (w *Workload) emitAdvance(a *action) []depot.Command {
 // until the ship slot, and delivery by rider minutes after a quick shipment left.
 func (w *Workload) observeAdvance(a *action, res *depot.Result) {
 	s := a.shp
+	if s.step+1 == depot.StepShip {
+		s.order.shipping = false
+	}
 	if !res.OK() {
 		return // invalid_state: cancelled, or re-sourced; the business moves on
 	}
@@ -204,13 +214,15 @@ func (w *Workload) observeAdvance(a *action, res *depot.Result) {
 // emitCancelOrder cancels the whole order, unless part of it already left.
 func (w *Workload) emitCancelOrder(a *action) []depot.Command {
 	o := a.order
-	if o.shipped || o.cancelled {
+	if o.shipped || o.cancelled || o.shipping {
 		return nil
 	}
+	o.cancelling = true
 	return []depot.Command{&depot.CancelOrder{Tenant: w.sc.Tenant, Order: o.id, Reason: "customer cancelled"}}
 }
 
 func (w *Workload) observeCancelOrder(a *action, res *depot.Result) {
+	a.order.cancelling = false
 	if !res.OK() {
 		return
 	}

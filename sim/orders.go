@@ -33,6 +33,10 @@ type order struct {
 	cart     []depot.ReserveLine
 	lat, lon int64
 	exc      bool
+
+	// cancelling and shipping mark a cancel or a ship step handed out and not yet answered:
+	// the other must not join the same batch, where it would see the order's state before it.
+	cancelling, shipping bool
 }
 
 // returnReasons are why customers send things back.
@@ -258,9 +262,13 @@ func (w *Workload) observeRelease(a *action, res *depot.Result) {
 	})
 }
 
-// shipTime is when an order leaves: after picking, in the location's shipping hours, and in
-// turn behind the orders before it at the location's picking capacity. Capacity is what makes
-// busy dark stores miss their 30-minute promise at dinner time.
+// shipTime is when an order leaves: after picking, in the location's shipping hours, in the
+// first free slot of the location's picking capacity at or after it is ready. Capacity is what
+// makes busy dark stores miss their 30-minute promise at dinner time.
+//
+// The slots form a calendar (pickCalendar), not a FIFO line: an order ready in three hours does
+// not hold up one ready in thirty minutes, so a location with spare capacity ships each order
+// when it is ready, and a saturated one ships back to back at its capacity.
 func (w *Workload) shipTime(o *order) int64 {
 	if len(o.lines) == 0 || w.locations[o.lines[0].Location] == nil {
 		// The answer named no placed line the scenario knows (another server's data, or a
@@ -274,12 +282,70 @@ func (w *Workload) shipTime(o *order) int64 {
 	} else {
 		ready = w.intoShippingHours(w.now + w.between(30*time.Minute, 3*time.Hour))
 	}
-	slot := max(ready, w.nextFree[loc.ID])
-	if loc.Kind != depot.LocationDarkStore {
-		slot = w.intoShippingHours(slot)
+	cal := w.calendars[loc.ID]
+	if cal == nil {
+		cal = &pickCalendar{slotNs: int64(time.Hour) / w.locationCapacity(loc, ready), next: map[int64]int64{}}
+		w.calendars[loc.ID] = cal
 	}
-	w.nextFree[loc.ID] = slot + int64(time.Hour)/w.locationCapacity(loc, slot)
-	return slot
+	for {
+		slot := cal.book(ready, w.now)
+		if loc.Kind == depot.LocationDarkStore {
+			return slot
+		}
+		if in := w.intoShippingHours(slot); in != slot {
+			// Past closing: the slot is lost; try again from the next opening.
+			ready = in
+			continue
+		}
+		return slot
+	}
+}
+
+// pickCalendar is a location's picking slots, one order per slotNs: next maps a taken slot to
+// a slot at or before the first free one after it (a union-find "next free" table with path
+// compression, so booking costs amortised near-constant time however full the day is).
+type pickCalendar struct {
+	slotNs int64
+	next   map[int64]int64
+	pruned int // the table's size after the last prune
+}
+
+// book takes the first free slot at or after ready and returns its start. now bounds what can
+// still be asked for, so slots before it are forgotten once the table doubles.
+func (c *pickCalendar) book(ready, now int64) int64 {
+	b := (ready + c.slotNs - 1) / c.slotNs
+	free := c.find(b)
+	c.next[free] = free + 1
+	if len(c.next) > 2*max(c.pruned, 1024) {
+		// Slots before now are never asked for again (ready >= now); deleting their entries
+		// changes no answer. The order of deletion does not matter.
+		nowB := now / c.slotNs
+		for k := range c.next {
+			if k < nowB {
+				delete(c.next, k)
+			}
+		}
+		c.pruned = len(c.next)
+	}
+	return free * c.slotNs
+}
+
+// find returns the first free slot at or after b, compressing the path it walked.
+func (c *pickCalendar) find(b int64) int64 {
+	root := b
+	for {
+		n, ok := c.next[root]
+		if !ok {
+			break
+		}
+		root = n
+	}
+	for b != root {
+		n := c.next[b]
+		c.next[b] = root
+		b = n
+	}
+	return root
 }
 
 // locationCapacity is the orders per hour a location picks at t. Node slowdowns will lower it.

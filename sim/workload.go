@@ -45,8 +45,8 @@ type Workload struct {
 	zipfQuick  *rand.Zipf
 	darkStores []*Location
 
-	stockView                  // the workload's view of the stock, from the answers it observed
-	nextFree  map[string]int64 // per location: when its pickers are next free
+	stockView                          // the workload's view of the stock, from the answers it observed
+	calendars map[string]*pickCalendar // per location: its picking slots (orders.go)
 	ids       idCounters
 	orders    map[string]*order // orchestrated orders by the engine's id
 	inc       incidentState     // labelled incidents (incidents.go); empty unless injected
@@ -87,7 +87,7 @@ func NewWorkload(sc *Scenario, cfg Config) (*Workload, error) {
 		sc: sc, cfg: cfg, rng: rand.New(rand.NewPCG(uint64(cfg.Seed), streamWorkload)),
 		feat:    rand.New(rand.NewPCG(uint64(cfg.Seed), streamFeatures)),
 		metrics: newMetrics(sc.Channels), now: sc.Start, end: sc.Start + int64(cfg.Duration),
-		setup: sc.Commands(), nextFree: map[string]int64{}, orders: map[string]*order{},
+		setup: sc.Commands(), calendars: map[string]*pickCalendar{}, orders: map[string]*order{},
 	}
 	w.stockView.init(sc)
 	for i := range sc.Channels {

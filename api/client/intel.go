@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"net/http"
+	"net/url"
 
 	"github.com/depothq/depot/api"
 )
@@ -17,4 +18,11 @@ func (c *Client) IntelCarriers(ctx context.Context) (*api.IntelCarriers, error) 
 // of the tenant's locations.
 func (c *Client) IntelLocations(ctx context.Context) (*api.IntelLocations, error) {
 	return call[api.IntelLocations](c, ctx, http.MethodGet, "/v1/intel/locations", nil)
+}
+
+// IntelSKU returns the intelligence view of one SKU: demand per channel and network-wide, and
+// per location its stock, cover, stockout projection, safety stock and reorder point, with its
+// open alerts and ad campaigns.
+func (c *Client) IntelSKU(ctx context.Context, sku string) (*api.IntelSKU, error) {
+	return call[api.IntelSKU](c, ctx, http.MethodGet, "/v1/intel/skus/"+url.PathEscape(sku), nil)
 }

@@ -11,25 +11,28 @@ import (
 	"github.com/depothq/depot/sim"
 )
 
-// TestIntelEval runs `depot intel eval` on five full simulated days of the default business and
-// checks the goals of issue 5 for every incident kind (the advertising ones included), all
-// reached on these seeds: recall >= 0.9, precision
+// TestIntelEval runs `depot intel eval` on ten full simulated days of the default business and
+// checks the goals of issue 5 for every incident kind (the advertising ones and warehouse
+// slowdowns included), all reached on these seeds: recall >= 0.9, precision
 // >= 0.9 and median detection delay <= 10 simulated minutes per incident kind. Stockout alerts
 // are checked on outcome-confirmed precision (natural stockouts are real, not false); their
 // strict precision against injected incidents alone is far lower and only reported.
+//
+// Ten days rather than five: five give nine stockouts, where one marginal miss (a quiet
+// morning's position losing fewer units than StockoutMinUnits) already fails the goal.
 func TestIntelEval(t *testing.T) {
 	if testing.Short() {
-		t.Skip("simulates five days")
+		t.Skip("simulates ten days")
 	}
 	var out, errOut bytes.Buffer
-	if err := run(context.Background(), []string{"intel", "eval", "--seeds", "5", "--json"}, &out, &errOut); err != nil {
+	if err := run(context.Background(), []string{"intel", "eval", "--seeds", "10", "--json"}, &out, &errOut); err != nil {
 		t.Fatalf("intel eval: %v\n%s", err, errOut.String())
 	}
 	var r sim.EvalReport
 	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 		t.Fatalf("decode the report: %v\n%s", err, out.String())
 	}
-	if len(r.Seeds) != 5 || len(r.Kinds) != len(sim.IncidentKinds()) || len(r.Kinds) != 7 || r.Events == 0 {
+	if len(r.Seeds) != 10 || len(r.Kinds) != len(sim.IncidentKinds()) || len(r.Kinds) != 7 || r.Events == 0 {
 		t.Fatalf("report %+v", r)
 	}
 	for _, k := range r.Kinds {
@@ -38,15 +41,6 @@ func TestIntelEval(t *testing.T) {
 			prec = k.PrecisionConfirmed
 		}
 		t.Logf("%-24s incidents %2d recall %.3f precision %.3f (strict %.3f) median delay %s", k.Incident, k.Incidents, k.Recall, prec, k.Precision, k.MedianDelay)
-		if k.Incident == sim.IncidentNodeSlowdown {
-			// Scored but short of its goal: the simulated warehouses pick in bursts (minutes
-			// without a shipment, then dozens at once), which the Poisson pick-rate CUSUM does
-			// not tell from a slowdown within the incident (README, intelligence table).
-			if k.Incidents < 5 {
-				t.Errorf("node slowdowns: %d incidents", k.Incidents)
-			}
-			continue
-		}
 		if k.Incidents < 5 || k.Recall < 0.9 || prec < 0.9 || k.MedianDelay > 10*time.Minute {
 			t.Errorf("%s misses its goal: %d incidents, recall %.3f, precision %.3f, median delay %s", k.Incident, k.Incidents, k.Recall, prec, k.MedianDelay)
 		}
