@@ -19,6 +19,8 @@ const (
 	KindAdSpendOutOfStock
 	KindCarrierLaneDelay
 	KindNodeSlowdown
+	KindCancellationRate
+	KindLateShipmentRate
 )
 
 var kindNames = [...]string{
@@ -26,6 +28,7 @@ var kindNames = [...]string{
 	KindStockoutBeforeReceipt: "stockout_before_receipt", KindCountDrift: "count_drift",
 	KindRejectionSurge: "rejection_surge", KindCarrierDelay: "carrier_delay", KindSLARisk: "sla_risk",
 	KindAdSpendOutOfStock: "ad_spend_out_of_stock", KindCarrierLaneDelay: "carrier_lane_delay", KindNodeSlowdown: "node_slowdown",
+	KindCancellationRate: "cancellation_rate", KindLateShipmentRate: "late_shipment_rate",
 }
 
 // Kinds lists every alert kind.

@@ -130,6 +130,15 @@
 //     movement of the SKU, and clears when the campaign stops, the channel sells the SKU again
 //     and the cover regains the lead time by AdCoverMargin. A refusal at a named location (a
 //     quick-commerce order's dark store) says nothing about the channel and is not counted.
+//   - Channel fulfilment rates against marketplace limits (alerts cancellation_rate and
+//     late_shipment_rate, per channel): the share of the channel's orders cancelled, and the
+//     share whose ship_by was breached (the engine's sla_breached), over the last seven days in
+//     daily buckets, exact rather than smoothed because a marketplace computes the same ratio
+//     over a fixed window. A channel with FulfilMinOrders orders in the window alerts above
+//     CancelRateLimit (2.5%) or LateShipRateLimit (4%) and resolves below 80% of the limit; the
+//     evidence gives the counts and the clean orders it takes to be back under. Every
+//     cancellation counts: the command's reason is free text, so buyer-requested cancellations
+//     cannot be told from the seller's, and the rate errs on the side of warning.
 //
 // # Alerts
 //
@@ -149,7 +158,7 @@
 // network-wide) 88 bytes plus an 8-byte index entry, channel 136, location (count drift and node
 // health) 248, carrier service 64, lane (carrier service x origin) 96 bytes plus a map entry and a
 // 4-byte location index, a stuck shipment awaiting arrival a 12-byte map entry, ad series (campaign x SKU x channel) 152 bytes plus a 12-byte-key map entry and a 4-byte SKU
-// index; an alert 184 bytes while held (TestSeriesSizesMatchTheDoc keeps these figures true). Stats
+// index; a channel's fulfilment window 144 bytes; an alert 184 bytes while held (TestSeriesSizesMatchTheDoc keeps these figures true). Stats
 // reports the totals. Limits (limits.go) bound every table per tenant; updates that would pass a
 // limit are counted in Stats.Dropped, never grown.
 //

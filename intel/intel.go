@@ -114,6 +114,10 @@ type tenant struct {
 	breached  uint64
 	slaAlert  bool
 
+	fulfil        []channelFulfilment // by channel id
+	lastCancelSeq uint64              // the latest cancel counted, to count a cancel's lines once
+	lastCancelRef string
+
 	alerts book
 }
 

@@ -125,6 +125,12 @@ type Config struct {
 	// offered as the alternative).
 	LaneThreshold   float64
 	LaneMinOutcomes uint32
+	// CancelRateLimit and LateShipRateLimit are the marketplace limits of a channel's share of
+	// orders cancelled, and of orders past their ship_by, over seven days (2.5% and 4% by
+	// default); FulfilMinOrders the orders in the window before a channel is judged.
+	CancelRateLimit   float64
+	LateShipRateLimit float64
+	FulfilMinOrders   uint32
 	// ServiceZ is the safety factor z of safety stock (z x sigma x sqrt(L)): the standard normal
 	// quantile of the cycle service level, 1.645 for 95%.
 	ServiceZ float64
@@ -146,6 +152,7 @@ func DefaultConfig() Config {
 		AdActiveWindow: 2 * hourNs, AdSpendRise: 1.5, AdSpikePrior: 5, AdCoverMargin: 1.2, DefaultLeadTime: 48 * hourNs,
 		NodeThreshold: 8, NodeMinPicks: 50, NodeMinPerHour: 100,
 		LaneThreshold: 5, LaneMinOutcomes: 20,
+		CancelRateLimit: 0.025, LateShipRateLimit: 0.04, FulfilMinOrders: 200,
 		ServiceZ:   1.645,
 		SweepEvery: 15 * 1e9,
 	}
@@ -204,6 +211,11 @@ func (c Config) withDefaults() Config {
 	setF(&c.LaneThreshold, d.LaneThreshold)
 	if c.LaneMinOutcomes == 0 {
 		c.LaneMinOutcomes = d.LaneMinOutcomes
+	}
+	setF(&c.CancelRateLimit, d.CancelRateLimit)
+	setF(&c.LateShipRateLimit, d.LateShipRateLimit)
+	if c.FulfilMinOrders == 0 {
+		c.FulfilMinOrders = d.FulfilMinOrders
 	}
 	setF(&c.ServiceZ, d.ServiceZ)
 	setI(&c.SweepEvery, d.SweepEvery)

@@ -22,6 +22,9 @@ func (in *Intel) applyOrderEvent(t *tenant, ev *depot.Event, now int64) {
 		if c := in.channel(t, ev.Channel); c != nil {
 			in.arrival(t, c, now)
 		}
+		in.fulfilEvent(t, ev, now)
+	case depot.EventOrderCancelled:
+		in.fulfilEvent(t, ev, now)
 	case depot.EventAllocated:
 		if p := in.position(t, ev.SKU, ev.Location, now); p != nil {
 			p.allocated += ev.Qty
@@ -46,6 +49,7 @@ func (in *Intel) applyOrderEvent(t *tenant, ev *depot.Event, now int64) {
 		in.checkSLA(t, now)
 	case depot.EventSLABreached:
 		t.breached++
+		in.fulfilEvent(t, ev, now)
 	}
 }
 

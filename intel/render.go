@@ -85,6 +85,10 @@ var evidenceNames = [...][evidenceSlots][2]string{
 	KindNodeSlowdown: {{"pick_rate_15m", "shipments/h"}, {"pick_rate_usual", "shipments/h"}, {"pick_rate_ratio", "x"},
 		{"backlog", "units"}, {"drain_at_current_rate", "h"}, {"drain_at_usual_rate", "h"}, {"cusum", "log-likelihood"},
 		{"picks_total", "shipments"}},
+	KindCancellationRate: {{"cancellation_rate_7d", "ratio"}, {"limit", "ratio"}, {"orders_7d", "orders"},
+		{"cancelled_7d", "orders"}, {"orders_to_recover", "orders"}},
+	KindLateShipmentRate: {{"late_shipment_rate_7d", "ratio"}, {"limit", "ratio"}, {"orders_7d", "orders"},
+		{"late_7d", "orders"}, {"orders_to_recover", "orders"}},
 	KindAdSpendOutOfStock: {{"ad_spend", "minor/h"}, {"channel_available_at_report", "units"}, {"out_of_stock_in_channel", "bool"},
 		{"network_available", "units"}, {"cover", "h"}, {"lead_time", "h"}, {"lead_time_from_receipt", "bool"}, {"inbound", "units"}},
 }
@@ -119,7 +123,7 @@ func (in *Intel) render(t *tenant, a *alert, now int64) Alert {
 			out.Channel = t.chans.name(a.key.b)
 			out.Subject += "@" + out.Channel
 		}
-	case KindChannelSilent, KindRejectionSurge:
+	case KindChannelSilent, KindRejectionSurge, KindCancellationRate, KindLateShipmentRate:
 		out.Channel = t.chans.name(a.key.a)
 		out.Subject = out.Channel
 	case KindStockoutBeforeReceipt:
@@ -248,6 +252,14 @@ func (in *Intel) recommend(t *tenant, a *alert, out *Alert, now int64) Action {
 		return Action{Verb: "resource_orders", Location: out.Location, Qty: int64(a.ev[3]),
 			Text: fmt.Sprintf("Re-source orders away from %s: it picks %.0f shipments per hour, usually %.0f; its backlog of %d units takes %.1f h at this pace (%.1f h at the usual). Pause new orders there or move unpicked ones to another node until it recovers.",
 				out.Location, a.ev[0], a.ev[1], int64(a.ev[3]), a.ev[4], a.ev[5])}
+	case KindCancellationRate:
+		return Action{Verb: "raise_buffer", Channel: out.Channel,
+			Text: fmt.Sprintf("%s cancelled %.1f%% of its orders over seven days (%d of %d), above the marketplace limit of %.1f%%: raise the channel's buffer or fix stock accuracy so it stops selling what it cannot ship; about %.0f more clean orders bring it back under.",
+				out.Channel, 100*a.ev[0], int64(a.ev[3]), int64(a.ev[2]), 100*a.ev[1], a.ev[4])}
+	case KindLateShipmentRate:
+		return Action{Verb: "resource_orders", Channel: out.Channel,
+			Text: fmt.Sprintf("%.1f%% of %s's orders missed their ship-by over seven days (%d of %d), above the marketplace limit of %.1f%%: re-source its orders to nodes with capacity, or promise later ship-by dates.",
+				100*a.ev[0], out.Channel, int64(a.ev[3]), int64(a.ev[2]), 100*a.ev[1])}
 	case KindSLARisk:
 		return Action{Verb: "resource_orders",
 			Text: fmt.Sprintf("%.0f orders per hour are projected to miss their promise: re-source them away from backlogged nodes or upgrade their service.", a.ev[0])}

@@ -142,6 +142,14 @@ type ChannelView struct {
 	RejectionRatio float64    `json:"rejection_ratio_15m"`
 	Silent         bool       `json:"silent"`
 	RejectionSurge bool       `json:"rejection_surge"`
+	// Orders7d, Cancelled7d and Late7d count the last seven days' orders, cancellations and
+	// ship_by breaches; the rates are their ratios (0 without orders), the figures marketplaces
+	// hold sellers to.
+	Orders7d           uint32  `json:"orders_7d"`
+	Cancelled7d        uint32  `json:"cancelled_7d"`
+	Late7d             uint32  `json:"late_7d"`
+	CancellationRate7d float64 `json:"cancellation_rate_7d"`
+	LateShipmentRate7d float64 `json:"late_shipment_rate_7d"`
 }
 
 // Channels returns the health of a tenant's channels, in the order they were first seen.
@@ -161,6 +169,13 @@ func (in *Intel) Channels(tenantName string) []ChannelView {
 		}
 		if a := c.arrivals.rate(v15m, now, c.born); a > 0 {
 			cv.RejectionRatio = c.rejects.rate(v15m, now, c.born) / a
+		}
+		if int(c.id) < len(t.fulfil) {
+			cv.Orders7d, cv.Cancelled7d, cv.Late7d = t.fulfil[c.id].window(now / dayNs)
+			if cv.Orders7d > 0 {
+				cv.CancellationRate7d = float64(cv.Cancelled7d) / float64(cv.Orders7d)
+				cv.LateShipmentRate7d = float64(cv.Late7d) / float64(cv.Orders7d)
+			}
 		}
 		out = append(out, cv)
 	}
