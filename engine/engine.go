@@ -64,6 +64,36 @@ func (e *Engine) Apply(env *depot.Envelope) depot.Result {
 	return e.orders.After(env, e.ledger.Apply(env))
 }
 
+// ApplyTo applies env like Apply and appends its events to dst, returning dst grown; the
+// result's events alias it. The sequencer collects a batch's events in one slab this way, and
+// the ledger's commands (the hot path) write theirs there directly instead of being copied out
+// of the engine's buffer.
+func (e *Engine) ApplyTo(env *depot.Envelope, dst []depot.Event) (depot.Result, []depot.Event) {
+	if env.Cmd == nil || !ledger.Handles(env.Cmd) {
+		res := e.Apply(env)
+		grown := append(dst, res.Events...)
+		res.Events = grown[len(dst):len(grown):len(grown)]
+		return res, grown
+	}
+	if last := e.ledger.LastSeq(); env.Seq != last+1 {
+		panic(fmt.Sprintf("engine: sequence %d after %d", env.Seq, last))
+	}
+	if rej := e.orders.Guard(env); rej != nil {
+		e.ledger.Stamp(env)
+		return depot.Result{Seq: env.Seq, Rejection: rej}, dst
+	}
+	res, grown := e.ledger.ApplyTo(env, dst)
+	out := e.orders.After(env, res)
+	if len(out.Events) == len(res.Events) && (len(res.Events) == 0 || &out.Events[0] == &res.Events[0]) {
+		return out, grown
+	}
+	// Orders reacted (filled backorders, re-sourced) and returned events of its own buffer,
+	// starting with the ledger's: they replace the ledger's in dst.
+	grown = append(grown[:len(dst)], out.Events...)
+	out.Events = grown[len(dst):len(grown):len(grown)]
+	return out, grown
+}
+
 // Warm prepares for applying cmds soon, without changing anything: it reads the index slots
 // they will look up, all at once, so that the memory accesses of the run overlap and applying
 // each command finds them in cache. Callers that apply runs of commands warm WarmRun of them at a

@@ -52,6 +52,10 @@ type Ledger struct {
 	scratch []byte
 	events  []depot.Event
 	cur     step // the command being applied
+	// sink, when set by ApplyTo, is where the next Apply appends its events instead of events.
+	sink    []depot.Event
+	sinkSet bool
+	own     []depot.Event // events' own buffer while a sink is in use
 	// warmRes and warmAlloc are Warm's scratch hashes.
 	warmRes, warmAlloc []uint64
 }
@@ -217,7 +221,7 @@ func (l *Ledger) LastSeq() uint64 { return l.lastSeq }
 // Apply applies one sequenced command and returns its outcome. The returned events alias a
 // buffer owned by the ledger and are valid until the next call to Apply; copy what you keep.
 func (l *Ledger) Apply(env *depot.Envelope) depot.Result {
-	l.events = l.events[:0]
+	start := l.useSink()
 	l.curCmd, l.curEncoded = env.Cmd, env.Encoded
 	// Time only moves forward: a sequencer whose clock stepped back must not be able to revive
 	// expired reservations or reorder retention.
@@ -280,12 +284,49 @@ func (l *Ledger) Apply(env *depot.Envelope) depot.Result {
 	res.Rejection = rej
 	res.Replayed = st.replayed
 	if rej == nil {
-		res.Events = l.events
-	} else if len(l.events) != 0 {
+		res.Events = l.events[start:len(l.events):len(l.events)]
+	} else if len(l.events) != start {
 		// A handler that emitted events and then rejected has half-applied a command.
 		panic("ledger: rejected command emitted events")
 	}
 	return res
+}
+
+// Handles reports whether c is one of the ledger's own commands (Apply refuses the others as
+// unsupported). It must list exactly the cases of Apply's switch.
+func Handles(c depot.Command) bool {
+	switch c.(type) {
+	case *depot.DefineSKU, *depot.DefineLocation, *depot.DefineChannel, *depot.ExpectInbound, *depot.Receive,
+		*depot.Adjust, *depot.Count, *depot.Hold, *depot.Ship, *depot.Return, *depot.Reserve, *depot.Extend,
+		*depot.Release, *depot.Commit, *depot.Tick:
+		return true
+	}
+	return false
+}
+
+// ApplyTo applies env like Apply but appends the result's events to dst, which it returns
+// grown; the result's events alias it. A caller collecting the events of many commands (the
+// sequencer's batch) saves copying each event out of the ledger's own buffer.
+func (l *Ledger) ApplyTo(env *depot.Envelope, dst []depot.Event) (depot.Result, []depot.Event) {
+	l.sink, l.sinkSet = dst, true
+	res := l.Apply(env)
+	out := l.events
+	l.events, l.own, l.sink, l.sinkSet = l.own[:0], nil, nil, false
+	if res.Rejection != nil {
+		return res, out[:len(dst)]
+	}
+	return res, out
+}
+
+// useSink points events at the sink, if one is set, or empties the ledger's own buffer; it
+// returns where this command's events start.
+func (l *Ledger) useSink() int {
+	if !l.sinkSet {
+		l.events = l.events[:0]
+		return 0
+	}
+	l.own, l.events = l.events, l.sink
+	return len(l.sink)
 }
 
 // step carries what one command's handlers share: its sequence number, the logical time and

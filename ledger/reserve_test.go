@@ -1,9 +1,11 @@
 package ledger_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/depothq/depot"
+	"github.com/depothq/depot/ledger"
 )
 
 func TestReserve(t *testing.T) {
@@ -268,4 +270,21 @@ func equalReservation(a, b depot.Reservation) bool {
 		}
 	}
 	return true
+}
+
+// TestHandlesMatchesApply keeps Handles and Apply's switch in step: every command kind is
+// either handled (Apply does not call it unsupported) or not (Apply does).
+func TestHandlesMatchesApply(t *testing.T) {
+	for k := depot.CommandKind(1); k < 255; k++ {
+		c := depot.NewCommand(k)
+		if c == nil {
+			continue
+		}
+		l := ledger.New()
+		res := l.Apply(&depot.Envelope{Seq: 1, Time: 1, Cmd: c, Validated: true})
+		unsupported := res.Rejection != nil && strings.Contains(res.Rejection.Message, "unsupported command")
+		if ledger.Handles(c) == unsupported {
+			t.Errorf("%s: Handles %v, but Apply says unsupported %v", k, ledger.Handles(c), unsupported)
+		}
+	}
 }

@@ -94,9 +94,9 @@ func (s *Sequencer) apply(b *batch, n int) {
 			// Submit and SubmitBatch validated and encoded every command before queueing it.
 			enc := r.encodedAt(i)
 			env := depot.Envelope{Seq: seq, Time: now, Cmd: cmd, Validated: true, Encoded: enc}
-			res := s.eng.Apply(&env)
 			offsets = append(offsets, len(events))
-			events = append(events, res.Events...)
+			var res depot.Result
+			res, events = s.eng.ApplyTo(&env, events)
 			res.Events = nil
 			if res.Rejection != nil {
 				rejected++
