@@ -167,8 +167,10 @@
 //
 // # Cost
 //
-// BenchmarkApply: about one million events per second on one core into 105,000 series (100,000
-// positions, 5,000 demand series), each reserved line updating four series (position, SKU x
-// channel, SKU network-wide, channel), with no allocation per event; about 233 state bytes per
+// BenchmarkApply feeds events on one core into 105,000 series (100,000 positions, 5,000 demand
+// series), each reserved line updating four series (position, SKU x channel, SKU network-wide,
+// channel), with no allocation per event. Earlier branches measured 1.15 to 1.54 M events per
+// second (README); one run on branch intel-gaps4 measured 0.81 M while other work shared the
+// machine's two cores. About 233 state bytes per
 // series. A SKU without campaigns pays one bounds check for advertising per line.
 package intel
