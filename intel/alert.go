@@ -304,7 +304,7 @@ func cmpInt(a, b int64) int {
 const (
 	sizePosition   = 200
 	sizeDemand     = 88
-	sizeChannel    = 136
+	sizeChannel    = 272
 	sizeLocation   = 248
 	sizeLane       = 96
 	sizeCarrier    = 64

@@ -22,6 +22,120 @@ type channelSeries struct {
 	rejects       velocity // orders rejected for insufficient stock
 	rejected      uint64
 	shortSKU      uint32 // the SKU of the latest shortfall, for the recommendation
+	season        hourSeason
+}
+
+// hourSeason is a channel's hour-of-day seasonality: for each hour of its local day, the orders
+// that hour takes, as an exponentially weighted mean over days (the seasonal component of a
+// multiplicative Holt-Winters model; its level cancels, since silence only needs the ratio of
+// two hours' indices). 24 float32 means, 24 saturating day counts, and the hour being counted:
+// 136 bytes, whatever the history.
+type hourSeason struct {
+	mean  [24]float32
+	days  [24]uint8
+	hour  int64  // local hour number since the epoch of the hour being counted (0: none yet)
+	count uint32 // orders counted in it
+}
+
+// Seasonality shapes: the weight of a new day once an hour has seasonDayWindow days (about a
+// week of memory; earlier days average equally), the days an hour needs before its index is
+// used, and the largest rise of the expected rate it may predict from the hour of the last
+// order (a quiet hour's noisy mean must not make the next busy hour alarm at once).
+const (
+	seasonDayWindow = 7
+	seasonMinDays   = 2
+	seasonMaxRise   = 4.0
+	seasonMaxWalk   = 26 // hours walked to integrate a gap; the rest counts at the last hour's rate
+)
+
+// localHour is the local hour number (since the epoch) of now: hours of the channels' local day
+// are localHour mod 24.
+func (in *Intel) localHour(now int64) int64 {
+	x := now + in.cfg.UTCOffset*1e9
+	h := x / hourNs
+	if x < 0 && x%hourNs != 0 {
+		h--
+	}
+	return h
+}
+
+// countOrder counts one order into the channel's seasonality, closing the hours since the last
+// one: the hour it was in with its count, the hours between with none. The hour the series was
+// born in is partial and the hours of a silence alarm are an outage, not the season: neither is
+// learned.
+func (in *Intel) countOrder(c *channelSeries, now int64) {
+	s := &c.season
+	h := in.localHour(now)
+	if s.hour == 0 {
+		s.hour = h
+	}
+	if h != s.hour {
+		if !c.silent && s.hour != in.localHour(c.born) {
+			s.close(s.hour, float64(s.count))
+		}
+		for g := s.hour + 1; g < h && g <= s.hour+24; g++ {
+			if !c.silent {
+				s.close(g, 0)
+			}
+		}
+		s.hour, s.count = h, 0
+	}
+	s.count++
+}
+
+// close folds one finished hour's orders into its mean.
+func (s *hourSeason) close(hour int64, orders float64) {
+	i := hourOfDay(hour)
+	n := s.days[i]
+	w := 1 / float64(min(int(n)+1, seasonDayWindow))
+	s.mean[i] += float32(w * (orders - float64(s.mean[i])))
+	if n < 255 {
+		s.days[i]++
+	}
+}
+
+// hourOfDay is the hour of the local day of a local hour number.
+func hourOfDay(hour int64) int {
+	return int((hour%24 + 24) % 24)
+}
+
+// rate is the expected order rate (per second) in local hour to, given rate at the last order
+// in local hour from: until both hours have seasonMinDays days (or from took no orders), rate
+// itself; then the smaller of rate scaled by the ratio of the hours' means (at most
+// seasonMaxRise) and hour to's own mean. The 15-minute and 1-hour rates lag the curve, so at
+// 22:00 they still carry the evening; the hour's mean says the night has begun. Taking the
+// smaller errs towards calling silence later, never sooner, when the business grew.
+func (s *hourSeason) rate(rate float64, from, to int64) float64 {
+	i, j := hourOfDay(from), hourOfDay(to)
+	if s.days[i] < seasonMinDays || s.days[j] < seasonMinDays || s.mean[i] <= 0 {
+		return rate
+	}
+	return min(rate*min(float64(s.mean[j])/float64(s.mean[i]), seasonMaxRise), float64(s.mean[j])/3600)
+}
+
+// expectedOrders is the number of orders the channel was expected to take in [from, to): the
+// rate at its last order, carried hour by hour through the seasonality (hourSeason.rate).
+// limitAt is when that number reached SilenceK (0: not yet).
+func (in *Intel) expectedOrders(c *channelSeries, from, to int64) (missed float64, limitAt int64) {
+	h0 := in.localHour(from)
+	t := from
+	for steps := 0; t < to; steps++ {
+		h := in.localHour(t)
+		end := to
+		perSec := c.expectedAtEnd
+		if steps < seasonMaxWalk {
+			end = min(to, (h+1)*hourNs-in.cfg.UTCOffset*1e9)
+			perSec = c.season.rate(c.expectedAtEnd, h0, h)
+		}
+		perNs := perSec / 1e9
+		seg := perNs * float64(end-t)
+		if limitAt == 0 && missed+seg >= in.cfg.SilenceK && perNs > 0 {
+			limitAt = t + int64((in.cfg.SilenceK-missed)/perNs)
+		}
+		missed += seg
+		t = end
+	}
+	return missed, limitAt
 }
 
 // channel returns the series of a channel, creating it unless a limit is reached.
@@ -44,6 +158,7 @@ func (in *Intel) channel(t *tenant, name string) *channelSeries {
 // integration is alive).
 func (in *Intel) arrival(t *tenant, c *channelSeries, now int64) {
 	c.orders++
+	in.countOrder(c, now)
 	c.arrivals.add(now, 1)
 	c.lastOrderAt = now
 	// The rate the next gap is judged against: the smaller of the 15-minute and 1-hour rates,
@@ -55,19 +170,22 @@ func (in *Intel) arrival(t *tenant, c *channelSeries, now int64) {
 	}
 }
 
-// checkSilence raises channel_silent when the gap since the last order exceeds SilenceK
-// expected inter-arrival times (and SilenceMinGap).
+// checkSilence raises channel_silent when the orders expected since the last one (its rate then,
+// scaled by the hour-of-day seasonality once learned) reach SilenceK, and the gap SilenceMinGap.
 func (in *Intel) checkSilence(t *tenant, ci uint32, now int64) {
 	c := &t.channels[ci]
 	if c.orders < in.cfg.SilenceMinOrders || c.expectedAtEnd <= 0 {
 		return
 	}
 	gap := now - c.lastOrderAt
-	limit := max(in.cfg.SilenceMinGap, int64(in.cfg.SilenceK/c.expectedAtEnd*1e9))
-	if gap < limit {
+	if gap < in.cfg.SilenceMinGap {
 		return
 	}
-	missed := c.expectedAtEnd * float64(gap) / 1e9
+	missed, limitAt := in.expectedOrders(c, c.lastOrderAt, now)
+	if limitAt == 0 {
+		return
+	}
+	limit := max(in.cfg.SilenceMinGap, limitAt-c.lastOrderAt)
 	lines := 1.0
 	if c.orders > 0 {
 		lines = float64(c.lines) / float64(c.orders)

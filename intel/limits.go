@@ -82,6 +82,9 @@ type Config struct {
 	SilenceK         float64
 	SilenceMinGap    int64
 	SilenceMinOrders uint32
+	// UTCOffset is the channels' local time in seconds east of UTC: their order rates' hours
+	// of day (the seasonality channel silence learns) are hours of that local day. 0 is UTC.
+	UTCOffset int64
 	// StockoutMinGap is how long before its next receipt a position must run out (ns), and
 	// StockoutMinUnits how many units it must lose meanwhile, to alert; StockoutMinEvents the
 	// sales a position needs before its velocity is trusted.

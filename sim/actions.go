@@ -49,9 +49,9 @@ type action struct {
 	shp   *shipment // the shipment an actAdvance moves
 	camp  *campaign // the campaign an actAdReport reports
 
-	index0 int  // an incident step's position in a sequence of steps at one instant
-	slowed bool // a shipment a node slowdown already pushed back
-	scan   int  // an actTrack's scan in trackingScans
+	index0 int    // an incident step's position in a sequence of steps at one instant
+	slowed bool   // a shipment a node slowdown already pushed back
+	code   string // an actTrack's carrier status code
 }
 
 // actionQueue orders actions by (time, scheduling order): a deterministic total order.

@@ -139,3 +139,17 @@ func (c *Carrier) define(tenant string) *depot.DefineCarrier {
 	}
 	return d
 }
+
+// carrierService is the scenario's service of a carrier, nil when it has none by that id.
+func (sc *Scenario) carrierService(carrier, service string) *CarrierService {
+	for i := range sc.Carriers {
+		if c := &sc.Carriers[i]; c.ID == carrier {
+			for j := range c.Services {
+				if c.Services[j].ID == service {
+					return &c.Services[j]
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -37,8 +37,9 @@
 // exercises what orchestrated orders gained (backorder policies, checkout reservations, operator
 // exceptions, a carrier priced by zone with its own tracking codes) from a stream of its own;
 // evaluate.go runs days with them through the
-// engine and scores the intel projection's alerts against it (`depot intel eval`). Node
-// slowdowns (locationCapacity) and carrier delays are not simulated yet. Deterministic
+// engine and scores the intel projection's alerts against it (`depot intel eval`). Carrier
+// delays are not simulated yet: orchestrated parcels are tracked and delivered (features.go),
+// but the evaluation runs the ledger-level flow. Deterministic
 // simulation testing wraps the in-process driver around a sequencer on a simulated disk and
 // reuses the same workload and clock.
 package sim

@@ -203,6 +203,10 @@ func evaluateSeed(ctx context.Context, ec EvalConfig, seed int64) (*EvalReport, 
 		// slowest location's.
 		icfg.DefaultLeadTime = int64(w.Scenario().MaxLeadTime())
 	}
+	if icfg.UTCOffset == 0 {
+		// Hours of day are the city's: its channels' seasonality follows local time.
+		icfg.UTCOffset = int64(w.Scenario().City.UTCOffsetSeconds)
+	}
 	in := intel.New(intel.Options{Config: icfg, OnChange: func(c intel.Change) {
 		a := c.Alert
 		switch c.To {

@@ -17,11 +17,13 @@ import (
 //     which the engine converts into its allocation;
 //   - operator exceptions: now and then an operator holds a shipped-channel order to confirm the
 //     address, and releases it a while later; its shipments wait meanwhile;
-//   - zone charts and tracking codes: DPD prices by zone (dpdZones) and reports its parcels with
-//     its own scan codes (dpdCodes), which the business forwards as they come.
+//   - zone charts and tracking: DPD prices by zone (dpdZones) and reports its parcels with its
+//     own scan codes (dpdCodes), the other parcel carriers with the common statuses; the
+//     business forwards every scan as it comes (in transit, out for delivery, delivered), so
+//     parcels are delivered, on time or late, against the carrier's promise.
 //
-// All these choices draw from their own random stream (streamFeatures), so they do not move the
-// arrivals, baskets and timings the main stream draws.
+// All these choices draw from their own random stream (streamFeatures; the scans from
+// streamTracking), so they do not move the arrivals, baskets and timings the main stream draws.
 
 // featBetween is a uniform instant offset in [lo, hi] from the features' stream.
 func (w *Workload) featBetween(lo, hi time.Duration) int64 {
@@ -141,25 +143,50 @@ func (w *Workload) observeResolveException(res *depot.Result) {
 	}
 }
 
-// trackingScans is when a DPD parcel is scanned after it left, with the code it reports.
-var trackingScans = []struct {
-	after time.Duration
-	code  string
-}{{30 * time.Minute, "EIN"}, {6 * time.Hour, "HUB"}, {20 * time.Hour, "ZUB"}, {22 * time.Hour, "ZUG"}}
+// scanCodes are the codes a carrier reports a parcel's progress with: DPD's own (dpdCodes),
+// the common spellings for the others.
+type scanCodes struct{ pre, transit, out, delivered string }
 
-// scheduleTracking schedules a shipped parcel's scans, for carriers with their own code table.
+var (
+	dpdScans    = scanCodes{"EIN", "HUB", "ZUB", "ZUG"}
+	commonScans = scanCodes{"", "in_transit", "out_for_delivery", "delivered"}
+)
+
+// scheduleTracking schedules a shipped parcel's scans, as its carrier sends them: handed over
+// (DPD only), in transit, out for delivery and delivered. The parcel arrives after a transit
+// drawn from its service's window, within the first parcelOnTimeSpan of it, or, for
+// parcelLateShare of parcels, up to half the longest transit after it (late against the
+// carrier's promise). All draws come from the tracking stream (streamTracking), so the other
+// streams draw as before; a parcel of a service the scenario does not know is not tracked.
 func (w *Workload) scheduleTracking(s *shipment) {
-	if s.carrier != "dpd" {
+	svc := w.sc.carrierService(s.carrier, s.service)
+	if svc == nil {
 		return
 	}
-	for i, sc := range trackingScans {
-		w.schedule(&action{at: w.now + int64(sc.after) + w.featBetween(0, 20*time.Minute), kind: actTrack, order: s.order, shp: s, scan: i})
+	codes := commonScans
+	if s.carrier == "dpd" {
+		codes = dpdScans
 	}
+	lo, hi := svc.TransitMinMinutes*int64(time.Minute), svc.TransitMaxMinutes*int64(time.Minute)
+	transit := lo + int64(w.track.Float64()*parcelOnTimeSpan*float64(hi-lo))
+	if w.track.Float64() < parcelLateShare {
+		transit = hi + int64(time.Minute) + int64(w.track.Float64()*float64(hi)/2)
+	}
+	at := w.now
+	scan := func(after int64, code string) {
+		if code != "" {
+			w.schedule(&action{at: w.quantise(at + max(after, int64(w.cfg.Quantum))), kind: actTrack, order: s.order, shp: s, code: code})
+		}
+	}
+	scan(min(30*int64(time.Minute), transit/10), codes.pre)
+	scan(transit/5, codes.transit)
+	scan(transit-min(transit/10, 3*int64(time.Hour)), codes.out)
+	scan(transit, codes.delivered)
 }
 
 // emitTrack forwards one scan as the carrier sent it.
 func (w *Workload) emitTrack(a *action) []depot.Command {
-	return []depot.Command{&depot.TrackShipment{Tenant: w.sc.Tenant, Shipment: a.shp.id, Status: trackingScans[a.scan].code, At: a.at}}
+	return []depot.Command{&depot.TrackShipment{Tenant: w.sc.Tenant, Shipment: a.shp.id, Status: a.code, At: a.at}}
 }
 
 func (w *Workload) observeTrack(a *action, res *depot.Result) {
@@ -168,7 +195,7 @@ func (w *Workload) observeTrack(a *action, res *depot.Result) {
 	}
 	w.metrics.update(func(s *Snapshot) {
 		s.TrackingEvents++
-		if trackingScans[a.scan].code == "ZUG" {
+		if a.code == dpdScans.delivered || a.code == commonScans.delivered {
 			s.Delivered++
 		}
 	})

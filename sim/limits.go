@@ -60,6 +60,14 @@ const (
 	streamScenario = 0x5ce7a210
 	streamWorkload = 0x3017c0ad
 	streamFeatures = 0xfea70235
+	streamTracking = 0x7aac1295 // carrier scans of shipped parcels (features.go)
+)
+
+// Parcel deliveries (features.go): the share of parcels a carrier delivers after its promised
+// transit, and how far into its transit window the others arrive.
+const (
+	parcelLateShare  = 0.03
+	parcelOnTimeSpan = 0.9 // on-time parcels arrive within the first 90% of [min, max] transit
 )
 
 // Shares of the order features (features.go): web shop orders whose customer asks for partial

@@ -53,7 +53,8 @@ type Snapshot struct {
 	ShippedOnTime     int64 `json:"shipped_on_time"`
 	// CheckoutOrders counts quick_app orders that consumed their checkout reservation;
 	// ExceptionsRaised and ExceptionsResolved the operator's holds; TrackingEvents the carrier
-	// scans forwarded (DPD's own codes). Delivered also counts parcels DPD scanned delivered.
+	// scans forwarded (DPD's own codes, the common statuses for the others). Delivered also
+	// counts parcels their carrier scanned delivered.
 	CheckoutOrders     int64 `json:"checkout_orders"`
 	ExceptionsRaised   int64 `json:"exceptions_raised"`
 	ExceptionsResolved int64 `json:"exceptions_resolved"`

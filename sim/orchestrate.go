@@ -22,6 +22,7 @@ type shipment struct {
 	loc     *Location // nil when the answer named no location the scenario knows
 	rider   bool      // carried by the dark store's riders, delivered minutes after shipping
 	carrier string    // the carrier the engine chose ("rider" for the riders)
+	service string    // and its service
 	step    depot.ShipmentStep
 	ship    int64 // when it is handed to the carrier
 }
@@ -91,7 +92,7 @@ func (w *Workload) observeCreateOrder(a *action, res *depot.Result) {
 	if !planned && !backordered && len(res.Events) == 0 {
 		// The answer carried no events (a driver that drops them): advance the first
 		// shipment blindly; invalid_state answers are ignored.
-		w.planShipment(o, o.id+"-1", "", "")
+		w.planShipment(o, o.id+"-1", "", "", "")
 	}
 	if w.rng.Float64() < o.ch.Release {
 		w.schedule(&action{at: w.now + w.between(time.Minute, 4*time.Minute), kind: actCancelOrder, order: o})
@@ -109,7 +110,7 @@ func (w *Workload) observeOrderEvents(events []depot.Event) {
 		switch ev.Kind {
 		case depot.EventShipmentPlanned:
 			if o := w.orders[ev.Order]; o != nil {
-				w.planShipment(o, ev.Ref, ev.Location, ev.Carrier)
+				w.planShipment(o, ev.Ref, ev.Location, ev.Carrier, ev.Service)
 			}
 		case depot.EventOrderAllocated:
 			w.metrics.update(func(s *Snapshot) { s.OrdersAllocated++ })
@@ -125,13 +126,13 @@ func (w *Workload) observeOrderEvents(events []depot.Event) {
 
 // planShipment schedules a planned shipment's steps: released soon, shipped when the location's
 // pickers get to it (its queue and shipping hours, as in the ledger-level flow).
-func (w *Workload) planShipment(o *order, id, loc, carrier string) {
+func (w *Workload) planShipment(o *order, id, loc, carrier, service string) {
 	for _, s := range o.shipments {
 		if s.id == id {
 			return
 		}
 	}
-	s := &shipment{id: id, order: o, loc: w.locations[loc], rider: carrier == "rider", carrier: carrier}
+	s := &shipment{id: id, order: o, loc: w.locations[loc], rider: carrier == "rider", carrier: carrier, service: service}
 	o.shipments = append(o.shipments, s)
 	if s.loc != nil {
 		o.lines = []depot.ReservedLine{{Location: s.loc.ID}}

@@ -28,6 +28,7 @@ type Workload struct {
 	cfg     Config
 	rng     *rand.Rand
 	feat    *rand.Rand // the order features' choices (features.go)
+	track   *rand.Rand // carrier scans of shipped parcels (features.go)
 	metrics *Metrics
 
 	queue     actionQueue
@@ -86,6 +87,7 @@ func NewWorkload(sc *Scenario, cfg Config) (*Workload, error) {
 	w := &Workload{
 		sc: sc, cfg: cfg, rng: rand.New(rand.NewPCG(uint64(cfg.Seed), streamWorkload)),
 		feat:    rand.New(rand.NewPCG(uint64(cfg.Seed), streamFeatures)),
+		track:   rand.New(rand.NewPCG(uint64(cfg.Seed), streamTracking)),
 		metrics: newMetrics(sc.Channels), now: sc.Start, end: sc.Start + int64(cfg.Duration),
 		setup: sc.Commands(), calendars: map[string]*pickCalendar{}, orders: map[string]*order{},
 	}

@@ -90,7 +90,7 @@ func printDemoSummary(w io.Writer, d demoSummary) {
 	}
 	var fulfilment string
 	if orchestrated(s) {
-		fulfilment = fmt.Sprintf("  orchestr.  %s orders allocated, %s backordered; %s shipments shipped, %s delivered;\n             SLA events: %s at risk, %s breached; %s quick orders from checkout reservations;\n             %s operator exceptions raised, %s resolved; %s carrier scans (DPD codes)\n",
+		fulfilment = fmt.Sprintf("  orchestr.  %s orders allocated, %s backordered; %s shipments shipped, %s delivered;\n             SLA events: %s at risk, %s breached; %s quick orders from checkout reservations;\n             %s operator exceptions raised, %s resolved; %s carrier scans (DPD codes and common statuses)\n",
 			commas(s.OrdersAllocated), commas(s.OrdersBackordered), commas(s.ShipmentsShipped), commas(s.Delivered),
 			commas(s.SLAAtRisk), commas(s.SLABreached), commas(s.CheckoutOrders), commas(s.ExceptionsRaised),
 			commas(s.ExceptionsResolved), commas(s.TrackingEvents))

@@ -23,7 +23,7 @@ func TestDemoRunsAndVerifies(t *testing.T) {
 	summary := out.String()
 	for _, want := range []string{"API        http://127.0.0.1:", "Depot demo summary", "orders", "fill rate",
 		"oversells prevented", "SLA health", "quick orders from checkout reservations", "operator exceptions raised",
-		"carrier scans (DPD codes)", "state hash", "depot verify --data " + dir} {
+		"carrier scans (DPD codes and common statuses)", "state hash", "depot verify --data " + dir} {
 		if !strings.Contains(summary, want) {
 			t.Errorf("summary lacks %q:\n%s", want, summary)
 		}
