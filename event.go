@@ -92,6 +92,11 @@ func ParseEventKind(s string) (EventKind, bool) {
 // is set when an order is involved. Qty is the units moved (signed for adjustments, counts and
 // holds). At is the reservation's new expiry for reserved and extended, and the ETA for
 // inbound_expected.
+//
+// location_defined carries Ref and Location the location, Reason its status, Qty its daily pick
+// cutoff as a local minute of day (1..1440, 0 for none) and At its fixed offset from UTC in
+// minutes (not a time: the location's local day is UTC plus At minutes), as the define_location
+// command set them.
 type Event struct {
 	Seq      uint64    `json:"seq"`
 	Time     int64     `json:"time"`

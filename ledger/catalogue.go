@@ -99,7 +99,10 @@ func (l *Ledger) defineLocation(st *step, c *depot.DefineLocation) *depot.Reject
 	loc.latE6, loc.lonE6 = c.LatE6, c.LonE6
 	loc.serviceRadiusM, loc.capacityPerHour = c.ServiceRadiusM, c.CapacityPerHour
 	loc.groups = append([]string(nil), c.Groups...)
-	l.emit(st, t, depot.Event{Kind: depot.EventLocationDefined, Ref: c.Location, Location: c.Location, Reason: c.Status.String()})
+	// The event carries the pick cutoff and UTC offset (see depot.Event) for projections: the
+	// ledger keeps neither, order orchestration does.
+	l.emit(st, t, depot.Event{Kind: depot.EventLocationDefined, Ref: c.Location, Location: c.Location, Reason: c.Status.String(),
+		Qty: int64(c.CutoffMinute), At: int64(c.UTCOffsetMinutes)})
 	return nil
 }
 

@@ -67,6 +67,11 @@ func TestDefineLocation(t *testing.T) {
 		{name: "pause keeps stock", cmd: defLoc("ams", depot.LocationPaused), want: locEv("ams", "paused"),
 			check: func(h *harness) { h.wantPos("tee", "ams", 10, 0, 0, 0, 0) }},
 		{name: "reopen", cmd: defLoc("osl", depot.LocationOpen), want: locEv("osl", "open")},
+		{name: "cutoff and UTC offset ride on the event", cmd: func() depot.Command {
+			c := defLoc("lis", depot.LocationOpen)
+			c.CutoffMinute, c.UTCOffsetMinutes = 16*60, -90
+			return c
+		}(), want: []depot.Event{{Kind: depot.EventLocationDefined, Ref: "lis", Location: "lis", Reason: "open", Qty: 16 * 60, At: -90}}},
 		{name: "bad status", cmd: defLoc("ams", 9), code: depot.CodeInvalidArgument, field: "status"},
 		{name: "MaxLocations per tenant", bare: true, setup: func(h *harness) {
 			for i := range depot.MaxLocations {

@@ -199,7 +199,10 @@ func eventLine(e *depot.Event) string {
 	if e.Qty != 0 {
 		field("qty", strconv.FormatInt(e.Qty, 10))
 	}
-	if e.At != 0 {
+	switch {
+	case e.Kind == depot.EventLocationDefined && e.At != 0:
+		field("at", strconv.FormatInt(e.At, 10)+"min") // the UTC offset, not a time
+	case e.At != 0:
 		field("at", clock(e.At))
 	}
 	field("carrier", e.Carrier)
