@@ -21,6 +21,7 @@ const (
 	KindNodeSlowdown
 	KindCancellationRate
 	KindLateShipmentRate
+	KindCutoffRisk
 )
 
 var kindNames = [...]string{
@@ -28,7 +29,7 @@ var kindNames = [...]string{
 	KindStockoutBeforeReceipt: "stockout_before_receipt", KindCountDrift: "count_drift",
 	KindRejectionSurge: "rejection_surge", KindCarrierDelay: "carrier_delay", KindSLARisk: "sla_risk",
 	KindAdSpendOutOfStock: "ad_spend_out_of_stock", KindCarrierLaneDelay: "carrier_lane_delay", KindNodeSlowdown: "node_slowdown",
-	KindCancellationRate: "cancellation_rate", KindLateShipmentRate: "late_shipment_rate",
+	KindCancellationRate: "cancellation_rate", KindLateShipmentRate: "late_shipment_rate", KindCutoffRisk: "cutoff_risk",
 }
 
 // Kinds lists every alert kind.

@@ -113,8 +113,22 @@
 //     inflow as its own statistic. Locations below NodeMinPerHour usual shipments an hour are
 //     not judged: at 100 an hour a drop to 40% needs about 20 minutes to tell from chance.
 //     Evidence: pick rates, backlog, and the hours to clear the backlog at the current and the
-//     usual pace (the cutoff risk: how far the node's work slips). The action is "re-source
-//     orders away from N".
+//     usual pace (how far the node's work slips). The action is "re-source orders away from N".
+//   - Cutoff risk per location (alert cutoff_risk): the location's daily pick cutoff (a local
+//     minute of day) and UTC offset come with its location_defined event (Qty and At). The
+//     projection is deterministic, not statistical: at the 15-minute units-shipped rate, the
+//     backlog left unpicked at the next cutoff (units short) and how long picking runs past it
+//     (time short), shown per location (NodeView). The alert is judged in the time-driven sweep,
+//     only against the cutoff of the location's current local day and only while it is picking
+//     (a pick within two hours: without shipping hours a closed location cannot be told from a
+//     stopped one, so a location that never starts its day is not caught); it needs
+//     CutoffMinUnits units and CutoffMinShort of picking past the cutoff, and resolves when the
+//     backlog fits before the cutoff, when the cutoff passes, or when picking stops. It counts
+//     only the backlog already there (work still to arrive makes it worse) and all of it,
+//     including orders not due today, which the events do not tell apart. Impact: the units
+//     short, at the mean price; time to impact: the time to the cutoff. The action is "re-source
+//     orders away from N or add pick capacity before cutoff". No simulated incident scores it:
+//     the simulated business defines no pick cutoffs (TestCutoffRisk covers it).
 //   - SLA risk per tenant (alert sla_risk) from sla_at_risk events per hour.
 //   - Advertising per campaign x SKU x channel, from ad_metrics_recorded events (the journaled
 //     record_ad_metrics command): the latest report's spend rate (spend over its period), a
@@ -167,8 +181,8 @@
 //
 // Per series, the struct sizes (64-bit) are: position (SKU x location) 200 bytes (32 of them the hourly demand variance of safety stock) plus a map entry
 // (a series measured at about 264 heap bytes by BenchmarkApply), demand (SKU x channel and SKU
-// network-wide) 88 bytes plus an 8-byte index entry, channel 272 (136 of them hour-of-day seasonality), location (count drift and node
-// health) 248, carrier service 64, lane (carrier service x origin) 96 bytes plus a map entry and a
+// network-wide) 88 bytes plus an 8-byte index entry, channel 272 (136 of them hour-of-day seasonality), location (count drift, node
+// health and the pick cutoff, which fills padding) 248, carrier service 64, lane (carrier service x origin) 96 bytes plus a map entry and a
 // 4-byte location index, a stuck shipment awaiting arrival a 12-byte map entry, ad series (campaign x SKU x channel) 152 bytes plus a 12-byte-key map entry and a 4-byte SKU
 // index; a channel's fulfilment window 144 bytes; an alert 184 bytes while held (TestSeriesSizesMatchTheDoc keeps these figures true). Stats
 // reports the totals. Limits (limits.go) bound every table per tenant; updates that would pass a

@@ -12,11 +12,17 @@ type locationSeries struct {
 	id       uint32
 	alerting bool   // count_drift
 	slowing  bool   // node_slowdown
+	atRisk   bool   // cutoff_risk
 	counts   uint32 // counts since the statistic last left zero
-	at       int64  // time of the last update of cusum
-	cusum    float64
-	shrunk   float64 // units lost since the statistic last left zero
-	shrunkV  float64 // their value (minor units)
+	// cutoff is the daily pick cutoff (local minute of day, 1..1440; 0: none) and utcOffset
+	// the location's offset from UTC in minutes, from its location_defined event (cutoff.go).
+	// With atRisk they fill what was padding: the series stays 248 bytes.
+	cutoff    int16
+	utcOffset int16
+	at        int64 // time of the last update of cusum
+	cusum     float64
+	shrunk    float64 // units lost since the statistic last left zero
+	shrunkV   float64 // their value (minor units)
 
 	node nodeSeries
 }

@@ -174,7 +174,7 @@ func (in *Intel) Apply(ev *depot.Event) {
 			in.stats.Dropped++
 		}
 	case depot.EventLocationDefined:
-		in.location(t, ev.Location)
+		in.locationDefined(t, ev, now)
 	case depot.EventChannelDefined:
 		in.channel(t, ev.Channel)
 	case depot.EventInboundExpected:
@@ -281,6 +281,7 @@ func (in *Intel) sweep(now int64) {
 		}
 		for li := range t.locations {
 			in.sweepNode(t, &t.locations[li], now)
+			in.checkCutoff(t, &t.locations[li], now)
 		}
 		// Re-evaluate open alerts whose series may see no further events. Walk a copy: resolving
 		// removes from the open list.

@@ -123,6 +123,11 @@ type Config struct {
 	NodeThreshold  float64
 	NodeMinPicks   uint32
 	NodeMinPerHour float64
+	// CutoffMinUnits is the units of a location's backlog that must be left over at today's
+	// pick cutoff at its current pace, and CutoffMinShort how long (ns) past the cutoff its
+	// picking must run, to raise cutoff_risk.
+	CutoffMinUnits float64
+	CutoffMinShort int64
 	// LaneThreshold is the carrier_lane_delay CUSUM's alarm level (log-likelihood units);
 	// LaneMinOutcomes the settled shipments a lane needs before it is judged (and before it is
 	// offered as the alternative).
@@ -154,6 +159,7 @@ func DefaultConfig() Config {
 		SLAMinAtRisk:   10,
 		AdActiveWindow: 2 * hourNs, AdSpendRise: 1.5, AdSpikePrior: 5, AdCoverMargin: 1.2, DefaultLeadTime: 48 * hourNs,
 		NodeThreshold: 8, NodeMinPicks: 50, NodeMinPerHour: 100,
+		CutoffMinUnits: 20, CutoffMinShort: 15 * minuteNs,
 		LaneThreshold: 5, LaneMinOutcomes: 20,
 		CancelRateLimit: 0.025, LateShipRateLimit: 0.04, FulfilMinOrders: 200,
 		ServiceZ:   1.645,
@@ -211,6 +217,8 @@ func (c Config) withDefaults() Config {
 		c.NodeMinPicks = d.NodeMinPicks
 	}
 	setF(&c.NodeMinPerHour, d.NodeMinPerHour)
+	setF(&c.CutoffMinUnits, d.CutoffMinUnits)
+	setI(&c.CutoffMinShort, d.CutoffMinShort)
 	setF(&c.LaneThreshold, d.LaneThreshold)
 	if c.LaneMinOutcomes == 0 {
 		c.LaneMinOutcomes = d.LaneMinOutcomes

@@ -85,6 +85,9 @@ var evidenceNames = [...][evidenceSlots][2]string{
 	KindNodeSlowdown: {{"pick_rate_15m", "shipments/h"}, {"pick_rate_usual", "shipments/h"}, {"pick_rate_ratio", "x"},
 		{"backlog", "units"}, {"drain_at_current_rate", "h"}, {"drain_at_usual_rate", "h"}, {"cusum", "log-likelihood"},
 		{"picks_total", "shipments"}},
+	KindCutoffRisk: {{"backlog", "units"}, {"units_shipped_15m", "units/h"}, {"cutoff_in", "h"},
+		{"drain_at_current_rate", "h"}, {"units_short", "units"}, {"time_short", "h"}, {"cutoff_local", "min of day"},
+		{"utc_offset", "min"}},
 	KindCancellationRate: {{"cancellation_rate_7d", "ratio"}, {"limit", "ratio"}, {"orders_7d", "orders"},
 		{"cancelled_7d", "orders"}, {"orders_to_recover", "orders"}},
 	KindLateShipmentRate: {{"late_shipment_rate_7d", "ratio"}, {"limit", "ratio"}, {"orders_7d", "orders"},
@@ -140,7 +143,7 @@ func (in *Intel) render(t *tenant, a *alert, now int64) Alert {
 	case KindCarrierLaneDelay:
 		out.Carrier, out.Location = t.svcs.name(a.key.a), t.locs.name(a.key.b)
 		out.Subject = out.Carrier + "@" + out.Location
-	case KindNodeSlowdown:
+	case KindNodeSlowdown, KindCutoffRisk:
 		out.Location = t.locs.name(a.key.a)
 		out.Subject = out.Location
 	case KindAdSpendOutOfStock:
@@ -252,6 +255,8 @@ func (in *Intel) recommend(t *tenant, a *alert, out *Alert, now int64) Action {
 		return Action{Verb: "resource_orders", Location: out.Location, Qty: int64(a.ev[3]),
 			Text: fmt.Sprintf("Re-source orders away from %s: it picks %.0f shipments per hour, usually %.0f; its backlog of %d units takes %.1f h at this pace (%.1f h at the usual). Pause new orders there or move unpicked ones to another node until it recovers.",
 				out.Location, a.ev[0], a.ev[1], int64(a.ev[3]), a.ev[4], a.ev[5])}
+	case KindCutoffRisk:
+		return cutoffAction(a, out.Location)
 	case KindCancellationRate:
 		return Action{Verb: "raise_buffer", Channel: out.Channel,
 			Text: fmt.Sprintf("%s cancelled %.1f%% of its orders over seven days (%d of %d), above the marketplace limit of %.1f%%: raise the channel's buffer or fix stock accuracy so it stops selling what it cannot ship; about %.0f more clean orders bring it back under.",

@@ -207,8 +207,8 @@ func (in *Intel) Locations(tenantName string) []LocationView {
 	return out
 }
 
-// NodeView is a location's fulfilment health: its backlog, pick rate and how long the backlog
-// takes to clear.
+// NodeView is a location's fulfilment health: its backlog, pick rate, how long the backlog
+// takes to clear, and what of it misses the location's daily pick cutoff.
 type NodeView struct {
 	// Backlog is the units committed or allocated at the location and not yet shipped.
 	Backlog int64 `json:"backlog_units"`
@@ -223,6 +223,20 @@ type NodeView struct {
 	DrainHours    float64 `json:"drain_hours"`
 	SlowdownCUSUM float64 `json:"slowdown_cusum"`
 	Slowdown      bool    `json:"node_slowdown"`
+	// CutoffMinute is the daily pick cutoff (local minute of day, 0: none) and
+	// UTCOffsetMinutes the location's offset from UTC, from its location_defined event.
+	CutoffMinute     int32 `json:"cutoff_minute"`
+	UTCOffsetMinutes int32 `json:"utc_offset_minutes"`
+	// CutoffInHours is the time to the next cutoff, today's or, once it has passed,
+	// tomorrow's (-1: no cutoff). CutoffUnitsShort is the backlog still unpicked at it if the
+	// last 15 minutes' pace holds (work still to arrive not counted), and CutoffHoursShort how
+	// long the picking runs past it (-1: nothing shipping). Overnight the pace has decayed to
+	// nearly nothing, so these read most of the backlog as short until picking resumes.
+	// CutoffRisk is an open cutoff_risk alert.
+	CutoffInHours    float64 `json:"cutoff_in_hours"`
+	CutoffUnitsShort float64 `json:"cutoff_units_short"`
+	CutoffHoursShort float64 `json:"cutoff_hours_short"`
+	CutoffRisk       bool    `json:"cutoff_risk"`
 }
 
 // nodeView renders a location's fulfilment health at now.
@@ -237,6 +251,10 @@ func (in *Intel) nodeView(l *locationSeries, now int64) NodeView {
 	v.UnitsPerHour15m = perHour(u)
 	if u > 0 {
 		v.DrainHours = float64(max(n.backlog, 0)) / perHour(u)
+	}
+	v.CutoffMinute, v.UTCOffsetMinutes, v.CutoffInHours, v.CutoffRisk = int32(l.cutoff), int32(l.utcOffset), -1, l.atRisk
+	if r := l.cutoffRisk(now); r.at != 0 {
+		v.CutoffInHours, v.CutoffUnitsShort, v.CutoffHoursShort = hours(r.left), r.unitsShort, finite(hours(clampNs(r.short)))
 	}
 	return v
 }
