@@ -80,7 +80,7 @@ type IntelActions struct {
 // IntelAction is one open alert with its evidence and recommended action.
 type IntelAction struct {
 	ID             uint64              `json:"id"`
-	Kind           string              `json:"kind" enum:"demand_spike,channel_silent,stockout_before_receipt,count_drift,rejection_surge,carrier_delay,sla_risk,ad_spend_out_of_stock,carrier_lane_delay,node_slowdown"`
+	Kind           string              `json:"kind" enum:"demand_spike,channel_silent,stockout_before_receipt,count_drift,rejection_surge,carrier_delay,sla_risk,ad_spend_out_of_stock,carrier_lane_delay,node_slowdown,cancellation_rate,late_shipment_rate,cutoff_risk"`
 	Subject        string              `json:"subject"`
 	SKU            string              `json:"sku,omitempty"`
 	Location       string              `json:"location,omitempty"`
@@ -216,7 +216,8 @@ type IntelLocations struct {
 	Locations []IntelLocation `json:"locations"`
 }
 
-// IntelLocation is one location's count health.
+// IntelLocation is one location's count health and fulfilment health (backlog, pick rate, cutoff
+// risk).
 type IntelLocation struct {
 	Location    string  `json:"location"`
 	DriftCUSUM  float64 `json:"drift_cusum"`
@@ -231,6 +232,14 @@ type IntelLocation struct {
 	DrainHours        float64 `json:"drain_hours" doc:"hours to clear the backlog at the last 15 minutes' pace; -1: nothing shipping"`
 	SlowdownCUSUM     float64 `json:"slowdown_cusum"`
 	NodeSlowdown      bool    `json:"node_slowdown"`
+	// Cutoff risk: the location's daily pick cutoff and UTC offset (as defined), and the
+	// backlog that misses the next cutoff at the current pace.
+	CutoffMinute     int32   `json:"cutoff_minute" doc:"daily pick cutoff as a local minute of the day; 0: none"`
+	UTCOffsetMinutes int32   `json:"utc_offset_minutes" doc:"the location's offset of local time from UTC"`
+	CutoffInHours    float64 `json:"cutoff_in_hours" doc:"hours to the next cutoff (today's, or tomorrow's once it has passed); -1: no cutoff"`
+	CutoffUnitsShort float64 `json:"cutoff_units_short" doc:"backlog units still unpicked at the next cutoff if the last 15 minutes' pace of units shipped holds"`
+	CutoffHoursShort float64 `json:"cutoff_hours_short" doc:"hours the picking runs past the next cutoff at that pace; -1: nothing shipping"`
+	CutoffRisk       bool    `json:"cutoff_risk" doc:"an open cutoff_risk alert"`
 }
 
 // IntelCarriers is the health of a tenant's carrier services.
@@ -410,7 +419,9 @@ func (s *Server) intelLocations(c *call) (*IntelLocations, error) {
 			n := v.Node
 			out.Locations = append(out.Locations, IntelLocation{Location: v.Location, DriftCUSUM: v.DriftCUSUM, UnitsShrunk: v.UnitsShrunk, Drifting: v.Drifting,
 				BacklogUnits: n.Backlog, Picks: uint64(n.Picks), PicksPerHour15m: n.PicksPerHour[0], PicksPerHour1h: n.PicksPerHour[1],
-				UsualPicksPerHour: n.UsualPicksPerHour, DrainHours: n.DrainHours, SlowdownCUSUM: n.SlowdownCUSUM, NodeSlowdown: n.Slowdown})
+				UsualPicksPerHour: n.UsualPicksPerHour, DrainHours: n.DrainHours, SlowdownCUSUM: n.SlowdownCUSUM, NodeSlowdown: n.Slowdown,
+				CutoffMinute: n.CutoffMinute, UTCOffsetMinutes: n.UTCOffsetMinutes, CutoffInHours: n.CutoffInHours,
+				CutoffUnitsShort: n.CutoffUnitsShort, CutoffHoursShort: n.CutoffHoursShort, CutoffRisk: n.CutoffRisk})
 		}
 	})
 	return out, nil

@@ -131,6 +131,10 @@ func TestIntelLocationsAndCarriers(t *testing.T) {
 	b := newBundle(t)
 	a := b.admin
 	seed(t, a)
+	// wh1 gains a pick cutoff at 16:00 local, an hour east of UTC: location_defined brings both
+	// to intelligence.
+	ok(t, errOf(a.PutLocation(ctx, "wh1", api.LocationSpec{Name: "Warehouse", Type: "warehouse", LatE6: 52_520_000, LonE6: 13_405_000,
+		UTCOffsetMinutes: 60, CutoffMinute: 16 * 60})))
 	ok(t, errOf(a.Reserve(ctx, api.ReservationRequest{ID: "r1", Channel: "web", Lines: []api.ReserveLine{{SKU: "tee", Location: "wh1", Qty: 2}}})))
 	ok(t, errOf(a.Commit(ctx, "r1", "o1")))
 	ok(t, errOf(a.Ship(ctx, api.Shipment{ID: "s1", Order: "o1"})))
@@ -148,6 +152,10 @@ func TestIntelLocationsAndCarriers(t *testing.T) {
 	})
 	if wh1.BacklogUnits != 0 || wh1.NodeSlowdown || wh1.DrainHours != 0 {
 		t.Fatalf("wh1 %+v", wh1)
+	}
+	if wh1.CutoffMinute != 16*60 || wh1.UTCOffsetMinutes != 60 || wh1.CutoffInHours <= 0 || wh1.CutoffInHours > 24 ||
+		wh1.CutoffUnitsShort != 0 || wh1.CutoffHoursShort != 0 || wh1.CutoffRisk {
+		t.Fatalf("wh1's cutoff: %+v", wh1)
 	}
 	cs, err := c.IntelCarriers(ctx)
 	ok(t, err)

@@ -14,8 +14,8 @@ func (c *Client) IntelCarriers(ctx context.Context) (*api.IntelCarriers, error) 
 	return call[api.IntelCarriers](c, ctx, http.MethodGet, "/v1/intel/carriers", nil)
 }
 
-// IntelLocations returns the count drift and fulfilment health (backlog, pick rate, slowdown)
-// of the tenant's locations.
+// IntelLocations returns the count drift and fulfilment health (backlog, pick rate, slowdown,
+// cutoff risk) of the tenant's locations.
 func (c *Client) IntelLocations(ctx context.Context) (*api.IntelLocations, error) {
 	return call[api.IntelLocations](c, ctx, http.MethodGet, "/v1/intel/locations", nil)
 }
