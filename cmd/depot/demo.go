@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/depothq/depot/api"
+	"github.com/depothq/depot/intel"
 	"github.com/depothq/depot/journal"
 	"github.com/depothq/depot/sequencer"
 	"github.com/depothq/depot/sim"
@@ -98,8 +99,10 @@ func demo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) (err err
 		}
 	}()
 	// The simulator sends its own ticks in simulated time; a wall-clock ticker would make the
-	// journal depend on pacing.
-	srv, err := api.NewServer(api.Config{Sequencer: seq, Feed: feed, Journal: j, DataDir: dir, Logger: quiet, TickEvery: -1})
+	// journal depend on pacing. Intelligence learns hours of day in the simulated city's local
+	// time, as the evaluation does (sim.Evaluate).
+	in := api.NewIntel(intel.Options{Config: demoIntelConfig(w.Scenario())})
+	srv, err := api.NewServer(api.Config{Sequencer: seq, Feed: feed, Journal: j, DataDir: dir, Logger: quiet, TickEvery: -1, Intel: in})
 	if err != nil {
 		return fmt.Errorf("demo: start API: %w", err)
 	}
@@ -182,4 +185,10 @@ func demoDataDir(dir string) (string, error) {
 		return "", fmt.Errorf("demo: data directory %s is not empty; the demo seeds a fresh business, so give it an empty or new directory", dir)
 	}
 	return dir, nil
+}
+
+// demoIntelConfig is the intelligence configuration of the demo: hours of day (channel silence's
+// seasonality) in the simulated city's local time, as the evaluation sets them.
+func demoIntelConfig(sc *sim.Scenario) intel.Config {
+	return intel.Config{UTCOffset: int64(sc.City.UTCOffsetSeconds)}
 }

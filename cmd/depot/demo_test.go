@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/depothq/depot/sim"
 )
 
 // The README's demo command with a short --for: it must seed the business, play part of the day,
@@ -84,5 +86,18 @@ func TestDemoLedgerOrdersFallback(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "orchestr.") || !strings.Contains(out.String(), "Depot demo summary") {
 		t.Fatalf("ledger-level demo summary:\n%s", out.String())
+	}
+}
+
+// TestDemoIntelUsesTheCityOffset: the demo's intelligence learns hours of day in the simulated
+// city's local time, as the evaluation does.
+func TestDemoIntelUsesTheCityOffset(t *testing.T) {
+	w, err := sim.New(sim.Config{Seed: 1, OrdersPerDay: 100, SKUs: 50, DarkStores: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := w.Scenario().City.UTCOffsetSeconds
+	if got := demoIntelConfig(w.Scenario()).UTCOffset; off == 0 || got != int64(off) {
+		t.Fatalf("demo intel UTC offset %d s, the city's is %d s", got, off)
 	}
 }

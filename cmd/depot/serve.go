@@ -10,9 +10,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/depothq/depot"
 	"github.com/depothq/depot/api"
 	"github.com/depothq/depot/intel"
 	"github.com/depothq/depot/journal"
@@ -31,6 +33,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	snapEvery := fs.Int64("snapshot-every", sequencer.DefaultSnapshotEvery, "commands between snapshots (negative: only at shutdown)")
 	devKey := fs.Bool("dev-key", false, "print a throwaway admin key for --dev-tenant that lives in memory until the server stops")
 	devTenant := fs.String("dev-tenant", "dev", "tenant of the --dev-key")
+	var utcOffset utcOffsetFlag
+	fs.Var(&utcOffset, "intel-utc-offset", "local time of intelligence's hour-of-day seasonality, as minutes east of UTC (120, -300) or a duration (2h, -5h30m); default UTC")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -38,12 +42,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	n, err := startNode(nodeOptions{Dir: *dir, Addr: *addr, Logger: log, SnapshotEvery: *snapEvery})
+	n, err := startNode(nodeOptions{Dir: *dir, Addr: *addr, Logger: log, SnapshotEvery: *snapEvery,
+		Intel: intel.Config{UTCOffset: int64(utcOffset)}})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "depot serving http://%s (HTTP/1.1 and h2c), data in %s\n", n.Addr, *dir)
 	fmt.Fprintf(stdout, "  API document  http://%s/v1/openapi.json\n  metrics       http://%s/metrics\n", n.Addr, n.Addr)
+	var inUse intel.Config
+	n.Intel.With(func(in *intel.Intel) { inUse = in.Config() })
+	fmt.Fprintf(stdout, "  intelligence  hours of day in %s (--intel-utc-offset)\n", utcOffsetFlag(inUse.UTCOffset))
 	if *devKey {
 		info, secret, err := n.API.Keys().CreateEphemeral(*devTenant, api.ScopeAdmin, "dev key")
 		if err != nil {
@@ -102,6 +110,9 @@ type nodeOptions struct {
 	Logger *slog.Logger
 	// SnapshotEvery is passed to the sequencer (0: its default).
 	SnapshotEvery int64
+	// Intel holds the parameters of the intelligence projection startNode builds when API sets
+	// none (zero fields take intel's defaults; UTCOffset 0 is UTC).
+	Intel intel.Config
 	// API adjusts the server config (rate limits, tick, webhook retries) before it is built; the
 	// wiring fields (Sequencer, Feed, Journal, DataDir, Logger) are set by startNode.
 	API func(*api.Config)
@@ -115,6 +126,7 @@ type node struct {
 	Sequencer *sequencer.Sequencer
 	Journal   *journal.File
 	Feed      *api.Feed
+	Intel     *api.Intel
 	log       *slog.Logger
 	serveErr  chan error
 }
@@ -143,7 +155,7 @@ func startNode(opts nodeOptions) (*node, error) {
 		opts.API(&cfg)
 	}
 	if cfg.Intel == nil {
-		cfg.Intel = api.NewIntel(intel.Options{})
+		cfg.Intel = api.NewIntel(intel.Options{Config: opts.Intel})
 	}
 	// Intelligence warms up from the commands replayed at recovery (the tail after the newest
 	// snapshot), so its signals do not start from nothing after every restart.
@@ -168,7 +180,7 @@ func startNode(opts nodeOptions) (*node, error) {
 		return nil, fmt.Errorf("listen on %s: %w", opts.Addr, err)
 	}
 	n := &node{
-		Addr: ln.Addr().String(), URL: "http://" + ln.Addr().String(), API: srv, Sequencer: seq, Journal: j, Feed: feed,
+		Addr: ln.Addr().String(), URL: "http://" + ln.Addr().String(), API: srv, Sequencer: seq, Journal: j, Feed: feed, Intel: cfg.Intel,
 		log: log, serveErr: make(chan error, 1),
 	}
 	go func() {
@@ -197,4 +209,44 @@ func (n *node) Shutdown(ctx context.Context) error {
 	}
 	n.log.Info("stopped", "last_seq", n.Sequencer.DurableSeq())
 	return errors.Join(errs...)
+}
+
+// utcOffsetFlag is --intel-utc-offset: seconds east of UTC, given as whole minutes ("120",
+// "-300") or a Go duration ("2h", "-5h30m"), a whole number of minutes within ±14 hours (the
+// range of a location's offset).
+type utcOffsetFlag int64
+
+// String renders the offset as UTC, UTC+02:00 or UTC-05:30.
+func (f utcOffsetFlag) String() string {
+	s := int64(f)
+	if s == 0 {
+		return "UTC"
+	}
+	sign := "+"
+	if s < 0 {
+		sign, s = "-", -s
+	}
+	return fmt.Sprintf("UTC%s%02d:%02d", sign, s/3600, s%3600/60)
+}
+
+// Set parses minutes or a duration.
+func (f *utcOffsetFlag) Set(v string) error {
+	v = strings.TrimSpace(v)
+	var d time.Duration
+	if m, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if m < -depot.MaxUTCOffsetMinutes || m > depot.MaxUTCOffsetMinutes {
+			return fmt.Errorf("the UTC offset must be within ±%d minutes", depot.MaxUTCOffsetMinutes)
+		}
+		d = time.Duration(m) * time.Minute
+	} else if d, err = time.ParseDuration(v); err != nil {
+		return fmt.Errorf("want minutes east of UTC (120, -300) or a duration (2h, -5h30m), not %q", v)
+	}
+	if d%time.Minute != 0 {
+		return fmt.Errorf("the UTC offset must be a whole number of minutes, not %s", d)
+	}
+	if d < -depot.MaxUTCOffsetMinutes*time.Minute || d > depot.MaxUTCOffsetMinutes*time.Minute {
+		return fmt.Errorf("the UTC offset must be within ±%d minutes", depot.MaxUTCOffsetMinutes)
+	}
+	*f = utcOffsetFlag(d / time.Second)
+	return nil
 }

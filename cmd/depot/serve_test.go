@@ -162,3 +162,65 @@ func TestKeysUsage(t *testing.T) {
 }
 
 func serveErrOf[T any](_ T, err error) error { return err }
+
+func TestIntelUTCOffsetFlag(t *testing.T) {
+	for _, tc := range []struct {
+		in      string
+		seconds int64
+		text    string
+		bad     bool
+	}{
+		{in: "0", seconds: 0, text: "UTC"},
+		{in: "120", seconds: 7200, text: "UTC+02:00"},
+		{in: "+60", seconds: 3600, text: "UTC+01:00"},
+		{in: "-300", seconds: -18000, text: "UTC-05:00"},
+		{in: "2h", seconds: 7200, text: "UTC+02:00"},
+		{in: "-5h30m", seconds: -19800, text: "UTC-05:30"},
+		{in: "5h45m", seconds: 20700, text: "UTC+05:45"},
+		{in: "840", seconds: 50400, text: "UTC+14:00"},
+		{in: "841", bad: true},
+		{in: "-15h", bad: true},
+		{in: "90s", bad: true},
+		{in: "two hours", bad: true},
+		{in: "", bad: true},
+	} {
+		var f utcOffsetFlag
+		err := f.Set(tc.in)
+		if tc.bad {
+			if err == nil {
+				t.Errorf("%q: accepted as %d s", tc.in, int64(f))
+			}
+			continue
+		}
+		if err != nil || int64(f) != tc.seconds || f.String() != tc.text {
+			t.Errorf("%q: %d s %q, %v; want %d s %q", tc.in, int64(f), f.String(), err, tc.seconds, tc.text)
+		}
+	}
+}
+
+// TestServeIntelUTCOffset: the flag, or DEPOT_INTEL_UTC_OFFSET, reaches the running server's
+// intelligence projection (the banner reads it back from there); the command line wins.
+func TestServeIntelUTCOffset(t *testing.T) {
+	_, out, stop := serveInBackground(t, "--data", t.TempDir(), "--intel-utc-offset", "2h")
+	stop()
+	if !strings.Contains(out.String(), "hours of day in UTC+02:00") {
+		t.Fatalf("serve --intel-utc-offset 2h:\n%s", out.String())
+	}
+	t.Setenv("DEPOT_INTEL_UTC_OFFSET", "-300")
+	_, out, stop = serveInBackground(t, "--data", t.TempDir())
+	stop()
+	if !strings.Contains(out.String(), "hours of day in UTC-05:00") {
+		t.Fatalf("serve with DEPOT_INTEL_UTC_OFFSET=-300:\n%s", out.String())
+	}
+	_, out, stop = serveInBackground(t, "--data", t.TempDir(), "--intel-utc-offset", "60")
+	stop()
+	if !strings.Contains(out.String(), "hours of day in UTC+01:00") {
+		t.Fatalf("the command line did not win over the environment:\n%s", out.String())
+	}
+	t.Setenv("DEPOT_INTEL_UTC_OFFSET", "east")
+	var errOut bytes.Buffer
+	if err := run(context.Background(), []string{"serve", "--data", t.TempDir()}, &bytes.Buffer{}, &errOut); err == nil ||
+		!strings.Contains(err.Error(), "DEPOT_INTEL_UTC_OFFSET") {
+		t.Fatalf("a bad DEPOT_INTEL_UTC_OFFSET: %v", err)
+	}
+}
