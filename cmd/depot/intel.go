@@ -70,8 +70,12 @@ func runIntel(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprint(stdout, r.Format())
 	if o.verbose {
 		for _, m := range r.Misses {
-			fmt.Fprintf(stdout, "missed  %-24s %s %s %s at %s for %s\n", m.Kind, m.SKU, m.Location, m.Channel,
-				time.Unix(0, m.Start).UTC().Format("15:04"), time.Duration(m.End-m.Start))
+			subject := strings.TrimSpace(m.SKU + " " + m.Location + " " + m.Channel)
+			if m.Carrier != "" {
+				subject = m.Carrier + "/" + m.Service + "@" + m.Location
+			}
+			fmt.Fprintf(stdout, "missed  %-24s %s at %s for %s\n", m.Kind, subject,
+				time.Unix(0, m.Start).UTC().Format("15:04"), time.Duration(m.End-m.Start).Round(time.Second))
 		}
 		for _, a := range r.FalsePositives {
 			fmt.Fprintf(stdout, "unmatched seed %d %-24s %s at %s %s\n", a.Seed, a.Kind, a.Subject, time.Unix(0, a.OpenedAt).UTC().Format("15:04:05"), a.Evidence)
