@@ -89,7 +89,12 @@
 //     best recent on-time record (LaneMinOutcomes outcomes, not itself alarmed); the evidence
 //     names delay clusters: other lanes of the same service late (carrier-wide) and other
 //     services late from the same origin (the node's hand-over). Carriers (Intel.Carriers) shows
-//     on-time rates per service and lane with stuck shipments.
+//     on-time rates per service and lane with stuck shipments. A late outcome exists only once the
+//     parcel arrives after its promise, so the detector can call a delay no earlier than the
+//     lane's promise: in sim's evaluation (lane delays, orchestrated runs) every lane's promise is
+//     one instant a day (the service's pickup at its cutoff plus its longest transit), and a delay
+//     held from mid-afternoon was called when the courier's promise passed, at 00:27 local time
+//     (sim's TestLaneDelay); against the 10-minute goal it is a miss.
 //   - Node slowdown per location (alert node_slowdown): picks are shipments leaving the location
 //     (the ledger's shipped events, one pick per shipment), its backlog the units committed or
 //     allocated there and not yet shipped, and the work arriving the units committed or

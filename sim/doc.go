@@ -38,8 +38,10 @@
 // exceptions, a carrier priced by zone with its own tracking codes) from a stream of its own;
 // evaluate.go runs days with them through the
 // engine and scores the intel projection's alerts against it (`depot intel eval`). Carrier
-// delays are not simulated yet: orchestrated parcels are tracked and delivered (features.go),
-// but the evaluation runs the ledger-level flow. Deterministic
+// lane delays (lanes.go) need tracked parcels, which only orchestrated orders have: the
+// evaluation scores them in a second run per seed of the same business with orchestrated orders,
+// and they do not reach the goals there (lanes.go says why: a carrier's promise is one instant a
+// day per lane, so held parcels turn late only at it, hours after the incident). Deterministic
 // simulation testing wraps the in-process driver around a sequencer on a simulated disk and
 // reuses the same workload and clock.
 package sim

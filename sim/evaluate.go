@@ -46,7 +46,10 @@ type EvalConfig struct {
 	// Intel configures the projection; a zero DefaultLeadTime takes the scenario's slowest
 	// replenishment lead time (Scenario.MaxLeadTime).
 	Intel intel.Config
-	// OnRun, if set, is called after each seed's run with its own report.
+	// Kinds are the incident kinds evaluated (default all): the plan's incidents of other kinds
+	// are not injected, their alerts are not scored, and a run left without incidents is not run.
+	Kinds []IncidentKind
+	// OnRun, if set, is called after each seed's runs with its own report.
 	OnRun func(seed int64, r *EvalReport)
 }
 
@@ -180,17 +183,80 @@ func (r *EvalReport) finish() {
 	}
 }
 
-// evaluateSeed runs one seed.
+// evaluateSeed runs one seed: the business's day with the plan's incidents and, unless the
+// business is orchestrated already, a second run of the same business with orchestrated orders
+// for the lane delays alone (laneRun), concurrently; the ledger-level flow's shipments name no
+// carrier, and the other incidents act on that flow's seams.
 func evaluateSeed(ctx context.Context, ec EvalConfig, seed int64) (*EvalReport, error) {
-	cfg := ec.Business
+	plan := DefaultIncidentPlan()
+	if ec.Plan != nil {
+		plan = *ec.Plan
+	}
+	plan = plan.only(ec.Kinds)
+	scored := map[string]bool{}
+	for _, k := range IncidentKinds() {
+		if len(ec.Kinds) == 0 || slices.Contains(ec.Kinds, k) {
+			scored[k.Alert()] = true
+		}
+	}
+	if ec.Business.Orchestrate {
+		return evaluateRun(ctx, ec, seed, ec.Business, plan, scored)
+	}
+	lanes := plan.LaneDelays
+	plan.LaneDelays = 0
+	// The two runs share nothing (each has its engine, projection and workload), so the lane
+	// run goes alongside; their reports merge in a fixed order.
+	var lane *EvalReport
+	var laneErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if lanes > 0 {
+			lane, laneErr = evaluateRun(ctx, ec, seed, laneRun(ec.Business), laneRunPlan(plan, lanes),
+				map[string]bool{IncidentLaneDelay.Alert(): true})
+		}
+	}()
+	r := newEvalReport()
+	var err error
+	if plan.any() {
+		var m *EvalReport
+		if m, err = evaluateRun(ctx, ec, seed, ec.Business, plan, scored); err == nil {
+			r.merge(m)
+		}
+	}
+	<-done
+	if err == nil {
+		err = laneErr
+	}
+	if err != nil {
+		return nil, err
+	}
+	if lane != nil {
+		r.merge(lane)
+	}
+	r.Seeds = []int64{seed}
+	return r, nil
+}
+
+// laneRun is the business of a lane delay run: the same business with orchestrated orders, so
+// that parcels name their carrier and are tracked to delivery.
+func laneRun(b Config) Config {
+	b.Orchestrate = true
+	return b
+}
+
+// laneRunPlan is the plan of a lane delay run: its lane delays alone, in the plan's hours.
+func laneRunPlan(p IncidentPlan, lanes int) IncidentPlan {
+	return IncidentPlan{LaneDelays: lanes, FirstHour: p.FirstHour, LastHour: p.LastHour}
+}
+
+// evaluateRun runs one seed of one business with a plan and scores the alerts of the scored
+// kinds (by alert name) against its incidents.
+func evaluateRun(ctx context.Context, ec EvalConfig, seed int64, cfg Config, plan IncidentPlan, scored map[string]bool) (*EvalReport, error) {
 	cfg.Seed = seed
 	w, err := New(cfg)
 	if err != nil {
 		return nil, err
-	}
-	plan := DefaultIncidentPlan()
-	if ec.Plan != nil {
-		plan = *ec.Plan
 	}
 	if err := w.InjectIncidents(plan); err != nil {
 		return nil, err
@@ -237,18 +303,22 @@ func evaluateSeed(ctx context.Context, ec EvalConfig, seed int64) (*EvalReport, 
 	r := newEvalReport()
 	r.Seeds = []int64{seed}
 	r.Events, r.Commands, r.SimDuration = d.events, int64(d.seq), time.Duration(w.End()-w.Start())
-	score(r, seed, w.Incidents(), opened, d.outcome)
+	score(r, seed, w.Incidents(), opened, d.outcome, scored)
 	return r, nil
 }
 
-// score matches alerts to incidents.
-func score(r *EvalReport, seed int64, incidents []Incident, opened []EvalAlert, out outcomes) {
+// score matches alerts to incidents. Alerts of a kind an incident is labelled for but not
+// scored (scored names the alert kinds that are) are left out.
+func score(r *EvalReport, seed int64, incidents []Incident, opened []EvalAlert, out outcomes, scored map[string]bool) {
 	byAlert := map[string]int{}
 	for i := range r.Kinds {
 		byAlert[r.Kinds[i].Alert] = i
 	}
 	matched := make([]bool, len(opened))
 	for _, inc := range incidents {
+		if !scored[inc.Alert] {
+			continue
+		}
 		k := &r.Kinds[byAlert[inc.Alert]]
 		k.Incidents++
 		first := int64(-1)
@@ -272,6 +342,9 @@ func score(r *EvalReport, seed int64, incidents []Incident, opened []EvalAlert, 
 		i, ok := byAlert[a.Kind]
 		if !ok {
 			r.Other[a.Kind]++
+			continue
+		}
+		if !scored[a.Kind] {
 			continue
 		}
 		r.Kinds[i].Alerts++
@@ -307,6 +380,8 @@ func subjectMatches(inc *Incident, a *EvalAlert) bool {
 		return a.Location == inc.Location
 	case IncidentStockoutBeforeReceipt:
 		return a.SKU == inc.SKU && a.Location == inc.Location
+	case IncidentLaneDelay:
+		return a.Subject == inc.Carrier+"/"+inc.Service+"@"+inc.Location
 	}
 	return false
 }

@@ -186,6 +186,12 @@ func (w *Workload) scheduleTracking(s *shipment) {
 
 // emitTrack forwards one scan as the carrier sent it.
 func (w *Workload) emitTrack(a *action) []depot.Command {
+	if a.code == dpdScans.delivered || a.code == commonScans.delivered {
+		if at, ok := w.laneDelayed(a.shp, w.now); ok {
+			w.schedule(&action{at: at, kind: actTrack, order: a.order, shp: a.shp, code: a.code})
+			return nil
+		}
+	}
 	return []depot.Command{&depot.TrackShipment{Tenant: w.sc.Tenant, Shipment: a.shp.id, Status: a.code, At: a.at}}
 }
 
@@ -199,4 +205,7 @@ func (w *Workload) observeTrack(a *action, res *depot.Result) {
 			s.Delivered++
 		}
 	})
+	if a.code == dpdScans.delivered || a.code == commonScans.delivered {
+		w.laneDelivered(a.shp, w.now)
+	}
 }

@@ -47,13 +47,16 @@ const (
 	// work falls behind and its backlog grows; after the incident the pushed-back shipments
 	// follow.
 	IncidentNodeSlowdown
+	// IncidentLaneDelay makes a carrier deliver one lane's parcels (its service from one origin)
+	// after their promise (lanes.go); orchestrated runs only.
+	IncidentLaneDelay
 )
 
 var incidentKindNames = [...]string{
 	IncidentDemandSpike: "demand_spike", IncidentChannelOutage: "channel_outage",
 	IncidentInventoryDrift: "inventory_drift", IncidentStockoutBeforeReceipt: "stockout_before_receipt",
 	IncidentAdDrivenSpike: "ad_driven_spike", IncidentAdSpendOutOfStock: "ad_spend_out_of_stock",
-	IncidentNodeSlowdown: "node_slowdown",
+	IncidentNodeSlowdown: "node_slowdown", IncidentLaneDelay: "lane_delay",
 }
 
 // String returns the kind's name.
@@ -81,7 +84,7 @@ func (k *IncidentKind) UnmarshalText(b []byte) error {
 // IncidentKinds lists the kinds.
 func IncidentKinds() []IncidentKind {
 	return []IncidentKind{IncidentDemandSpike, IncidentChannelOutage, IncidentInventoryDrift, IncidentStockoutBeforeReceipt,
-		IncidentAdDrivenSpike, IncidentAdSpendOutOfStock, IncidentNodeSlowdown}
+		IncidentAdDrivenSpike, IncidentAdSpendOutOfStock, IncidentNodeSlowdown, IncidentLaneDelay}
 }
 
 // Alert is the intelligence alert kind (intel.Kind's name) that should catch incidents of k,
@@ -103,6 +106,8 @@ func (k IncidentKind) Alert() string {
 		return "stockout_before_receipt"
 	case IncidentNodeSlowdown:
 		return "node_slowdown"
+	case IncidentLaneDelay:
+		return "carrier_lane_delay"
 	}
 	return ""
 }
@@ -126,6 +131,10 @@ type Incident struct {
 	Units int64 `json:"units,omitempty"`
 	// Campaign is the ad campaign of an advertising incident.
 	Campaign string `json:"campaign,omitempty"`
+	// Carrier and Service are the carrier service of a lane delay (its lane is the service from
+	// Location).
+	Carrier string `json:"carrier,omitempty"`
+	Service string `json:"service,omitempty"`
 }
 
 // IncidentPlan is how many incidents of each kind one simulated day gets, and the local hours
@@ -140,6 +149,9 @@ type IncidentPlan struct {
 	Controls int
 	// NodeSlowdowns is the warehouse slowdowns per day.
 	NodeSlowdowns int
+	// LaneDelays is the carrier lane delays per day; they take place only in orchestrated runs
+	// (Config.Orchestrate), whose parcels name their carrier and are delivered.
+	LaneDelays int
 	// FirstHour and LastHour bound the local start hour, [FirstHour, LastHour).
 	FirstHour, LastHour int
 }
@@ -148,7 +160,41 @@ type IncidentPlan struct {
 // waves and six background ad campaigns, starting between 08:00 and 20:00 local time.
 func DefaultIncidentPlan() IncidentPlan {
 	return IncidentPlan{Spikes: 2, Outages: 2, Drifts: 2, Stockouts: 2, AdSpikes: 1, AdOutOfStock: 2, Campaigns: 6,
-		Controls: 2, NodeSlowdowns: 2, FirstHour: 8, LastHour: 20}
+		Controls: 2, NodeSlowdowns: 2, LaneDelays: 2, FirstHour: 8, LastHour: 20}
+}
+
+// only is the plan with the incidents of kinds other than the given ones (all when none is
+// given) left out; background campaigns stay with the advertising incidents, control waves with
+// drifts.
+func (p IncidentPlan) only(kinds []IncidentKind) IncidentPlan {
+	if len(kinds) == 0 {
+		return p
+	}
+	keep := func(k IncidentKind, n int) int {
+		if slices.Contains(kinds, k) {
+			return n
+		}
+		return 0
+	}
+	q := IncidentPlan{FirstHour: p.FirstHour, LastHour: p.LastHour}
+	q.Spikes = keep(IncidentDemandSpike, p.Spikes)
+	q.Outages = keep(IncidentChannelOutage, p.Outages)
+	q.Drifts = keep(IncidentInventoryDrift, p.Drifts)
+	q.Controls = keep(IncidentInventoryDrift, p.Controls)
+	q.Stockouts = keep(IncidentStockoutBeforeReceipt, p.Stockouts)
+	q.AdSpikes = keep(IncidentAdDrivenSpike, p.AdSpikes)
+	q.AdOutOfStock = keep(IncidentAdSpendOutOfStock, p.AdOutOfStock)
+	if q.AdSpikes > 0 || q.AdOutOfStock > 0 {
+		q.Campaigns = p.Campaigns
+	}
+	q.NodeSlowdowns = keep(IncidentNodeSlowdown, p.NodeSlowdowns)
+	q.LaneDelays = keep(IncidentLaneDelay, p.LaneDelays)
+	return q
+}
+
+// any reports whether the plan has an incident of any kind.
+func (p IncidentPlan) any() bool {
+	return p.Spikes+p.Outages+p.Drifts+p.Stockouts+p.AdSpikes+p.AdOutOfStock+p.NodeSlowdowns+p.LaneDelays > 0
 }
 
 // Incident shapes, in one place.
@@ -259,6 +305,17 @@ func (w *Workload) InjectIncidents(plan IncidentPlan) error {
 		for range plan.NodeSlowdowns {
 			span := int64(plan.LastHour-plan.FirstHour) * int64(time.Hour)
 			w.planNodeSlowdown(midnight+int64(plan.FirstHour)*int64(time.Hour)+w.inc.node.Int64N(span), used)
+		}
+	}
+	// Lane delays, likewise, from their own stream; only orchestrated parcels have lanes.
+	w.lanes.rng = rand.New(rand.NewPCG(uint64(w.cfg.Seed), streamLanes))
+	if w.cfg.Orchestrate {
+		for d := range days {
+			midnight := first + int64(d)*day
+			for range plan.LaneDelays {
+				span := int64(plan.LastHour-plan.FirstHour) * int64(time.Hour)
+				w.planLaneDelay(midnight + int64(plan.FirstHour)*int64(time.Hour) + w.lanes.rng.Int64N(span))
+			}
 		}
 	}
 	return nil
@@ -476,6 +533,8 @@ func (w *Workload) emitIncident(a *action) []depot.Command {
 		return w.emitWriteOff(in)
 	case IncidentAdSpendOutOfStock:
 		return w.emitAdHold(a, in)
+	case IncidentLaneDelay:
+		w.startLaneDelay(in)
 	}
 	return nil
 }

@@ -108,7 +108,7 @@ func TestIncidentsAreSeeded(t *testing.T) {
 		}
 	}
 	for _, k := range sim.IncidentKinds() {
-		if kinds[k] == 0 {
+		if kinds[k] == 0 && k != sim.IncidentLaneDelay { // lane delays: orchestrated runs only (TestLaneDelay)
 			t.Errorf("no %s took place", k)
 		}
 	}
@@ -162,4 +162,46 @@ func TestEvaluateIntelSmall(t *testing.T) {
 				k.Incident, k.Incidents, k.Recall, f.recall, prec, f.precision, k.MedianDelay)
 		}
 	}
+}
+
+// A lane delay in an orchestrated run takes a busy lane (the bike courier from the Berlin
+// warehouse, the one lane whose parcels arrive within the day) and holds the parcels it would
+// deliver during the incident until after the carrier's promise. That promise is one instant a
+// day per lane (the engine plans each parcel onto the service's daily pickup at its cutoff, the
+// courier's at midnight), so the held parcels arrive late only then, hours after the incident:
+// the detector raises carrier_lane_delay on the lane as they arrive, outside the incident's
+// window, and the evaluation counts a miss and an unmatched alert. This is the measured reason
+// lane delays do not reach the goals; the test keeps the behaviour visible.
+func TestLaneDelay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates a business afternoon and evening")
+	}
+	cfg := sim.Config{Start: sim.DefaultStart + int64(10*time.Hour), Duration: 15 * time.Hour, SKUs: 150, Kits: 4, DarkStores: 8}
+	plan := sim.IncidentPlan{LaneDelays: 1, FirstHour: 13, LastHour: 16}
+	r, err := sim.EvaluateIntel(context.Background(), sim.EvalConfig{Seeds: []int64{1}, Business: cfg, Plan: &plan,
+		Intel: intel.DefaultConfig(), Kinds: []sim.IncidentKind{sim.IncidentLaneDelay}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log("\n" + r.Format())
+	k := r.Kinds[len(r.Kinds)-1]
+	if k.Incident != sim.IncidentLaneDelay || k.Incidents != 1 || len(r.Misses) != 1 {
+		t.Fatalf("lane delays %+v, misses %+v", k, r.Misses)
+	}
+	inc := r.Misses[0]
+	if inc.Carrier == "" || inc.Service == "" || inc.Location == "" || inc.Alert != "carrier_lane_delay" || inc.End-inc.Start < int64(30*time.Minute) {
+		t.Fatalf("incident %+v", inc)
+	}
+	var late []sim.EvalAlert
+	for _, a := range r.FalsePositives {
+		if a.Kind == "carrier_lane_delay" && a.Subject == inc.Carrier+"/"+inc.Service+"@"+inc.Location {
+			late = append(late, a)
+		}
+	}
+	if len(late) == 0 || late[0].OpenedAt < inc.End+int64(sim.EvalGrace) {
+		t.Fatalf("no alert on the lane after the incident: %+v (incident %+v)", r.FalsePositives, inc)
+	}
+	t.Logf("incident %s %s/%s@%s from %s to %s; alert at %s: %s", inc.Kind, inc.Carrier, inc.Service, inc.Location,
+		time.Unix(0, inc.Start).UTC().Format("15:04"), time.Unix(0, inc.End).UTC().Format("15:04"),
+		time.Unix(0, late[0].OpenedAt).UTC().Format("15:04"), late[0].Evidence)
 }

@@ -17,14 +17,17 @@ const quickPromiseMinutes = 30
 
 // shipment is one shipment of an orchestrated order as the business tracks it.
 type shipment struct {
-	id      string
-	order   *order
-	loc     *Location // nil when the answer named no location the scenario knows
-	rider   bool      // carried by the dark store's riders, delivered minutes after shipping
-	carrier string    // the carrier the engine chose ("rider" for the riders)
-	service string    // and its service
-	step    depot.ShipmentStep
-	ship    int64 // when it is handed to the carrier
+	id       string
+	order    *order
+	loc      *Location // nil when the answer named no location the scenario knows
+	rider    bool      // carried by the dark store's riders, delivered minutes after shipping
+	carrier  string    // the carrier the engine chose ("rider" for the riders)
+	service  string    // and its service
+	step     depot.ShipmentStep
+	ship     int64 // when it is handed to the carrier
+	shipped  int64 // when it was handed to the carrier (0 until then)
+	promised int64 // the carrier's promise the engine planned it with (shipment_planned's At)
+	held     bool  // a lane delay pushed its delivery back (lanes.go)
 }
 
 // emitCreateOrder turns a drawn order into a CreateOrder. lat and lon are the customer's
@@ -92,7 +95,7 @@ func (w *Workload) observeCreateOrder(a *action, res *depot.Result) {
 	if !planned && !backordered && len(res.Events) == 0 {
 		// The answer carried no events (a driver that drops them): advance the first
 		// shipment blindly; invalid_state answers are ignored.
-		w.planShipment(o, o.id+"-1", "", "", "")
+		w.planShipment(o, o.id+"-1", "", "", "", 0)
 	}
 	if w.rng.Float64() < o.ch.Release {
 		w.schedule(&action{at: w.now + w.between(time.Minute, 4*time.Minute), kind: actCancelOrder, order: o})
@@ -110,7 +113,7 @@ func (w *Workload) observeOrderEvents(events []depot.Event) {
 		switch ev.Kind {
 		case depot.EventShipmentPlanned:
 			if o := w.orders[ev.Order]; o != nil {
-				w.planShipment(o, ev.Ref, ev.Location, ev.Carrier, ev.Service)
+				w.planShipment(o, ev.Ref, ev.Location, ev.Carrier, ev.Service, ev.At)
 			}
 		case depot.EventOrderAllocated:
 			w.metrics.update(func(s *Snapshot) { s.OrdersAllocated++ })
@@ -125,14 +128,15 @@ func (w *Workload) observeOrderEvents(events []depot.Event) {
 }
 
 // planShipment schedules a planned shipment's steps: released soon, shipped when the location's
-// pickers get to it (its queue and shipping hours, as in the ledger-level flow).
-func (w *Workload) planShipment(o *order, id, loc, carrier, service string) {
+// pickers get to it (its queue and shipping hours, as in the ledger-level flow). promised is the
+// carrier's promise the engine planned it with (0: none).
+func (w *Workload) planShipment(o *order, id, loc, carrier, service string, promised int64) {
 	for _, s := range o.shipments {
 		if s.id == id {
 			return
 		}
 	}
-	s := &shipment{id: id, order: o, loc: w.locations[loc], rider: carrier == "rider", carrier: carrier, service: service}
+	s := &shipment{id: id, order: o, loc: w.locations[loc], rider: carrier == "rider", carrier: carrier, service: service, promised: promised}
 	o.shipments = append(o.shipments, s)
 	if s.loc != nil {
 		o.lines = []depot.ReservedLine{{Location: s.loc.ID}}
@@ -184,6 +188,7 @@ func (w *Workload) observeAdvance(a *action, res *depot.Result) {
 	switch s.step {
 	case depot.StepShip:
 		o := s.order
+		s.shipped = w.now
 		first := !o.shipped
 		o.shipped = true
 		onTime := w.now <= o.deadline

@@ -51,6 +51,7 @@ type Workload struct {
 	ids       idCounters
 	orders    map[string]*order // orchestrated orders by the engine's id
 	inc       incidentState     // labelled incidents (incidents.go); empty unless injected
+	lanes     laneState         // lanes delivered and lane delays (lanes.go)
 	ads       adState           // ad campaigns (ads.go); none unless incidents are injected
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/depothq/depot/intel"
@@ -20,6 +21,7 @@ type intelOptions struct {
 	orders    int
 	skus      int
 	hours     int
+	kinds     []sim.IncidentKind
 }
 
 func runIntel(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -36,8 +38,18 @@ func runIntel(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&o.orders, "orders", sim.DefaultOrdersPerDay, "orders per simulated day")
 	fs.IntVar(&o.skus, "skus", sim.DefaultSKUs, "SKUs in the catalogue")
 	fs.IntVar(&o.hours, "hours", 24, "simulated hours per seed")
+	fs.Func("kinds", "comma-separated incident kinds to evaluate (default all)", func(v string) error {
+		for _, n := range strings.Split(v, ",") {
+			var k sim.IncidentKind
+			if err := k.UnmarshalText([]byte(strings.TrimSpace(n))); err != nil {
+				return err
+			}
+			o.kinds = append(o.kinds, k)
+		}
+		return nil
+	})
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: depot intel eval [flags]\n\nRuns simulated days with labelled incidents (demand spikes, channel outages, inventory drift,\nstockouts ahead of receipt, ad spend out of stock, warehouse slowdowns) through the engine in process, feeds the events to the intelligence\nprojection and prints precision, recall and median detection delay per incident kind.\n\nFlags:")
+		fmt.Fprintln(fs.Output(), "usage: depot intel eval [flags]\n\nRuns simulated days with labelled incidents (demand spikes, channel outages, inventory drift,\nstockouts ahead of receipt, ad spend out of stock, warehouse slowdowns; carrier lane delays in a\nsecond run per seed with orchestrated orders) through the engine in process, feeds the events to the intelligence\nprojection and prints precision, recall and median detection delay per incident kind.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args[1:]); err != nil {
@@ -58,8 +70,12 @@ func runIntel(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprint(stdout, r.Format())
 	if o.verbose {
 		for _, m := range r.Misses {
-			fmt.Fprintf(stdout, "missed  %-24s %s %s %s at %s for %s\n", m.Kind, m.SKU, m.Location, m.Channel,
-				time.Unix(0, m.Start).UTC().Format("15:04"), time.Duration(m.End-m.Start))
+			subject := strings.TrimSpace(m.SKU + " " + m.Location + " " + m.Channel)
+			if m.Carrier != "" {
+				subject = m.Carrier + "/" + m.Service + "@" + m.Location
+			}
+			fmt.Fprintf(stdout, "missed  %-24s %s at %s for %s\n", m.Kind, subject,
+				time.Unix(0, m.Start).UTC().Format("15:04"), time.Duration(m.End-m.Start).Round(time.Second))
 		}
 		for _, a := range r.FalsePositives {
 			fmt.Fprintf(stdout, "unmatched seed %d %-24s %s at %s %s\n", a.Seed, a.Kind, a.Subject, time.Unix(0, a.OpenedAt).UTC().Format("15:04:05"), a.Evidence)
@@ -73,6 +89,7 @@ func intelEval(ctx context.Context, o intelOptions, progress io.Writer) (*sim.Ev
 	ec := sim.EvalConfig{
 		Business: sim.Config{OrdersPerDay: o.orders, SKUs: o.skus, Duration: time.Duration(o.hours) * time.Hour},
 		Intel:    intel.DefaultConfig(),
+		Kinds:    o.kinds,
 	}
 	// The lead time of a SKU with nothing pending is the simulated business's own (its slowest
 	// supplier), not the generic default.
