@@ -56,6 +56,8 @@ type Ledger struct {
 	sink    []depot.Event
 	sinkSet bool
 	own     []depot.Event // events' own buffer while a sink is in use
+	// restored collects the remembered outcomes while a snapshot is decoded (see rebuildMemory).
+	restored []memoRef
 	// warmRes and warmAlloc are Warm's scratch hashes.
 	warmRes, warmAlloc []uint64
 }

@@ -361,6 +361,7 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 		l.positions++
 	}
 	nr := d.Count(maxStateCount)
+	l.restored = slices.Grow(l.restored, nr)
 	t.reservations.presize(nr) // Count bounded nr by the bytes left, so a forged count cannot balloon it
 	for i := 0; i < nr && d.Err == nil; i++ {
 		r := l.reservations.alloc()
@@ -380,6 +381,8 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 		if r.status == depot.ReservationActive && d.Err == nil {
 			l.active++
 			l.expiry.push(r)
+		} else if d.Err == nil {
+			l.restored = append(l.restored, memoRef{tenant: t, key: memoKey{kind: depot.KindReserve, id: r.id}, at: r.finishedAt, fifo: r.fifo})
 		}
 	}
 	na := d.Count(maxStateCount)
@@ -408,6 +411,7 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 		t.inbound[in.id] = in
 	}
 	nm := d.Count(maxStateCount)
+	l.restored = slices.Grow(l.restored, nm)
 	for i := 0; i < nm && d.Err == nil; i++ {
 		k := memoKey{kind: depot.CommandKind(d.Byte()), id: d.String(depot.MaxIDLen)}
 		m := l.memos.alloc()
@@ -420,6 +424,7 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 			d.Fail("duplicate memo %s %q", k.kind, k.id)
 		}
 		t.memos.set(k, m)
+		l.restored = append(l.restored, memoRef{tenant: t, key: k, at: m.finishedAt, fifo: m.fifo})
 	}
 	return t
 }
@@ -446,19 +451,51 @@ func decodeLines(d *wire.Decoder, positions int) []line {
 }
 
 // rebuildMemory restores the FIFO of remembered outcomes from the fifo numbers stored with each
-// finished reservation and memo.
+// finished reservation and memo. decodeTenant collected the entries as it decoded them (in the
+// snapshot's order, while each record was in cache; walking the indexes afterwards visited the
+// records in hash order, a cache miss each), so only the sort is left. Memos are encoded in
+// fifo order and reservations in creation order, which is nearly fifo order, so the sort mostly
+// meets sorted runs.
+//
+// Fifo numbers are unique and, since the FIFO forgets its oldest first, nearly contiguous: when
+// their span is at most twice their count, each entry is placed at its offset in the span and
+// the span compacted, which is linear; otherwise (a span full of holes) they are sorted.
 func (l *Ledger) rebuildMemory() {
-	l.memory = l.memory[:0]
+	refs := l.restored
+	l.restored = nil
 	l.memHead = 0
-	for _, t := range l.tenants {
-		t.reservations.each(func(r *reservation) {
-			if r.status != depot.ReservationActive {
-				l.memory = append(l.memory, memoRef{tenant: t, key: memoKey{kind: depot.KindReserve, id: r.id}, at: r.finishedAt, fifo: r.fifo})
-			}
-		})
-		t.memos.each(func(k memoKey, m *memo) {
-			l.memory = append(l.memory, memoRef{tenant: t, key: k, at: m.finishedAt, fifo: m.fifo})
-		})
+	if len(refs) == 0 {
+		l.memory = refs
+		return
 	}
-	slices.SortFunc(l.memory, func(a, b memoRef) int { return cmp.Compare(a.fifo, b.fifo) })
+	lo, hi := refs[0].fifo, refs[0].fifo
+	for i := range refs {
+		lo, hi = min(lo, refs[i].fifo), max(hi, refs[i].fifo)
+	}
+	if span := hi - lo + 1; span <= 2*uint64(len(refs)) {
+		placed := make([]memoRef, span)
+		for i := range refs {
+			slot := &placed[refs[i].fifo-lo]
+			if slot.tenant != nil {
+				// Two entries with one fifo number: a forged snapshot; CheckInvariants refuses
+				// the state, and sorting keeps both so that it can.
+				slices.SortFunc(refs, func(a, b memoRef) int { return cmp.Compare(a.fifo, b.fifo) })
+				l.memory = refs
+				return
+			}
+			*slot = refs[i]
+		}
+		n := 0
+		for i := range placed {
+			if placed[i].tenant != nil {
+				placed[n] = placed[i]
+				n++
+			}
+		}
+		clear(placed[n:])
+		l.memory = placed[:n]
+		return
+	}
+	slices.SortFunc(refs, func(a, b memoRef) int { return cmp.Compare(a.fifo, b.fifo) })
+	l.memory = refs
 }

@@ -85,3 +85,29 @@ func TestDecodeStateAcceptsKitWithLaterComponent(t *testing.T) {
 		t.Fatalf("kit a decoded with components %+v", a.components)
 	}
 }
+
+// TestRebuildMemoryOrdersByFifo covers both ways rebuildMemory orders the remembered outcomes:
+// placement when the fifo numbers are nearly contiguous, a sort when their span is mostly holes.
+func TestRebuildMemoryOrdersByFifo(t *testing.T) {
+	tn := &tenant{id: "acme"}
+	for name, fifos := range map[string][]uint64{
+		"contiguous, shuffled": {7, 3, 5, 4, 6, 8, 9, 10},
+		"with holes":           {12, 10, 15, 11, 14},
+		"sparse":               {1_000_000, 5, 70, 3},
+		"one":                  {42},
+	} {
+		l := New()
+		for _, f := range fifos {
+			l.restored = append(l.restored, memoRef{tenant: tn, key: memoKey{kind: depot.KindReceive, id: "x"}, fifo: f})
+		}
+		l.rebuildMemory()
+		if len(l.memory) != len(fifos) || l.restored != nil {
+			t.Fatalf("%s: %d entries from %d", name, len(l.memory), len(fifos))
+		}
+		for i := 1; i < len(l.memory); i++ {
+			if l.memory[i-1].fifo >= l.memory[i].fifo {
+				t.Fatalf("%s: out of order at %d: %+v", name, i, l.memory)
+			}
+		}
+	}
+}
