@@ -495,3 +495,24 @@ func (l *Ledger) ConsumeReservation(h Handle, id, order string, claims []Claim, 
 	l.retire(&step{seq: seq, now: now}, t, r, depot.ReservationCommitted)
 	return out
 }
+
+// ReleaseHeldReservation releases a live reservation that an order held without converting it
+// (a ship-complete order cancelled while waiting): every line's units return to available, each
+// with a released event (Ref the reservation), and the reservation ends released, as if its
+// client had released it. The caller checked it live with ReservationClaims in the same
+// command; a reservation that is not live means the two states disagree, and it panics.
+func (l *Ledger) ReleaseHeldReservation(h Handle, id string, seq uint64, now int64, out []depot.Event) []depot.Event {
+	t := h.t
+	r := t.reservations.get(id)
+	if l.live(r, id, now) != nil {
+		panic("ledger: releasing held reservation " + id + ", which is not live")
+	}
+	for _, ln := range r.lines {
+		p := &t.positions[ln.pos]
+		p.reserved -= ln.qty
+		out = append(out, depot.Event{Seq: seq, Time: now, Kind: depot.EventReleased, Tenant: t.id, Ref: r.id,
+			SKU: t.skuList[p.sku].id, Location: t.locList[p.loc].id, Channel: r.channel, Qty: ln.qty})
+	}
+	l.retire(&step{seq: seq, now: now}, t, r, depot.ReservationReleased)
+	return out
+}

@@ -167,7 +167,7 @@ type rsvPart struct {
 // longer. Once it is gone (expired, or released by its client) the order sources like any other
 // ship-complete order; a commit of it is refused while an order holds it, and another order
 // naming it is invalid_state. Cancelling everything the order waits for releases the whole
-// reservation (it ends committed to the order with nothing converted); a partial cancellation
+// reservation (it ends released, as if its client had released it); a partial cancellation
 // leaves it held, and the order gets a round at once, since what is left may now be complete.
 
 // placeHeld is the sourcing round of a ship-complete order holding its checkout reservation.
@@ -231,7 +231,7 @@ func (x *Orders) releaseHeld(st *step, o *order) {
 	var rej *depot.Rejection
 	x.rsv, _, rej = x.led.ReservationClaims(t.h, m.reservation, st.now, x.rsv[:0])
 	if rej == nil {
-		x.events = x.led.ConsumeReservation(t.h, m.reservation, o.id, nil, st.seq, st.now, x.events)
+		x.events = x.led.ReleaseHeldReservation(t.h, m.reservation, st.seq, st.now, x.events)
 		for _, rc := range x.rsv {
 			if !containsSKU(x.freed, rc.SKU) {
 				x.freed = append(x.freed, rc.SKU)

@@ -437,6 +437,9 @@ func TestStoryShipCompleteHoldsCheckoutReservation(t *testing.T) {
 	if p, _ := h.eng.Ledger().Position(tenant, "mug", "wh-berlin"); p.Reserved != 0 || p.Allocated != 0 {
 		t.Fatalf("mug position after the cancel %+v", p)
 	}
+	if r, _ := h.eng.Ledger().Reservation(tenant, "chk-2"); r.Status != depot.ReservationReleased || r.Order != "" {
+		t.Fatalf("a cancelled order's held reservation ends %s to %q, want released", r.Status, r.Order)
+	}
 
 	h.note("P ships complete with a reserved tee and 9 lamps; the customer drops the lamps: what is left is complete, and its tee is converted at once.")
 	h.ok(reserve("chk-3", "web", hour, depot.ReserveLine{SKU: "tee", Qty: 1}))
