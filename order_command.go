@@ -499,9 +499,13 @@ func FoldPostal(dst []byte, s string) []byte {
 // foldEqual compares two tracking codes the way carriers match them: ASCII case folded, and
 // runs of spaces, tabs, hyphens, underscores, dots and slashes as one separator (leading and
 // trailing ones ignored).
-func foldEqual(a, b string) bool { return string(foldCode(nil, a)) == string(foldCode(nil, b)) }
+func foldEqual(a, b string) bool { return string(FoldCode(nil, a)) == string(FoldCode(nil, b)) }
 
-func foldCode(dst []byte, s string) []byte {
+// FoldCode appends s in the canonical form carriers' status codes are matched in: ASCII lower
+// case; runs of spaces, tabs, hyphens, underscores, dots and slashes become one underscore;
+// leading and trailing separators are dropped. Validation and the carriers' normaliser share it,
+// so a table define_carrier accepts is the table tracking consults.
+func FoldCode(dst []byte, s string) []byte {
 	start, sep := len(dst), false
 	for i := 0; i < len(s); i++ {
 		c := s[i]

@@ -1,5 +1,7 @@
 package carriers
 
+import "github.com/depothq/depot"
+
 // Code maps one carrier status string or code to a normalised status.
 type Code struct {
 	Code   string
@@ -98,25 +100,5 @@ func key(dst []byte, carrier, code string) []byte {
 	return fold(dst, code)
 }
 
-// fold appends s in canonical form: ASCII lower case; spaces, tabs, hyphens, underscores, dots
-// and slashes collapse to a single underscore; leading and trailing separators are dropped.
-func fold(dst []byte, s string) []byte {
-	start := len(dst)
-	sep := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '-' || c == '_' || c == '.' || c == '/':
-			sep = true
-			continue
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
-		}
-		if sep && len(dst) > start {
-			dst = append(dst, '_')
-		}
-		sep = false
-		dst = append(dst, c)
-	}
-	return dst
-}
+// fold appends s in canonical form (depot.FoldCode).
+func fold(dst []byte, s string) []byte { return depot.FoldCode(dst, s) }
