@@ -2,7 +2,6 @@ package bench
 
 import (
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/depothq/depot"
@@ -16,9 +15,6 @@ type ApplyResult struct {
 	OpsPerSec float64 `json:"ops_per_sec"`
 }
 
-// warmSink keeps engine.Warm's reads from being optimised away.
-var warmSink atomic.Uint64
-
 // ApplyReserves applies n single-line reserves to an in-memory engine over 20,000 deep positions
 // and times only the Apply calls. Commands are built in chunks outside the timed sections, so
 // that n in the millions needs no gigabytes of prepared commands.
@@ -31,9 +27,6 @@ func ApplyReserves(n int) (ApplyResult, error) {
 	lines := make([]depot.ReserveLine, min(n, chunk))
 	reserves := make([]depot.Reserve, min(n, chunk))
 	var took time.Duration
-	var run []depot.Command
-	var sink uint64
-	defer func() { warmSink.Add(sink) }()
 	for done := 0; done < n; {
 		envs = envs[:0]
 		for k := 0; k < chunk && done+k < n; k++ {
@@ -46,11 +39,7 @@ func ApplyReserves(n int) (ApplyResult, error) {
 		for k := range envs {
 			// As the sequencer's writer does: warm each run of commands before applying it.
 			if k%engine.WarmRun == 0 {
-				run = run[:0]
-				for _, env := range envs[k:min(k+engine.WarmRun, len(envs))] {
-					run = append(run, env.Cmd)
-				}
-				sink ^= e.Warm(run)
+				e.WarmEnvelopes(envs[k:min(k+engine.WarmRun, len(envs))])
 			}
 			if res := e.Apply(&envs[k]); !res.OK() {
 				return ApplyResult{}, errf("reserve %d: %v: %w", done+k, res.Rejection, errRejected)

@@ -50,9 +50,6 @@ func benchCatalogue(skus, locs int, qty int64) *engine.Engine {
 	return e
 }
 
-// warmSink keeps Warm's loads from being optimised away.
-var warmSink uint64
-
 func reportRate(b *testing.B, unit string) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), unit)
 }
@@ -64,9 +61,6 @@ func BenchmarkApplyReserveSingleLine(b *testing.B) {
 	e := benchCatalogue(skus, locs, depot.MaxQty)
 	envs := make([]depot.Envelope, 0, benchChunk)
 	seq, now := e.LastSeq(), e.Now()
-	var run []depot.Command
-	var sink uint64
-	defer func() { warmSink = sink }()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; {
@@ -84,11 +78,7 @@ func BenchmarkApplyReserveSingleLine(b *testing.B) {
 		// As the sequencer does: warm each run of WarmRun commands before applying it.
 		for k := range envs {
 			if k%engine.WarmRun == 0 {
-				run = run[:0]
-				for _, env := range envs[k:min(k+engine.WarmRun, len(envs))] {
-					run = append(run, env.Cmd)
-				}
-				sink ^= e.Warm(run)
+				e.WarmEnvelopes(envs[k:min(k+engine.WarmRun, len(envs))])
 			}
 			if res := e.Apply(&envs[k]); !res.OK() {
 				b.Fatalf("reserve %d rejected: %v", i+k, res.Rejection)

@@ -26,9 +26,10 @@ const (
 
 // Engine is the whole deterministic state. It is not safe for concurrent use.
 type Engine struct {
-	ledger *ledger.Ledger
-	orders *orders.Orders
-	events []depot.Event // the engine's own events (advertising), reused per Apply
+	ledger  *ledger.Ledger
+	orders  *orders.Orders
+	warmRun []depot.Command // WarmEnvelopes scratch
+	events  []depot.Event   // the engine's own events (advertising), reused per Apply
 }
 
 // New returns an empty engine.
@@ -97,8 +98,18 @@ func (e *Engine) ApplyTo(env *depot.Envelope, dst []depot.Event) (depot.Result, 
 // Warm prepares for applying cmds soon, without changing anything: it reads the index slots
 // they will look up, all at once, so that the memory accesses of the run overlap and applying
 // each command finds them in cache. Callers that apply runs of commands warm WarmRun of them at a
-// time. It returns a value to discard.
-func (e *Engine) Warm(cmds []depot.Command) uint64 { return e.ledger.Warm(cmds) }
+// time.
+func (e *Engine) Warm(cmds []depot.Command) { e.ledger.Warm(cmds) }
+
+// WarmEnvelopes is Warm for the commands of envs.
+func (e *Engine) WarmEnvelopes(envs []depot.Envelope) {
+	e.warmRun = e.warmRun[:0]
+	for i := range envs {
+		e.warmRun = append(e.warmRun, envs[i].Cmd)
+	}
+	e.ledger.Warm(e.warmRun)
+	clear(e.warmRun)
+}
 
 // WarmRun is how many commands callers warm at a time: enough for the processor to keep its
 // outstanding memory reads busy, few enough that what was fetched is still in cache.

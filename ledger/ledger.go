@@ -58,7 +58,8 @@ type Ledger struct {
 	own     []depot.Event // events' own buffer while a sink is in use
 	// restored collects the remembered outcomes while a snapshot is decoded (see rebuildMemory).
 	restored []memoRef
-	// warmRes and warmAlloc are Warm's scratch hashes.
+	// warmRes and warmAlloc are Warm's scratch hashes; warmSink keeps what it read.
+	warmSink           uint64
 	warmRes, warmAlloc []uint64
 }
 

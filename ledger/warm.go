@@ -6,8 +6,8 @@ import "github.com/depothq/depot"
 // will look up, so that applying them finds those slots in cache. With millions of reservations
 // an index lookup is a trip to memory that costs more than the rest of a reserve; the sequencer
 // warms a run of commands before applying it, and the trips of the whole run overlap instead of
-// queueing one after another. It returns a value to discard (reading it keeps the loads).
-func (l *Ledger) Warm(cmds []depot.Command) uint64 {
+// queueing one after another. What it reads is kept in warmSink, so the loads stay.
+func (l *Ledger) Warm(cmds []depot.Command) {
 	res, alloc := l.warmRes[:0], l.warmAlloc[:0]
 	var t *tenant
 	tenantID := ""
@@ -37,9 +37,9 @@ func (l *Ledger) Warm(cmds []depot.Command) uint64 {
 	}
 	l.warmRes, l.warmAlloc = res, alloc
 	if t == nil {
-		return 0
+		return
 	}
 	// One tenant's tables: the common case of a run from one tenant. Runs mixing tenants are
 	// warmed for the last one seen, which is only a missed opportunity.
-	return t.reservations.t.Touch(res) ^ t.allocations.t.Touch(alloc)
+	l.warmSink ^= t.reservations.t.Touch(res) ^ t.allocations.t.Touch(alloc)
 }

@@ -161,7 +161,6 @@ type Sequencer struct {
 	// (copying events, which hold strings, costs write barriers). Writer-only.
 	eventsPerCmd int
 	flat         []depot.Command // the batch being applied, flattened; writer-only
-	warmSink     uint64          // keeps engine.Warm's reads; writer-only
 
 	durable  atomic.Uint64
 	notify   atomic.Pointer[chan struct{}]
@@ -280,9 +279,6 @@ const (
 	replayBatches = 6
 )
 
-// replaySink keeps engine.Warm's reads during replay from being optimised away.
-var replaySink atomic.Uint64
-
 // errStopReplay stops the reader when the applier has failed.
 var errStopReplay = errors.New("sequencer: replay stopped")
 
@@ -332,16 +328,10 @@ func replayInto(eng *engine.Engine, j journal.Journal, onReplay func(*depot.Enve
 		}
 	}()
 	var applyErr error
-	var run []depot.Command
-	var sink uint64
 	for b := range full {
 		for i := 0; i < len(b.envs) && applyErr == nil; i++ {
 			if i%engine.WarmRun == 0 {
-				run = run[:0]
-				for _, env := range b.envs[i:min(i+engine.WarmRun, len(b.envs))] {
-					run = append(run, env.Cmd)
-				}
-				sink ^= eng.Warm(run)
+				eng.WarmEnvelopes(b.envs[i:min(i+engine.WarmRun, len(b.envs))])
 			}
 			env := &b.envs[i]
 			if env.Seq != eng.LastSeq()+1 {
@@ -358,7 +348,6 @@ func replayInto(eng *engine.Engine, j journal.Journal, onReplay func(*depot.Enve
 		b.envs, b.buf = b.envs[:0], b.buf[:0]
 		free <- b
 	}
-	replaySink.Add(sink) // atomically: replays may run concurrently
 	if applyErr != nil {
 		return applyErr
 	}

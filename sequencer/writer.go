@@ -88,7 +88,7 @@ func (s *Sequencer) apply(b *batch, n int) {
 	for _, r := range b.reqs {
 		for i, cmd := range r.cmds {
 			if k := int(seq - first + 1); k%engine.WarmRun == 0 {
-				s.warmSink ^= s.eng.Warm(flat[k:min(k+engine.WarmRun, len(flat))])
+				s.eng.Warm(flat[k:min(k+engine.WarmRun, len(flat))])
 			}
 			seq++
 			// Submit and SubmitBatch validated and encoded every command before queueing it.
