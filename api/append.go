@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"unicode/utf8"
@@ -286,7 +287,7 @@ func scanBatchResponse(data []byte) (BatchResponse, bool) {
 			r.Rejected = int(s.uint(1 << 62))
 		case "results":
 			s.byte('[')
-			r.Results = make([]BatchItem, 0, 64)
+			r.Results = make([]BatchItem, 0, s.countItems())
 			for s.ok && !s.peek(']') {
 				if len(r.Results) > 0 {
 					s.byte(',')
@@ -327,4 +328,12 @@ func (s *batchScanner) item() BatchItem {
 		}
 	}
 	return it
+}
+
+// countItems guesses how many items the results array ahead holds, from the '{' bytes left in
+// the answer (one per item; a '{' inside a ref only over-counts), capped at the batch limit. The
+// guess sizes the results slice: a fixed guess either wasted kilobytes on a one-order answer or
+// regrew on a large batch.
+func (s *batchScanner) countItems() int {
+	return min(bytes.Count(s.b[s.i:], []byte{'{'}), MaxBatchCommands)
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -270,7 +271,20 @@ func (s *Server) run(c *call, rt *route) (a *idemAnswer) {
 	}
 	var body []byte
 	if a, ok := out.(jsonAppender); ok {
-		body, err = a.AppendJSON(make([]byte, 0, 4096))
+		// Rendered into a pooled scratch buffer and copied out at its exact size: the answer
+		// outlives the request when it is kept for an idempotent retry, and a fresh 4 KiB
+		// buffer per answer was the largest garbage of a single-order request.
+		scratch := renderPool.Get().(*[]byte)
+		var out []byte
+		out, err = a.AppendJSON((*scratch)[:0])
+		if err == nil {
+			body = make([]byte, len(out), len(out)+1)
+			copy(body, out)
+		}
+		if cap(out) <= maxPooledRender {
+			*scratch = out
+			renderPool.Put(scratch)
+		}
 	} else {
 		body, err = json.Marshal(out)
 	}
@@ -280,6 +294,12 @@ func (s *Server) run(c *call, rt *route) (a *idemAnswer) {
 	}
 	return &idemAnswer{status: rt.status, contentType: "application/json", body: append(body, '\n')}
 }
+
+// renderPool holds scratch buffers for rendering answers; buffers grown past maxPooledRender
+// (a large batch answer) are left to the collector rather than kept.
+var renderPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+const maxPooledRender = 1 << 20
 
 func problemAnswer(p *Problem) *idemAnswer {
 	body, _ := json.Marshal(p)

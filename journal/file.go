@@ -42,6 +42,12 @@ type FileOptions struct {
 	Logger *slog.Logger
 	// FS is the file system. Default OSFS{}.
 	FS FS
+	// PreallocateBytes is how far ahead of the last entry the active segment is kept written
+	// with zeros and synced, by a goroutine off the append path, so that a group commit's sync
+	// does not also commit a new file size (prealloc.go). Default PreallocateBytesDefault when
+	// FS is the operating system's, 0 (off) for any other FS, whose files need not take
+	// concurrent writes; negative turns it off. At most PreallocateBytesLimit.
+	PreallocateBytes int64
 }
 
 func (o FileOptions) withDefaults() (FileOptions, error) {
@@ -59,6 +65,9 @@ func (o FileOptions) withDefaults() (FileOptions, error) {
 	}
 	if o.FS == nil {
 		o.FS = OSFS{}
+		if o.PreallocateBytes == 0 {
+			o.PreallocateBytes = PreallocateBytesDefault
+		}
 	}
 	switch {
 	case o.SegmentMaxBytes < 0 || o.SegmentMaxBytes > SegmentMaxBytesLimit:
@@ -67,6 +76,8 @@ func (o FileOptions) withDefaults() (FileOptions, error) {
 		return o, fmt.Errorf("journal: EntryMaxBytes %d out of range (0, %d]", o.EntryMaxBytes, EntryMaxBytesCeiling)
 	case o.KeepSnapshots < 0 || o.KeepSnapshots > KeepSnapshotsMax:
 		return o, fmt.Errorf("journal: KeepSnapshots %d out of range (0, %d]", o.KeepSnapshots, KeepSnapshotsMax)
+	case o.PreallocateBytes > PreallocateBytesLimit:
+		return o, fmt.Errorf("journal: PreallocateBytes %d over %d", o.PreallocateBytes, PreallocateBytesLimit)
 	case o.Retain != RetainAll && o.Retain != RetainSinceSnapshot:
 		return o, fmt.Errorf("journal: unknown Retain %d", o.Retain)
 	}
@@ -89,6 +100,7 @@ type File struct {
 	buf        []byte     // reused encode buffer, at most AppendMaxBytes
 	failed     error      // first write or sync failure; sticky
 	closed     bool
+	zero       *zeroer // keeps active zero-filled ahead; nil when preallocation is off
 
 	snapMu sync.Mutex // serialises SaveSnapshot, so snapshot pruning sees a stable set
 }
@@ -111,6 +123,9 @@ func OpenFile(dir string, opts FileOptions) (*File, error) {
 		return nil, fmt.Errorf("journal: open %s: %w", dir, err)
 	}
 	j := &File{dir: dir, opts: opts}
+	if opts.PreallocateBytes > 0 {
+		j.zero = startZeroer(opts.PreallocateBytes, opts.SegmentMaxBytes)
+	}
 	for _, name := range names {
 		switch {
 		case strings.HasSuffix(name, segmentSuffix):
@@ -131,6 +146,9 @@ func OpenFile(dir string, opts FileOptions) (*File, error) {
 	slices.SortFunc(j.segments, func(a, b segment) int { return cmp.Compare(a.first, b.first) })
 	if len(j.segments) > 0 {
 		if err := j.recover(); err != nil {
+			if j.zero != nil {
+				j.zero.stop()
+			}
 			return nil, err
 		}
 	}
@@ -161,6 +179,19 @@ func (j *File) recover() error {
 	if err != nil {
 		f.Close()
 		return err
+	}
+	if j.zero != nil {
+		// The zeros left beyond end by the last run are synced now, so that the zeroer and the
+		// writer may count them as written.
+		size, err := f.Size()
+		if err == nil {
+			err = f.Sync()
+		}
+		if err != nil {
+			f.Close()
+			return fmt.Errorf("journal: sync segment %s: %w", last.path, err)
+		}
+		j.zero.setFile(f, end, size)
 	}
 	j.active = f
 	j.activeSize = end
@@ -193,6 +224,12 @@ func (j *File) scanTail(f FSFile, seg segment) (int64, uint64, error) {
 		}
 		if !isFrameError(err) {
 			return 0, 0, fmt.Errorf("journal: read segment %s at offset %d: %w", seg.path, off, err)
+		}
+		// Zeros to the end are the preallocated rest of the segment (prealloc.go): its clean end.
+		if zero, zerr := allZero(f, off, size); zerr != nil {
+			return 0, 0, fmt.Errorf("journal: read segment %s: %w", seg.path, zerr)
+		} else if zero {
+			return off, expect - 1, nil
 		}
 		at, found, ferr := findFrameAfter(f, off+1, size, expect-1)
 		if ferr != nil {
@@ -249,6 +286,9 @@ func (j *File) Append(entries []Entry) error {
 	assertFrames(buf, entries)
 
 	path := j.segments[len(j.segments)-1].path
+	if j.zero != nil {
+		j.zero.claim(j.activeSize + int64(len(buf)))
+	}
 	n, err := j.active.WriteAt(buf, j.activeSize)
 	if err == nil && n != len(buf) {
 		err = io.ErrShortWrite
@@ -261,12 +301,27 @@ func (j *File) Append(entries []Entry) error {
 	}
 	j.activeSize += int64(len(buf))
 	j.lastSeq.Store(entries[len(entries)-1].Seq)
+	if j.zero != nil {
+		j.zero.wrote(j.activeSize)
+	}
 	return nil
 }
 
 // roll starts the segment whose first entry is first. The directory is synced before any entry is
 // written to it, so that a synced entry can never sit in a file whose name was lost.
 func (j *File) roll(first uint64) error {
+	if j.active != nil && j.zero != nil {
+		// Only the last segment may have a zero tail (scanTail); Replay reads every other one
+		// to its end. The cut is synced before the next segment exists.
+		j.zero.detach()
+		old := j.segments[len(j.segments)-1].path
+		if err := j.active.Truncate(j.activeSize); err != nil {
+			return fmt.Errorf("truncate segment %s at %d: %w", old, j.activeSize, err)
+		}
+		if err := j.active.Sync(); err != nil {
+			return fmt.Errorf("sync segment %s: %w", old, err)
+		}
+	}
 	if j.active != nil {
 		if err := j.active.Close(); err != nil {
 			return fmt.Errorf("close segment %s: %w", j.segments[len(j.segments)-1].path, err)
@@ -285,6 +340,9 @@ func (j *File) roll(first uint64) error {
 	j.segments = append(j.segments, segment{first: first, path: path})
 	j.active = f
 	j.activeSize = 0
+	if j.zero != nil {
+		j.zero.setFile(f, 0, 0)
+	}
 	return nil
 }
 
@@ -304,6 +362,12 @@ func (j *File) Close() error {
 	}
 	j.closed = true
 	j.buf = nil
+	if j.zero != nil {
+		if err := j.zero.stop(); err != nil {
+			// Zeroing is an optimisation: appends went on without it, and nothing is lost.
+			j.opts.Logger.Warn("journal: segment preallocation stopped", "err", err)
+		}
+	}
 	if j.active == nil {
 		return nil
 	}

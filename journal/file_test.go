@@ -133,7 +133,7 @@ func TestFileConformance(t *testing.T) {
 func TestFileTornLastFrame(t *testing.T) {
 	for _, segBytes := range []int64{0, 300} {
 		src := t.TempDir()
-		j := MustOpenFile(t, src, journal.FileOptions{SegmentMaxBytes: segBytes})
+		j := MustOpenFile(t, src, journal.FileOptions{SegmentMaxBytes: segBytes, PreallocateBytes: -1})
 		for seq := uint64(1); seq <= 20; seq += 4 {
 			if err := j.Append(journaltest.Batch(seq, 4)); err != nil {
 				t.Fatal(err)
@@ -271,7 +271,7 @@ func TestFileValidFrameAfterGarbage(t *testing.T) {
 // TestFileFormat pins the documented frame layout.
 func TestFileFormat(t *testing.T) {
 	dir := t.TempDir()
-	j := MustOpenFile(t, dir, journal.FileOptions{})
+	j := MustOpenFile(t, dir, journal.FileOptions{PreallocateBytes: -1})
 	data := []byte("the documented layout")
 	if err := j.Append([]journal.Entry{{Seq: 1, Data: data}}); err != nil {
 		t.Fatal(err)
