@@ -364,11 +364,26 @@ func checkString(field, s string, limit int) *Rejection {
 // checkText refuses invalid UTF-8 and control characters: identifiers end up in logs, URLs and
 // other systems, where such bytes cause trouble far from here.
 func checkText(field, s string) *Rejection {
-	if !utf8.ValidString(s) {
-		return Reject(CodeInvalidArgument, field, "%s is not valid UTF-8", field)
-	}
+	// One pass over the ASCII ids every command carries; UTF-8 is validated only from the first
+	// byte that needs it. The answers are those of validating first and looking for control
+	// characters second: a control byte never sits inside a multi-byte sequence.
 	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] == 0x7f {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			if !utf8.ValidString(s[i:]) {
+				return Reject(CodeInvalidArgument, field, "%s is not valid UTF-8", field)
+			}
+			for ; i < len(s); i++ {
+				if s[i] < 0x20 || s[i] == 0x7f {
+					return Reject(CodeInvalidArgument, field, "%s contains a control character", field)
+				}
+			}
+			return nil
+		}
+		if c < 0x20 || c == 0x7f {
+			if !utf8.ValidString(s[i+1:]) {
+				return Reject(CodeInvalidArgument, field, "%s is not valid UTF-8", field)
+			}
 			return Reject(CodeInvalidArgument, field, "%s contains a control character", field)
 		}
 	}
