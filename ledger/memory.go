@@ -105,7 +105,10 @@ func (m *memoTable) get(k memoKey) *memo {
 	return m.byKind[k.kind].get(k.id)
 }
 
-func (m *memoTable) set(k memoKey, v *memo) {
+func (m *memoTable) set(k memoKey, v *memo) { m.insert(k, v) }
+
+// insert is set that reports whether k was new.
+func (m *memoTable) insert(k memoKey, v *memo) bool {
 	if int(k.kind) >= maxMemoKinds {
 		panic("ledger: memo kind out of range")
 	}
@@ -114,7 +117,7 @@ func (m *memoTable) set(k memoKey, v *memo) {
 		m.byKind[k.kind] = &x
 	}
 	v.id = k.id
-	m.byKind[k.kind].set(k.id, v)
+	return m.byKind[k.kind].insert(k.id, v)
 }
 
 func (m *memoTable) remove(k memoKey) {

@@ -189,6 +189,9 @@ func (l *Ledger) free(t *tenant, s *sku, loc *location) int64 {
 // Without a buffer or cap the per-location check already implies it, so the common case costs
 // one map lookup per line.
 func (l *Ledger) checkBuffers(t *tenant, ch *channel, lines []depot.ReserveLine) *depot.Rejection {
+	if ch.buffer == (depot.Buffer{}) && len(ch.overrides) == 0 {
+		return nil // a channel without buffers sells what its locations hold
+	}
 	for i, ln := range lines {
 		s := t.skus[ln.SKU]
 		b := ch.bufferFor(s)

@@ -374,10 +374,9 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 		if r.status < depot.ReservationActive || r.status > depot.ReservationExpired {
 			d.Fail("reservation %q has bad status %d", r.id, r.status)
 		}
-		if t.reservations.get(r.id) != nil {
+		if !t.reservations.insert(r.id, r) {
 			d.Fail("duplicate reservation %q", r.id)
 		}
-		t.reservations.set(r.id, r)
 		if r.status == depot.ReservationActive && d.Err == nil {
 			l.active++
 			l.expiry.push(r)
@@ -390,10 +389,9 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 	for i := 0; i < na && d.Err == nil; i++ {
 		a := &allocation{order: d.String(depot.MaxIDLen)}
 		a.lines = decodeLines(d, len(t.positions))
-		if t.allocations.get(a.order) != nil {
+		if !t.allocations.insert(a.order, a) {
 			d.Fail("duplicate allocation %q", a.order)
 		}
-		t.allocations.set(a.order, a)
 	}
 	ni := d.Count(maxStateCount)
 	for i := 0; i < ni && d.Err == nil; i++ {
@@ -420,10 +418,9 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 			d.Fail("memo kind %d out of range", k.kind)
 			break
 		}
-		if t.memos.get(k) != nil {
+		if !t.memos.insert(k, m) {
 			d.Fail("duplicate memo %s %q", k.kind, k.id)
 		}
-		t.memos.set(k, m)
 		l.restored = append(l.restored, memoRef{tenant: t, key: k, at: m.finishedAt, fifo: m.fifo})
 	}
 	return t

@@ -104,15 +104,21 @@ func (t *table[K, V]) find(h uint64, k K, keyOf func(V) K) (V, bool) {
 }
 
 // Set inserts v under key k, replacing any value with that key. v must not be the zero V.
-func (x *Table[K, V]) Set(k K, v V) {
+func (x *Table[K, V]) Set(k K, v V) { x.Insert(k, v) }
+
+// Insert is Set that reports whether k was new. A restore that must refuse duplicate ids learns
+// it from the insert's own probe instead of a Get before it: one cache miss per id, not two.
+func (x *Table[K, V]) Insert(k K, v V) (added bool) {
 	var zero V
 	if v == zero {
 		panic("idtable: set to a zero value")
 	}
 	h := x.hash(k)
+	inOld := false
 	if x.old.slots != nil {
 		if x.old.remove(h, k, x.keyOf, true) {
 			x.n--
+			inOld = true
 		}
 		x.move()
 	}
@@ -126,11 +132,13 @@ func (x *Table[K, V]) Set(k K, v V) {
 	}
 	if x.cur.put(h, k, v, x.keyOf) {
 		x.n++
+		added = !inOld
 	}
 	if x.old.slots == nil && 2*x.cur.used > len(x.cur.slots) {
 		x.old, x.next = x.cur, 0
 		x.cur = table[K, V]{slots: make([]slot[V], 2*len(x.old.slots))}
 	}
+	return added
 }
 
 // put inserts or replaces; it reports whether the key is new. The table has room: callers keep

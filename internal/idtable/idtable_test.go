@@ -29,9 +29,16 @@ func TestTableMatchesMap(t *testing.T) {
 				hashOf[id] = hashes.Draw(t, "hash")
 			}
 			switch rapid.IntRange(0, 3).Draw(t, "op") {
-			case 0, 1:
+			case 0:
 				v := &entity{id: id}
 				x.Set(id, v)
+				model[id] = v
+			case 1:
+				v := &entity{id: id}
+				_, had := model[id]
+				if added := x.Insert(id, v); added == had {
+					t.Fatalf("insert %s: added %v, but the model held it: %v", id, added, had)
+				}
 				model[id] = v
 			case 2:
 				x.Remove(id)
