@@ -23,7 +23,7 @@ func (x *idIndex[V]) set(id string, v V) { x.t.Set(id, v) }
 
 // insert sets v and reports whether id was new (one probe, for a restore's duplicate check).
 func (x *idIndex[V]) insert(id string, v V) bool { return x.t.Insert(id, v) }
-func (x *idIndex[V]) remove(id string)   { x.t.Remove(id) }
-func (x *idIndex[V]) len() int           { return x.t.Len() }
-func (x *idIndex[V]) each(fn func(V))    { x.t.Each(fn) }
-func (x *idIndex[V]) presize(n int)      { x.t.Presize(n) }
+func (x *idIndex[V]) remove(id string)           { x.t.Remove(id) }
+func (x *idIndex[V]) len() int                   { return x.t.Len() }
+func (x *idIndex[V]) each(fn func(V))            { x.t.Each(fn) }
+func (x *idIndex[V]) presize(n int)              { x.t.Presize(n) }
