@@ -363,25 +363,39 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 	nr := d.Count(maxStateCount)
 	l.restored = slices.Grow(l.restored, nr)
 	t.reservations.presize(nr) // Count bounded nr by the bytes left, so a forged count cannot balloon it
-	for i := 0; i < nr && d.Err == nil; i++ {
-		r := l.reservations.alloc()
-		*r = reservation{id: d.String(depot.MaxIDLen), tenant: t, channel: d.String(depot.MaxIDLen), slot: -1}
-		r.status = depot.ReservationStatus(d.Byte())
-		r.order = d.String(depot.MaxIDLen)
-		r.expiresAt, r.createdSeq, r.fingerprint = d.Varint(), d.Uvarint(), d.Uvarint()
-		r.finishedAt, r.fifo = d.Varint(), d.Uvarint()
-		r.lines = decodeLines(d, len(t.positions))
-		if r.status < depot.ReservationActive || r.status > depot.ReservationExpired {
-			d.Fail("reservation %q has bad status %d", r.id, r.status)
+	// Reservations are decoded in runs whose index slots are touched before they are inserted,
+	// so that the run's cache misses overlap (as Warm does for commands): inserting millions of
+	// ids into random slots, one miss at a time, was the largest part of a restore.
+	var (
+		run    [restoreRun]*reservation
+		hashes [restoreRun]uint64
+	)
+	for i := 0; i < nr && d.Err == nil; {
+		k := 0
+		for ; k < restoreRun && i < nr && d.Err == nil; i, k = i+1, k+1 {
+			r := l.reservations.alloc()
+			*r = reservation{id: d.String(depot.MaxIDLen), tenant: t, channel: d.String(depot.MaxIDLen), slot: -1}
+			r.status = depot.ReservationStatus(d.Byte())
+			r.order = d.String(depot.MaxIDLen)
+			r.expiresAt, r.createdSeq, r.fingerprint = d.Varint(), d.Uvarint(), d.Uvarint()
+			r.finishedAt, r.fifo = d.Varint(), d.Uvarint()
+			r.lines = decodeLines(d, len(t.positions))
+			if r.status < depot.ReservationActive || r.status > depot.ReservationExpired {
+				d.Fail("reservation %q has bad status %d", r.id, r.status)
+			}
+			run[k], hashes[k] = r, t.reservations.t.Hash(r.id)
 		}
-		if !t.reservations.insert(r.id, r) {
-			d.Fail("duplicate reservation %q", r.id)
-		}
-		if r.status == depot.ReservationActive && d.Err == nil {
-			l.active++
-			l.expiry.push(r)
-		} else if d.Err == nil {
-			l.restored = append(l.restored, memoRef{tenant: t, key: memoKey{kind: depot.KindReserve, id: r.id}, at: r.finishedAt, fifo: r.fifo})
+		l.warmSink ^= t.reservations.t.Touch(hashes[:k])
+		for _, r := range run[:k] {
+			if !t.reservations.insert(r.id, r) {
+				d.Fail("duplicate reservation %q", r.id)
+			}
+			if r.status == depot.ReservationActive && d.Err == nil {
+				l.active++
+				l.expiry.push(r)
+			} else if d.Err == nil {
+				l.restored = append(l.restored, memoRef{tenant: t, key: memoKey{kind: depot.KindReserve, id: r.id}, at: r.finishedAt, fifo: r.fifo})
+			}
 		}
 	}
 	na := d.Count(maxStateCount)
@@ -425,6 +439,10 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 	}
 	return t
 }
+
+// restoreRun is how many records a restore decodes before inserting them, their index slots
+// touched in between.
+const restoreRun = 32
 
 func decodeBuffer(d *wire.Decoder) depot.Buffer {
 	return depot.Buffer{Units: d.Varint(), Percent: d.Varint(), Cap: d.Varint()}
