@@ -214,7 +214,9 @@ func decodeState(data []byte, canonical bool) (*Ledger, []byte, error) {
 	if data[len(stateMagic)] != stateVersion {
 		return nil, nil, fmt.Errorf("ledger: decode state: unknown version %d", data[len(stateMagic)])
 	}
-	d := &wire.Decoder{B: data[len(stateMagic)+1:]}
+	// Symbols interns the few strings repeated across records (a reservation's channel), so
+	// that millions of records share them instead of holding a copy each.
+	d := &wire.Decoder{B: data[len(stateMagic)+1:], Symbols: wire.NewSymbols()}
 	l := New()
 	l.now = d.Varint()
 	l.lastSeq = d.Uvarint()
@@ -374,12 +376,12 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 		k := 0
 		for ; k < restoreRun && i < nr && d.Err == nil; i, k = i+1, k+1 {
 			r := l.reservations.alloc()
-			*r = reservation{id: d.String(depot.MaxIDLen), tenant: t, channel: d.String(depot.MaxIDLen), slot: -1}
+			*r = reservation{id: d.String(depot.MaxIDLen), tenant: t, channel: d.Symbol(depot.MaxIDLen), slot: -1}
 			r.status = depot.ReservationStatus(d.Byte())
 			r.order = d.String(depot.MaxIDLen)
 			r.expiresAt, r.createdSeq, r.fingerprint = d.Varint(), d.Uvarint(), d.Uvarint()
 			r.finishedAt, r.fifo = d.Varint(), d.Uvarint()
-			r.lines = decodeLines(d, len(t.positions))
+			r.lines = decodeLinesInto(d, len(t.positions), r.inline[:0])
 			if r.status < depot.ReservationActive || r.status > depot.ReservationExpired {
 				d.Fail("reservation %q has bad status %d", r.id, r.status)
 			}
@@ -448,12 +450,19 @@ func decodeBuffer(d *wire.Decoder) depot.Buffer {
 	return depot.Buffer{Units: d.Varint(), Percent: d.Varint(), Cap: d.Varint()}
 }
 
-func decodeLines(d *wire.Decoder, positions int) []line {
+func decodeLines(d *wire.Decoder, positions int) []line { return decodeLinesInto(d, positions, nil) }
+
+// decodeLinesInto decodes lines into inline when they fit (a reservation's inline array, as
+// reserve fills it), else into a new slice.
+func decodeLinesInto(d *wire.Decoder, positions int, inline []line) []line {
 	n := d.Count(depot.MaxLines * depot.MaxComponents)
 	if n == 0 {
 		return nil
 	}
-	lines := make([]line, 0, n)
+	lines := inline[:0]
+	if n > cap(inline) {
+		lines = make([]line, 0, n)
+	}
 	for i := 0; i < n && d.Err == nil; i++ {
 		pos := d.Uvarint()
 		if pos >= uint64(positions) {
