@@ -18,47 +18,54 @@ import (
 //   - the live-reservation count and the expiry index agree with the reservations.
 //
 // It costs a walk of the whole state; tests call it after every step, `depot verify` once.
-func (l *Ledger) CheckInvariants() error {
+func (l *Ledger) CheckInvariants() error { return l.checkInvariants(nil) }
+
+// claimSums are what one tenant's live reservations and allocations hold per position, with the
+// number of live reservations: the figures CheckInvariants adds up by walking every record. A
+// restore adds them up while it decodes the records instead, in the same pass.
+type claimSums struct {
+	reserved, allocated []int64
+	active              int
+	bad                 error // the first malformed line met
+}
+
+// add adds lines to sums (reserved or allocated), noting the first line that no record may
+// hold. Positions are in range: the decoder bounds-checks them.
+func (c *claimSums) add(sums []int64, lines []line) {
+	for _, ln := range lines {
+		if ln.qty <= 0 || ln.pos < 0 || int(ln.pos) >= len(sums) {
+			if c.bad == nil {
+				c.bad = fmt.Errorf("ledger: a reservation or allocation holds a bad line %+v", ln)
+			}
+			continue
+		}
+		sums[ln.pos] += ln.qty
+	}
+}
+
+// checkInvariants is CheckInvariants; decoded, when a tenant has an entry, gives its claim sums
+// added up by the decoder, and its reservations and allocations are not walked again (a restore
+// put every live reservation in the expiry index itself).
+func (l *Ledger) checkInvariants(decoded map[*tenant]*claimSums) error {
 	active := 0
 	for _, id := range l.tenantIDs() {
 		t := l.tenants[id]
-		reserved := make([]int64, len(t.positions))
-		allocated := make([]int64, len(t.positions))
 		inbound := make([]int64, len(t.positions))
-		var bad error
-		t.reservations.each(func(r *reservation) {
-			if bad != nil || r.status != depot.ReservationActive {
-				return
+		var reserved, allocated []int64
+		if c := decoded[t]; c != nil {
+			if c.bad != nil {
+				return fmt.Errorf("%w (tenant %q)", c.bad, id)
 			}
-			active++
-			if !l.expiry.holds(r) {
-				bad = fmt.Errorf("ledger: tenant %q reservation %q is live but not in the expiry index", id, r.id)
-				return
+			reserved, allocated = c.reserved, c.allocated
+			active += c.active
+		} else {
+			var err error
+			var n int
+			reserved, allocated, n, err = l.walkClaims(id, t)
+			if err != nil {
+				return err
 			}
-			for _, ln := range r.lines {
-				if ln.pos < 0 || int(ln.pos) >= len(t.positions) || ln.qty <= 0 {
-					bad = fmt.Errorf("ledger: tenant %q reservation %q has a bad line %+v", id, r.id, ln)
-					return
-				}
-				reserved[ln.pos] += ln.qty
-			}
-		})
-		if bad != nil {
-			return bad
-		}
-		t.allocations.each(func(a *allocation) {
-			for _, ln := range a.lines {
-				if ln.pos < 0 || int(ln.pos) >= len(t.positions) || ln.qty <= 0 {
-					if bad == nil {
-						bad = fmt.Errorf("ledger: tenant %q allocation %q has a bad line %+v", id, a.order, ln)
-					}
-					return
-				}
-				allocated[ln.pos] += ln.qty
-			}
-		})
-		if bad != nil {
-			return bad
+			active += n
 		}
 		for _, in := range t.inbound {
 			if in.pos < 0 || int(in.pos) >= len(t.positions) || in.remaining <= 0 || in.remaining > in.qty {
@@ -116,4 +123,46 @@ func (l *Ledger) tenantIDs() []string {
 	}
 	slices.Sort(ids)
 	return ids
+}
+
+// walkClaims adds up what t's live reservations and allocations hold per position, walking every
+// record, and counts the live reservations; it reports the first malformed record.
+func (l *Ledger) walkClaims(id string, t *tenant) (reserved, allocated []int64, active int, bad error) {
+	reserved = make([]int64, len(t.positions))
+	allocated = make([]int64, len(t.positions))
+	t.reservations.each(func(r *reservation) {
+		if bad != nil || r.status != depot.ReservationActive {
+			return
+		}
+		active++
+		if !l.expiry.holds(r) {
+			bad = fmt.Errorf("ledger: tenant %q reservation %q is live but not in the expiry index", id, r.id)
+			return
+		}
+		for _, ln := range r.lines {
+			if ln.pos < 0 || int(ln.pos) >= len(t.positions) || ln.qty <= 0 {
+				bad = fmt.Errorf("ledger: tenant %q reservation %q has a bad line %+v", id, r.id, ln)
+				return
+			}
+			reserved[ln.pos] += ln.qty
+		}
+	})
+	if bad != nil {
+		return nil, nil, 0, bad
+	}
+	t.allocations.each(func(a *allocation) {
+		for _, ln := range a.lines {
+			if ln.pos < 0 || int(ln.pos) >= len(t.positions) || ln.qty <= 0 {
+				if bad == nil {
+					bad = fmt.Errorf("ledger: tenant %q allocation %q has a bad line %+v", id, a.order, ln)
+				}
+				return
+			}
+			allocated[ln.pos] += ln.qty
+		}
+	})
+	if bad != nil {
+		return nil, nil, 0, bad
+	}
+	return reserved, allocated, active, nil
 }

@@ -58,6 +58,9 @@ type Ledger struct {
 	own     []depot.Event // events' own buffer while a sink is in use
 	// restored collects the remembered outcomes while a snapshot is decoded (see rebuildMemory).
 	restored []memoRef
+	// decodedClaims holds each tenant's claim sums added up while a snapshot is decoded, so that
+	// the restore's invariant check need not walk millions of records again (checkInvariants).
+	decodedClaims map[*tenant]*claimSums
 	// warmRes and warmAlloc are Warm's scratch hashes; warmSink keeps what it read.
 	warmSink           uint64
 	warmRes, warmAlloc []uint64

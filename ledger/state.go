@@ -241,7 +241,9 @@ func decodeState(data []byte, canonical bool) (*Ledger, []byte, error) {
 	rest := d.B
 	used := data[:len(data)-len(rest)]
 	l.rebuildMemory()
-	if err := l.CheckInvariants(); err != nil {
+	err := l.checkInvariants(l.decodedClaims)
+	l.decodedClaims = nil
+	if err != nil {
 		return nil, nil, fmt.Errorf("ledger: decode state: %w", err)
 	}
 	// Canonical means one encoding per state: anything that decodes but would re-encode
@@ -362,6 +364,11 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 		t.positions = append(t.positions, p)
 		l.positions++
 	}
+	claims := &claimSums{reserved: make([]int64, len(t.positions)), allocated: make([]int64, len(t.positions))}
+	if l.decodedClaims == nil {
+		l.decodedClaims = make(map[*tenant]*claimSums)
+	}
+	l.decodedClaims[t] = claims
 	nr := d.Count(maxStateCount)
 	l.restored = slices.Grow(l.restored, nr)
 	t.reservations.presize(nr) // Count bounded nr by the bytes left, so a forged count cannot balloon it
@@ -395,6 +402,8 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 			if r.status == depot.ReservationActive && d.Err == nil {
 				l.active++
 				l.expiry.push(r)
+				claims.active++
+				claims.add(claims.reserved, r.lines)
 			} else if d.Err == nil {
 				l.restored = append(l.restored, memoRef{tenant: t, key: memoKey{kind: depot.KindReserve, id: r.id}, at: r.finishedAt, fifo: r.fifo})
 			}
@@ -408,6 +417,7 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 		if !t.allocations.insert(a.order, a) {
 			d.Fail("duplicate allocation %q", a.order)
 		}
+		claims.add(claims.allocated, a.lines)
 	}
 	ni := d.Count(maxStateCount)
 	for i := 0; i < ni && d.Err == nil; i++ {
