@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"github.com/depothq/depot"
+	"strconv"
 )
 
 // Reservations: the claims a channel puts on stock before an order is placed, committed into
@@ -272,11 +273,13 @@ func (l *Ledger) extend(st *step, c *depot.Extend) *depot.Rejection {
 // expiry is expired even before the tick that formally releases it: time, not the tick's
 // arrival, decides.
 func (l *Ledger) live(r *reservation, id string, now int64) *depot.Rejection {
+	// Messages are concatenated rather than formatted (the same text: %q is strconv.Quote):
+	// commits and releases of expired reservations are common, and a replay meets them all.
 	if r == nil {
-		return depot.Reject(depot.CodeUnknownReservation, "id", "unknown reservation %q", id)
+		return &depot.Rejection{Code: depot.CodeUnknownReservation, Field: "id", Message: "unknown reservation " + strconv.Quote(id)}
 	}
 	if r.status == depot.ReservationExpired || (r.status == depot.ReservationActive && now >= r.expiresAt) {
-		return depot.Reject(depot.CodeExpired, "id", "reservation %q expired", id)
+		return &depot.Rejection{Code: depot.CodeExpired, Field: "id", Message: "reservation " + strconv.Quote(id) + " expired"}
 	}
 	if r.status != depot.ReservationActive {
 		return depot.Reject(depot.CodeInvalidState, "id", "reservation %q is %s", id, r.status)

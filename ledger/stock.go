@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"github.com/depothq/depot"
+	"strconv"
 )
 
 // Stock movements: receipts, adjustments, counts, holds, shipments and returns. Each handler
@@ -167,7 +168,7 @@ func (l *Ledger) ship(st *step, t *tenant, cmd depot.Command) *depot.Rejection {
 	t = orEmpty(t)
 	a := t.allocations.get(c.Order)
 	if a == nil {
-		return depot.Reject(depot.CodeUnknownOrder, "order", "nothing is allocated to order %q", c.Order)
+		return &depot.Rejection{Code: depot.CodeUnknownOrder, Field: "order", Message: "nothing is allocated to order " + strconv.Quote(c.Order)}
 	}
 	// Resolve the lines into quantities per allocation line; summing first makes two lines for
 	// the same item unable to ship the same units twice.
