@@ -63,6 +63,7 @@ type Ledger struct {
 	decodedClaims map[*tenant]*claimSums
 	// warmRes and warmAlloc are Warm's scratch hashes; warmSink keeps what it read.
 	warmSink           uint64
+	forgetCountdown    int // forgets until the next read-ahead burst (readAheadForgetting)
 	warmRes, warmAlloc []uint64
 }
 

@@ -51,6 +51,40 @@ func (l *Ledger) remember(t *tenant, key memoKey, at int64) uint64 {
 
 func (l *Ledger) rememberedCount() int { return len(l.memory) - l.memHead }
 
+// Forgetting runs in long streaks (a tick expiring thousands of reservations once memory is
+// full forgets one outcome for each), and each forget looks up an id long out of cache. So every
+// forgetBlock forgets read ahead in bursts of independent loads, whose misses overlap: the
+// records of the next block (their index slots were read a block earlier), then the index slots
+// of the block after it. A load per forget would not do: the processor stalls on each before
+// the next is issued. The reads change nothing.
+const forgetBlock = 16
+
+func (l *Ledger) readAheadForgetting() {
+	if l.forgetCountdown > 0 {
+		l.forgetCountdown--
+		return
+	}
+	l.forgetCountdown = forgetBlock - 1
+	head := min(l.memHead, len(l.memory))
+	next := min(head+forgetBlock, len(l.memory))
+	for i := head; i < next; i++ {
+		if ref := &l.memory[i]; ref.key.kind == depot.KindReserve {
+			if r := ref.tenant.reservations.get(ref.key.id); r != nil {
+				l.warmSink ^= r.fifo
+			}
+		} else if m := ref.tenant.memos.get(ref.key); m != nil {
+			l.warmSink ^= m.fifo
+		}
+	}
+	for i := next; i < min(next+forgetBlock, len(l.memory)); i++ {
+		if ref := &l.memory[i]; ref.key.kind == depot.KindReserve {
+			l.warmSink ^= ref.tenant.reservations.t.TouchKey(ref.key.id)
+		} else {
+			l.warmSink ^= ref.tenant.memos.touch(ref.key.kind, ref.key.id)
+		}
+	}
+}
+
 // prune forgets outcomes older than the retention window.
 func (l *Ledger) prune(now int64) {
 	for l.memHead < len(l.memory) && now-l.memory[l.memHead].at > depot.Retention {
@@ -59,6 +93,7 @@ func (l *Ledger) prune(now int64) {
 }
 
 func (l *Ledger) forgetOldest() {
+	l.readAheadForgetting()
 	ref := l.memory[l.memHead]
 	l.memory[l.memHead] = memoRef{}
 	l.memHead++
@@ -106,6 +141,14 @@ func (m *memoTable) get(k memoKey) *memo {
 }
 
 func (m *memoTable) set(k memoKey, v *memo) { m.insert(k, v) }
+
+// touch reads the index slot of (kind, id) for Warm and returns a value to discard.
+func (m *memoTable) touch(kind depot.CommandKind, id string) uint64 {
+	if int(kind) >= maxMemoKinds || m.byKind[kind] == nil {
+		return 0
+	}
+	return m.byKind[kind].t.TouchKey(id)
+}
 
 // insert is set that reports whether k was new.
 func (m *memoTable) insert(k memoKey, v *memo) bool {

@@ -22,6 +22,16 @@ func (l *Ledger) Warm(cmds []depot.Command) {
 			continue
 		}
 		switch c := c.(type) {
+		case *depot.Receive:
+			l.warmSink ^= t.memos.touch(depot.KindReceive, c.ID)
+		case *depot.Adjust:
+			l.warmSink ^= t.memos.touch(depot.KindAdjust, c.ID)
+		case *depot.Count:
+			l.warmSink ^= t.memos.touch(depot.KindCount, c.ID)
+		case *depot.Hold:
+			l.warmSink ^= t.memos.touch(depot.KindHold, c.ID)
+		case *depot.Return:
+			l.warmSink ^= t.memos.touch(depot.KindReturn, c.ID)
 		case *depot.Reserve:
 			res = append(res, t.reservations.t.Hash(c.Reservation))
 		case *depot.Commit:
@@ -33,6 +43,7 @@ func (l *Ledger) Warm(cmds []depot.Command) {
 			res = append(res, t.reservations.t.Hash(c.Reservation))
 		case *depot.Ship:
 			alloc = append(alloc, t.allocations.t.Hash(c.Order))
+			l.warmSink ^= t.memos.touch(depot.KindShip, c.ID)
 		}
 	}
 	l.warmRes, l.warmAlloc = res, alloc

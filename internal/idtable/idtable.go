@@ -301,3 +301,11 @@ func (x *Table[K, V]) Touch(hashes []uint64) uint64 {
 	}
 	return sink
 }
+
+// TouchKey is Touch for one key: it reads the home slot of k and returns a value to discard.
+func (x *Table[K, V]) TouchKey(k K) uint64 {
+	if n := len(x.cur.slots); n > 0 {
+		return x.cur.slots[x.hash(k)&uint64(n-1)].h
+	}
+	return 0
+}
