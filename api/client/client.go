@@ -30,7 +30,8 @@ type Options struct {
 	// HTTPClient replaces the client's own; Timeout, H2C and MaxConnsPerHost are then ignored.
 	HTTPClient *http.Client
 	// H2C speaks unencrypted HTTP/2 with prior knowledge: every request multiplexed on one
-	// connection. The default is HTTP/1.1 with a pool of keep-alive connections.
+	// connection. The default is HTTP/1.1 with a pool of keep-alive connections, each exchange
+	// on the caller's goroutine (transport.go) for http:// servers reached without a proxy.
 	H2C bool
 	// MaxConnsPerHost bounds the idle connections kept per host (default 1024, so that a bench
 	// with many goroutines never reconnects).
@@ -71,21 +72,35 @@ func New(baseURL, key string, opts *Options) *Client {
 		c.hc, c.stream = o.HTTPClient, o.HTTPClient
 		return c
 	}
-	tr := &http.Transport{
-		Proxy:               http.ProxyFromEnvironment,
-		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		MaxIdleConns:        o.MaxConnsPerHost,
-		MaxIdleConnsPerHost: o.MaxConnsPerHost,
-		IdleConnTimeout:     90 * time.Second,
-	}
-	if o.H2C {
-		var p http.Protocols
-		p.SetUnencryptedHTTP2(true)
-		tr.Protocols = &p
+	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
+	var tr http.RoundTripper
+	if u, err := url.Parse(c.base); err == nil && u.Scheme == "http" && !o.H2C && !proxied(u) {
+		tr = newSyncTransport(dialer, o.MaxConnsPerHost)
+	} else {
+		std := &http.Transport{
+			Proxy:               http.ProxyFromEnvironment,
+			DialContext:         dialer.DialContext,
+			MaxIdleConns:        o.MaxConnsPerHost,
+			MaxIdleConnsPerHost: o.MaxConnsPerHost,
+			IdleConnTimeout:     90 * time.Second,
+		}
+		if o.H2C {
+			var p http.Protocols
+			p.SetUnencryptedHTTP2(true)
+			std.Protocols = &p
+		}
+		tr = std
 	}
 	c.hc = &http.Client{Transport: tr, Timeout: o.Timeout}
 	c.stream = &http.Client{Transport: tr}
 	return c
+}
+
+// proxied reports whether the environment sends requests to u through a proxy; the client's own
+// transport (transport.go) speaks to the server directly, so such clients keep net/http's.
+func proxied(u *url.URL) bool {
+	p, err := http.ProxyFromEnvironment(&http.Request{URL: u})
+	return err != nil || p != nil
 }
 
 // Error is an error answer from the server: its status and problem document.
