@@ -236,7 +236,16 @@ func Recover(j journal.Journal, log *slog.Logger) (*engine.Engine, error) {
 	return recoverEngine(j, log, nil)
 }
 
-func recoverEngine(j journal.Journal, log *slog.Logger, onReplay func(*depot.Envelope, *depot.Result)) (*engine.Engine, error) {
+func recoverEngine(j journal.Journal, log *slog.Logger, onReplay func(*depot.Envelope, *depot.Result)) (eng *engine.Engine, err error) {
+	err = pacedForRecovery(func() error {
+		eng, err = recoverPaced(j, log, onReplay)
+		return err
+	})
+	return eng, err
+}
+
+// recoverPaced is recoverEngine with the collector already paced for recovery.
+func recoverPaced(j journal.Journal, log *slog.Logger, onReplay func(*depot.Envelope, *depot.Result)) (*engine.Engine, error) {
 	eng := engine.New()
 	seq, data, ok, err := j.LatestSnapshot()
 	if err != nil {
