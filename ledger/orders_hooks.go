@@ -508,10 +508,9 @@ func (l *Ledger) ReleaseHeldReservation(h Handle, id string, seq uint64, now int
 		panic("ledger: releasing held reservation " + id + ", which is not live")
 	}
 	for _, ln := range r.lines {
-		p := &t.positions[ln.pos]
-		p.reserved -= ln.qty
-		out = append(out, depot.Event{Seq: seq, Time: now, Kind: depot.EventReleased, Tenant: t.id, Ref: r.id,
-			SKU: t.skuList[p.sku].id, Location: t.locList[p.loc].id, Channel: r.channel, Qty: ln.qty})
+		ev := t.unreserve(r, ln, depot.EventReleased)
+		ev.Seq, ev.Time, ev.Tenant = seq, now, t.id
+		out = append(out, ev)
 	}
 	l.retire(&step{seq: seq, now: now}, t, r, depot.ReservationReleased)
 	return out

@@ -337,11 +337,17 @@ func (l *Ledger) commit(st *step, c *depot.Commit) (*depot.Rejection, bool) {
 // finish returns a reservation's stock and retires it.
 func (l *Ledger) finish(st *step, t *tenant, r *reservation, status depot.ReservationStatus, kind depot.EventKind) {
 	for _, ln := range r.lines {
-		p := &t.positions[ln.pos]
-		p.reserved -= ln.qty
-		l.emit(st, t, depot.Event{Kind: kind, Ref: r.id, SKU: t.skuList[p.sku].id, Location: t.locList[p.loc].id, Channel: r.channel, Qty: ln.qty})
+		l.emit(st, t, t.unreserve(r, ln, kind))
 	}
 	l.retire(st, t, r, status)
+}
+
+// unreserve gives back a reservation line's units to its position and returns the event that
+// says so (kind: released, expired), without its sequence number, time and tenant.
+func (t *tenant) unreserve(r *reservation, ln line, kind depot.EventKind) depot.Event {
+	p := &t.positions[ln.pos]
+	p.reserved -= ln.qty
+	return depot.Event{Kind: kind, Ref: r.id, SKU: t.skuList[p.sku].id, Location: t.locList[p.loc].id, Channel: r.channel, Qty: ln.qty}
 }
 
 // retire moves an active reservation to a final status and starts its retention clock.
