@@ -80,12 +80,34 @@ func (d *day) zonedCarrier() *depot.DefineCarrier {
 			TransitMinMinutes: int64(60 * d.draw("transit-min-h", 12)), CutoffMinute: int32(60 * (8 + d.draw("cutoff-h", 12))),
 			Days: uint8(1 + d.draw("days", 127))}
 		s.TransitMaxMinutes = s.TransitMinMinutes + int64(60*(1+d.draw("transit-h", 96)))
+		d.collections(&s)
 		for range 6 {
 			s.Prices = append(s.Prices, int64(100+d.draw("price", 2000)))
 		}
 		c.Services = append(c.Services, s)
 	}
 	return c
+}
+
+// collections gives a service, one time in two, collections through the day: every 5 minutes
+// to 12 hours from any minute, in windows within the day or through midnight.
+func (d *day) collections(s *depot.CarrierService) {
+	if d.draw("collections", 2) == 0 {
+		return
+	}
+	s.PickupEveryMinutes = int32(depot.MinPickupEveryMinutes + d.draw("every", depot.MaxPickupEveryMinutes-depot.MinPickupEveryMinutes+1))
+	s.PickupFromMinute = int32(d.draw("from", 1440))
+}
+
+// courier draws a city courier collecting through the day: cheap for light parcels nearby, so
+// many web orders go with it, with transit of minutes to hours.
+func (d *day) courier() *depot.DefineCarrier {
+	s := depot.CarrierService{Service: "city", DistanceUpToM: []int64{50_000}, WeightUpToG: []int64{2_000}, Prices: []int64{300},
+		TransitMinMinutes: int64(5 * d.draw("transit-min", 12)), CutoffMinute: int32(60 * (12 + d.draw("cutoff-h", 13))),
+		Days: uint8(1 + d.draw("days", 127))}
+	s.TransitMaxMinutes = s.TransitMinMinutes + int64(15*(1+d.draw("transit-spread", 24)))
+	d.collections(&s)
+	return &depot.DefineCarrier{Tenant: tenant, Carrier: "kurier", Services: []depot.CarrierService{s}}
 }
 
 // open stocks the locations: each SKU at each location with probability one half.
@@ -452,7 +474,11 @@ func (d *day) returnOne() {
 
 func TestPropertyDaysOfBusiness(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		d := (&day{t: rt, h: fixture(rt), track: true}).open()
+		d := &day{t: rt, h: fixture(rt), track: true}
+		if d.draw("courier", 2) == 0 {
+			d.h.ok(d.courier())
+		}
+		d.open()
 		for range rapid.IntRange(1, 80).Draw(rt, "steps") {
 			d.step()
 		}
@@ -543,7 +569,7 @@ func fixtureSelector(t tb, h *harness) *carriers.Selector {
 			}
 			svcs = append(svcs, carriers.Service{Carrier: c.Carrier, ID: s.Service, Rates: rates, Zones: zones,
 				TransitMinMinutes: s.TransitMinMinutes, TransitMaxMinutes: s.TransitMaxMinutes, CutoffMinute: s.CutoffMinute,
-				Days: carriers.Weekdays(s.Days), OnTime: score})
+				PickupEveryMinutes: s.PickupEveryMinutes, PickupFromMinute: s.PickupFromMinute, Days: carriers.Weekdays(s.Days), OnTime: score})
 		}
 	}
 	sel, err := carriers.NewSelector(svcs)
@@ -551,4 +577,13 @@ func fixtureSelector(t tb, h *harness) *carriers.Selector {
 		t.Fatalf("selector: %v", err)
 	}
 	return sel
+}
+
+// The vocabulary's bounds on collections through the day are the carriers package's, so a
+// define_carrier that validates builds its Selector.
+func TestPickupBoundsAgree(t *testing.T) {
+	if depot.MinPickupEveryMinutes != carriers.MinPickupEveryMinutes || depot.MaxPickupEveryMinutes != carriers.MaxPickupEveryMinutes {
+		t.Fatalf("depot allows collections every %d..%d minutes, carriers %d..%d", depot.MinPickupEveryMinutes, depot.MaxPickupEveryMinutes,
+			carriers.MinPickupEveryMinutes, carriers.MaxPickupEveryMinutes)
+	}
 }
