@@ -480,10 +480,47 @@ func TestPropertyDaysOfBusiness(t *testing.T) {
 		}
 		d.open()
 		for range rapid.IntRange(1, 80).Draw(rt, "steps") {
+			from := len(d.h.results)
 			d.step()
+			checkHandovers(rt, d.h, from)
 		}
 		d.h.replayCheck()
 	})
+}
+
+// checkHandovers holds every carrier parcel shipped by the commands from index from on to the
+// promise that follows it: counted from the first collection at or after the hand-over (the
+// command's time), so never before the hand-over plus the service's minimum transit, and the
+// same in the shipment's view and in its shipped event.
+func checkHandovers(t *rapid.T, h *harness, from int) {
+	var sel *carriers.Selector
+	for k := from; k < len(h.results); k++ {
+		for _, e := range h.results[k].Events {
+			if e.Kind != depot.EventShipmentShipped || e.Carrier == "" || e.Carrier == "rider" {
+				continue
+			}
+			if sel == nil {
+				sel = fixtureSelector(t, h)
+			}
+			i, ok := sel.Index(e.Carrier, e.Service)
+			if !ok {
+				t.Fatalf("%s ships with unknown %s/%s", e.Ref, e.Carrier, e.Service)
+			}
+			handed := h.envs[k].Time
+			p, ok := sel.PromiseFrom(i, e.Location, 60, handed)
+			svc := sel.Service(i)
+			if !ok || e.At != p.DueAt || e.At < handed+svc.TransitMinMinutes*minute || p.PickupAt < handed {
+				t.Fatalf("%s handed over at %s: promise %s, want %s (pickup %s, transit %d..%d min)", e.Ref, clock(handed), clock(e.At),
+					clock(p.DueAt), clock(p.PickupAt), svc.TransitMinMinutes, svc.TransitMaxMinutes)
+			}
+			v, _ := h.eng.Orders().Order(tenant, e.Order)
+			for _, sh := range v.Shipments {
+				if sh.ID == e.Ref && (sh.PickupAt != p.PickupAt || sh.PromisedAt < p.DueAt) {
+					t.Fatalf("%s: view pickup %s promised %s, event promise %s", sh.ID, clock(sh.PickupAt), clock(sh.PromisedAt), clock(e.At))
+				}
+			}
+		}
+	}
 }
 
 // TestPropertyCarrierMeetsPromise: when some carrier service promises delivery by deliver_by,
