@@ -187,8 +187,9 @@
 // Per series, the struct sizes (64-bit) are: position (SKU x location) 200 bytes (32 of them the hourly demand variance of safety stock) plus a map entry
 // (a series measured at about 264 heap bytes by BenchmarkApply), demand (SKU x channel and SKU
 // network-wide) 88 bytes plus an 8-byte index entry, channel 272 (136 of them hour-of-day seasonality), location (count drift, node
-// health and the pick cutoff, which fills padding) 248, carrier service 64, lane (carrier service x origin) 96 bytes plus a map entry and a
-// 4-byte location index, a stuck shipment awaiting arrival a 12-byte map entry, ad series (campaign x SKU x channel) 152 bytes plus a 12-byte-key map entry and a 4-byte SKU
+// health and the pick cutoff, which fills padding) 248, carrier service 64, lane (carrier service x origin) 112 bytes plus a map entry and a
+// 4-byte location index, a parcel watched against its promise a 32-byte timer and a 16-byte map
+// entry (at most MaxLaneParcelTimers timers per lane: 4 MiB for a lane at the limit), ad series (campaign x SKU x channel) 152 bytes plus a 12-byte-key map entry and a 4-byte SKU
 // index; a channel's fulfilment window 144 bytes; an alert 184 bytes while held (TestSeriesSizesMatchTheDoc keeps these figures true). Stats
 // reports the totals. Limits (limits.go) bound every table per tenant; updates that would pass a
 // limit are counted in Stats.Dropped, never grown.

@@ -15,9 +15,12 @@ import (
 type laneSeries struct {
 	svc, loc uint32
 	alerting bool
-	settled  uint32 // shipments settled: delivered, or late (stuck, returned)
+	settled  uint32 // shipments settled: delivered, or late (overdue, stuck, returned)
 	late     uint32
-	stuck    int32 // settled stuck and not delivered since
+	stuck    int32  // settled stuck and not delivered since
+	overdue  uint32 // settled late when their promise passed without an arrival
+	inFlight uint32 // watched parcels whose promise is still ahead (parcels.go)
+	timers   uint32 // the lane's timers in the parcel heap, at most MaxLaneParcelTimers
 	// baseLate is the late rate over about laneBaseWindow outcomes (frozen while alerting);
 	// recentLate over about laneRecentWindow.
 	baseLate   float64
@@ -41,10 +44,12 @@ const (
 
 // pendingDelivery is a delivery whose outcome waits one event: a late delivery is the delivered
 // event followed, in the same command, by shipment_delayed "late: ..." for the same shipment.
+// arrival says what the delivery of a watched parcel means (parcels.go).
 type pendingDelivery struct {
-	t    *tenant
-	lane int32
-	ref  uint64
+	t       *tenant
+	lane    int32
+	ref     uint64
+	arrival arrival
 }
 
 // lane returns the series of a carrier service from a location, creating it unless a limit is
@@ -90,9 +95,11 @@ func (in *Intel) carrier(t *tenant, id uint32, now int64) *carrierSeries {
 	return &t.carriers[id]
 }
 
-// laneEvent takes the shipment events that carry a lane's signal: shipped (volume), delivered
-// (an on-time outcome unless a late delay follows), delayed (late, stuck or returned: a late
-// outcome; a carrier exception is a delay without an outcome).
+// laneEvent takes the shipment events that carry a lane's signal: shipped (volume, and the
+// parcel is watched against its promise: parcels.go), delivered (an on-time outcome unless a
+// late delay follows), delayed (late, stuck or returned: a late outcome; a carrier exception is
+// a delay without an outcome). A parcel settled late already (overdue, or stuck) counts no
+// second outcome.
 func (in *Intel) laneEvent(t *tenant, ev *depot.Event, now int64) {
 	li := in.lane(t, ev, now)
 	if li < 0 {
@@ -102,49 +109,49 @@ func (in *Intel) laneEvent(t *tenant, ev *depot.Event, now int64) {
 	switch ev.Kind {
 	case depot.EventShipmentShipped:
 		l.shipped.add(now, 1)
+		if ev.At > 0 {
+			in.watch(t, li, hashRef(ev.Ref), ev.At)
+		}
 	case depot.EventShipmentDelivered:
 		ref := hashRef(ev.Ref)
-		if t.stuckSet != nil {
-			if sl, ok := t.stuckSet[ref]; ok {
-				// Settled late when it got stuck: its arrival is no second outcome.
-				delete(t.stuckSet, ref)
-				t.lanes[sl].stuck--
-				return
-			}
-		}
-		in.pending = pendingDelivery{t: t, lane: li, ref: ref}
+		in.pending = pendingDelivery{t: t, lane: li, ref: ref, arrival: in.arrived(t, ref)}
 	case depot.EventShipmentDelayed:
 		ref := hashRef(ev.Ref)
 		switch {
 		case strings.HasPrefix(ev.Reason, "late"):
 			if in.pending.t == t && in.pending.ref == ref {
+				a := in.pending.arrival
 				in.pending = pendingDelivery{}
+				switch a {
+				case arrivalSettled:
+					return
+				case arrivalDeferred:
+					delete(t.parcels, ref) // late now, so not on time at its promise
+				}
+			} else if p, ok := t.parcels[ref]; ok && p.state == parcelSettled {
+				return
 			}
 			in.laneOutcome(t, li, true, now)
 		case strings.HasPrefix(ev.Reason, "stuck"):
-			if t.stuckSet == nil {
-				t.stuckSet = map[uint64]int32{}
+			if in.settledLate(t, li, ref, true, now) {
+				in.laneOutcome(t, li, true, now)
 			}
-			if len(t.stuckSet) < MaxStuckShipments {
-				if _, ok := t.stuckSet[ref]; !ok {
-					t.stuckSet[ref] = li
-					l.stuck++
-				}
-			} else {
-				in.stats.Dropped++
-			}
-			in.laneOutcome(t, li, true, now)
 		case strings.HasPrefix(ev.Reason, "return to sender"):
-			in.laneOutcome(t, li, true, now)
+			if in.settledLate(t, li, ref, false, now) {
+				in.laneOutcome(t, li, true, now)
+			}
 		}
 	}
 }
 
-// flushPending settles a delivery that no late delay followed: on time.
+// flushPending settles a delivery that no late delay followed: on time now, unless the parcel
+// is watched (on time at its promise) or its outcome was settled before.
 func (in *Intel) flushPending(now int64) {
 	p := in.pending
 	in.pending = pendingDelivery{}
-	in.laneOutcome(p.t, p.lane, false, now)
+	if p.arrival == arrivalUnwatched {
+		in.laneOutcome(p.t, p.lane, false, now)
+	}
 }
 
 // laneOutcome folds one settled shipment into its lane: the EWMAs, then the CUSUM for a late
@@ -166,6 +173,7 @@ func (in *Intel) laneOutcome(t *tenant, li int32, late bool, now int64) {
 		l.cusum += math.Log((1 - p1) / (1 - p0))
 	}
 	l.cusum = min(max(l.cusum, 0), 3*in.cfg.LaneThreshold)
+
 	l.recentLate += (x - l.recentLate) / min(laneRecentWindow, float64(l.settled))
 	if !l.alerting {
 		l.baseLate += (x - l.baseLate) / min(laneBaseWindow, float64(l.settled))

@@ -26,9 +26,12 @@ const (
 	MaxAdSeries = 1 << 16
 	// MaxLanes bounds the carrier service x origin location series of one tenant.
 	MaxLanes = 1 << 16
-	// MaxStuckShipments bounds the stuck shipments one tenant remembers until they arrive (so
-	// that a stuck parcel's late delivery is not counted twice); beyond it, it may be.
-	MaxStuckShipments = 1 << 16
+	// MaxLaneParcelTimers bounds the parcel timers of one lane (parcels.go): its parcels in
+	// flight watched against their promise and its settled ones awaiting arrival. 131,072 is
+	// three days of a lane shipping 1,800 parcels an hour; beyond it a parcel is not watched
+	// (it settles when it arrives) and a settled one is forgotten at once (its arrival may then
+	// count again).
+	MaxLaneParcelTimers = 1 << 17
 )
 
 // adBaseHalfLife is the half-life of a campaign's baseline spend rate: two hours, so that a
