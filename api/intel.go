@@ -273,6 +273,7 @@ type IntelLane struct {
 	Overdue          uint64  `json:"overdue" doc:"parcels settled late because their promise passed without a delivery"`
 	ShippedPerHour   float64 `json:"shipped_per_hour"`
 	DelayCUSUM       float64 `json:"delay_cusum"`
+	RunningLate      float64 `json:"running_late" doc:"evidence that the lane holds its parcels back, from parcels running late through their promise windows (log-likelihood)"`
 	CarrierLaneDelay bool    `json:"carrier_lane_delay"`
 }
 
@@ -438,7 +439,7 @@ func (s *Server) intelCarriers(c *call) (*IntelCarriers, error) {
 			for _, l := range v.Lanes {
 				ic.Lanes = append(ic.Lanes, IntelLane{Origin: l.Origin, Settled: uint64(l.Settled), Late: uint64(l.Late), OnTimeRecent: l.OnTimeRecent,
 					OnTimeBaseline: l.OnTimeBaseline, Stuck: int64(l.Stuck), InFlight: uint64(l.InFlight), Overdue: uint64(l.Overdue),
-					ShippedPerHour: l.ShippedPerHour, DelayCUSUM: l.DelayCUSUM,
+					ShippedPerHour: l.ShippedPerHour, DelayCUSUM: l.DelayCUSUM, RunningLate: l.RunningLate,
 					CarrierLaneDelay: l.CarrierLaneLate})
 			}
 			out.Carriers = append(out.Carriers, ic)

@@ -118,7 +118,7 @@ type finding struct {
 }
 
 // evidenceSlots is the evidence values one finding holds.
-const evidenceSlots = 8
+const evidenceSlots = 9
 
 // The causes of a demand spike.
 const (
@@ -307,9 +307,9 @@ const (
 	sizeDemand     = 88
 	sizeChannel    = 272
 	sizeLocation   = 248
-	sizeLane       = 112
+	sizeLane       = 192
 	sizeCarrier    = 64
-	sizeAlert      = 168 + 16
+	sizeAlert      = 176 + 16
 	sizeAd         = 152
 	adMapBytes     = 48
 	mapEntryBytes  = 40

@@ -131,11 +131,13 @@ type Config struct {
 	// picking must run, to raise cutoff_risk.
 	CutoffMinUnits float64
 	CutoffMinShort int64
-	// LaneThreshold is the carrier_lane_delay CUSUM's alarm level (log-likelihood units);
-	// LaneMinOutcomes the settled shipments a lane needs before it is judged (and before it is
-	// offered as the alternative).
-	LaneThreshold   float64
-	LaneMinOutcomes uint32
+	// LaneThreshold is the carrier_lane_delay CUSUM's alarm level (log-likelihood units),
+	// LaneHoldThreshold its running-late statistic's; LaneMinOutcomes the settled shipments a
+	// lane needs before it is judged (and before it is offered as the alternative), and the
+	// on-time deliveries its delivery profile needs before parcels running late count.
+	LaneThreshold     float64
+	LaneHoldThreshold float64
+	LaneMinOutcomes   uint32
 	// CancelRateLimit and LateShipRateLimit are the marketplace limits of a channel's share of
 	// orders cancelled, and of orders past their ship_by, over seven days (2.5% and 4% by
 	// default); FulfilMinOrders the orders in the window before a channel is judged.
@@ -163,7 +165,7 @@ func DefaultConfig() Config {
 		AdActiveWindow: 2 * hourNs, AdSpendRise: 1.5, AdSpikePrior: 5, AdCoverMargin: 1.2, DefaultLeadTime: 48 * hourNs,
 		NodeThreshold: 8, NodeMinPicks: 50, NodeMinPerHour: 100,
 		CutoffMinUnits: 20, CutoffMinShort: 15 * minuteNs,
-		LaneThreshold: 5, LaneMinOutcomes: 20,
+		LaneThreshold: 6, LaneHoldThreshold: 10, LaneMinOutcomes: 20,
 		CancelRateLimit: 0.025, LateShipRateLimit: 0.04, FulfilMinOrders: 200,
 		ServiceZ:   1.645,
 		SweepEvery: 15 * 1e9,
@@ -223,6 +225,7 @@ func (c Config) withDefaults() Config {
 	setF(&c.CutoffMinUnits, d.CutoffMinUnits)
 	setI(&c.CutoffMinShort, d.CutoffMinShort)
 	setF(&c.LaneThreshold, d.LaneThreshold)
+	setF(&c.LaneHoldThreshold, d.LaneHoldThreshold)
 	if c.LaneMinOutcomes == 0 {
 		c.LaneMinOutcomes = d.LaneMinOutcomes
 	}

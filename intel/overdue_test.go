@@ -116,12 +116,13 @@ func TestLaneParcelsBounded(t *testing.T) {
 	s.wantLane("an unwatched parcel arrives", 1, 0, 0, intel.MaxLaneParcelTimers, 0)
 }
 
-// courierDay runs a courier lane from wh1: a parcel handed over every minute, collected at the
-// next quarter hour and promised 25 minutes after, delivered 8 to 23 minutes after collection
-// (3% after the promise). From heldFrom (0: never) for heldFor, the lane delivers nothing: its
-// parcels arrive 1 to 15 minutes after their promise. watch gives the shipped events their
-// promise. It returns the lane alerts opened.
-func courierDay(t *testing.T, heldFrom, heldFor int64, watch bool) []intel.Alert {
+// laneDay runs a courier lane from wh1 for eight hours: a parcel handed over every minute,
+// collected at the next quarter hour and promised window minutes after the collection, delivered
+// 8 minutes to window-2 minutes after collection (3% after the promise). From heldFrom (0:
+// never) for heldFor, the lane delivers nothing: its parcels due then arrive 1 to 15 minutes
+// after their promise. watch gives the shipped events their promise. It returns the lane alerts
+// opened.
+func laneDay(t *testing.T, window, heldFrom, heldFor int64, watch bool) []intel.Alert {
 	s := newStream(t, intel.DefaultConfig())
 	rng := rand.New(rand.NewPCG(5, 5))
 	type due struct {
@@ -141,8 +142,8 @@ func courierDay(t *testing.T, heldFrom, heldFor int64, watch bool) []intel.Alert
 		s.now = now
 		ref := fmt.Sprintf("k%d", m)
 		pickup := t0 + (m+14)/15*15*minute
-		promise := pickup + 25*minute
-		at := pickup + 8*minute + rng.Int64N(15*minute)
+		promise := pickup + window*minute
+		at := pickup + 8*minute + rng.Int64N((window-10)*minute)
 		if rng.Float64() < 0.03 {
 			at = promise + minute + rng.Int64N(10*minute)
 		}
@@ -162,24 +163,58 @@ func courierDay(t *testing.T, heldFrom, heldFor int64, watch bool) []intel.Alert
 	return s.opened(intel.KindCarrierLaneDelay)
 }
 
-// A courier lane held for 40 minutes from 14:00 into the afternoon is called within minutes of
-// the first promises passing: every parcel due then is overdue at its promise. Without promises
-// on the shipped events the same delay is called only as the held parcels arrive, later; a day
-// without a hold raises nothing.
+// evidence is the value of an alert's named evidence.
+func evidence(a intel.Alert, name string) float64 {
+	for _, m := range a.Evidence.Values {
+		if m.Name == name {
+			return m.Value
+		}
+	}
+	return -1
+}
+
+// A courier lane (promised 25 minutes after collection) held for 40 minutes in the afternoon
+// is called within ten minutes when its parcels carry their promise: as they run late through
+// their promise windows, and as the first promises pass. Without promises on the shipped events
+// the same delay is called only as the held parcels arrive late, well after. Days without a hold
+// raise nothing.
 func TestLaneDelayOverdue(t *testing.T) {
-	if a := courierDay(t, 0, 0, true); len(a) != 0 {
-		t.Fatalf("alerts on a normal day: %+v", a)
+	for _, watch := range []bool{true, false} {
+		if a := laneDay(t, 25, 0, 0, watch); len(a) != 0 {
+			t.Fatalf("alerts on a normal day (watch %v): %+v", watch, a)
+		}
 	}
 	start := 4 * hour
-	watched := courierDay(t, start, 40*minute, true)
-	unwatched := courierDay(t, start, 40*minute, false)
+	watched := laneDay(t, 25, start, 40*minute, true)
+	unwatched := laneDay(t, 25, start, 40*minute, false)
 	if len(watched) != 1 || len(unwatched) != 1 {
 		t.Fatalf("alerts watched %d, unwatched %d: want one each", len(watched), len(unwatched))
 	}
 	dw, du := watched[0].OpenedAt-(t0+start), unwatched[0].OpenedAt-(t0+start)
 	t.Logf("called %s after the hold began with promises, %s without", fmtMin(dw), fmtMin(du))
-	if dw > 25*minute || dw >= du {
+	if dw > 10*minute || dw >= du {
 		t.Fatalf("called %s after the hold began with promises, %s without", fmtMin(dw), fmtMin(du))
+	}
+}
+
+// With an hour's promise and deliveries spread over it, a 30-minute hold is called from parcels
+// running late alone, before overdue parcels weigh in: the running-late statistic at its
+// threshold, the CUSUM of late outcomes short of its own. The wider spread takes longer to read
+// than the courier's 25 minutes (fewer parcels are due in any minute).
+func TestRunningLateBeforePromises(t *testing.T) {
+	if a := laneDay(t, 60, 0, 0, true); len(a) != 0 {
+		t.Fatalf("alerts on a normal day: %+v", a)
+	}
+	start := 4 * hour
+	got := laneDay(t, 60, start, 30*minute, true)
+	if len(got) != 1 {
+		t.Fatalf("want one alert, got %d", len(got))
+	}
+	a, cfg := got[0], intel.DefaultConfig()
+	d := a.OpenedAt - (t0 + start)
+	t.Logf("called %s after the hold began (running late %.1f, cusum %.1f)", fmtMin(d), evidence(a, "running_late"), evidence(a, "cusum"))
+	if d >= 20*minute || evidence(a, "running_late") < cfg.LaneHoldThreshold || evidence(a, "cusum") >= cfg.LaneThreshold {
+		t.Fatalf("called %s after the hold began, evidence %+v", fmtMin(d), a.Evidence.Values)
 	}
 }
 

@@ -41,8 +41,12 @@ type parcelState uint8
 const (
 	// parcelInFlight: shipped, its promise still ahead, not delivered.
 	parcelInFlight parcelState = iota + 1
-	// parcelArrived: delivered by its promise; its on-time outcome is counted at the promise.
+	// parcelArrived: delivered by its promise, in its current bin; both its outcomes wait: the
+	// running-late evidence at the bin's end, the on-time outcome at the promise.
 	parcelArrived
+	// parcelFolded: delivered, its running-late evidence folded; its on-time outcome waits for
+	// the promise.
+	parcelFolded
 	// parcelSettled: its late outcome is counted (overdue, stuck or returned to sender) and it
 	// has not arrived since.
 	parcelSettled
@@ -52,12 +56,17 @@ const (
 type parcel struct {
 	lane  int32
 	state parcelState
-	stuck bool // settled stuck: counted in its lane's stuck shipments until it arrives
+	stuck bool  // settled stuck: counted in its lane's stuck shipments until it arrives
+	bin   uint8 // the bin of its promise window it is in (laneBins-1 at hand-over, 0 the last)
+	// step is the length of one bin: the time from hand-over to promise over laneBins (0 for a
+	// promise at or before the hand-over, which has only the last bin).
+	step int64
 }
 
-// parcelTimer is a timer of the parcel heap: a parcel's promise, or when a settled parcel is
-// forgotten. seq is the push order shifted left once, with the low bit the kind, so (at, seq)
-// is a total order and pops are a function of the events alone.
+// parcelTimer is a timer of the parcel heap: the end of a parcel's bin (the last one's is its
+// promise), or when a settled parcel is forgotten. seq is the push order shifted left once,
+// with the low bit the kind, so (at, seq) is a total order and pops are a function of the
+// events alone.
 type parcelTimer struct {
 	at     int64
 	seq    uint64
@@ -68,8 +77,8 @@ type parcelTimer struct {
 
 // Timer kinds, the low bit of parcelTimer.seq.
 const (
-	timerPromise = 0
-	timerForget  = 1
+	timerBin    = 0
+	timerForget = 1
 )
 
 func parcelTimerLess(a, b *parcelTimer) bool { return a.at < b.at || (a.at == b.at && a.seq < b.seq) }
@@ -99,24 +108,34 @@ func (in *Intel) pushTimer(t *tenant, li int32, ref uint64, at int64, kind uint6
 	return true
 }
 
-// watch starts watching a parcel shipped on a lane with its carrier's promise.
-func (in *Intel) watch(t *tenant, li int32, ref uint64, promise int64) {
+// watch starts watching a parcel shipped on a lane now with its carrier's promise: its promise
+// window, from now to the promise, is cut into laneBins bins, and its first timer is the end of
+// the first.
+func (in *Intel) watch(t *tenant, li int32, ref uint64, promise, now int64) {
 	if _, ok := t.parcels[ref]; ok {
 		return // shipped once only; a repeat changes nothing
 	}
-	if !in.pushTimer(t, li, ref, promise, timerPromise) {
+	p := parcel{lane: li, state: parcelInFlight}
+	if promise > now {
+		p.step = (promise - now) / laneBins
+	}
+	if p.step > 0 {
+		p.bin = laneBins - 1
+	}
+	if !in.pushTimer(t, li, ref, promise-int64(p.bin)*p.step, timerBin) {
 		return
 	}
 	if t.parcels == nil {
 		t.parcels = map[uint64]parcel{}
 	}
-	t.parcels[ref] = parcel{lane: li, state: parcelInFlight}
+	t.parcels[ref] = p
 	t.lanes[li].inFlight++
 }
 
-// dueParcels fires the parcel timers due before now: at a promise, a parcel delivered by then
-// is on time and one not delivered late (overdue), both at now; a settled parcel past
-// parcelForgetNs is forgotten.
+// dueParcels fires the parcel timers due before now, at now. At the end of a bin, a parcel in
+// flight is running late through it (evidence for a hold) and moves to the next bin, or at its
+// promise is late (overdue); a parcel delivered in the bin is evidence against a hold and waits
+// for its promise, where it is on time. A settled parcel past parcelForgetNs is forgotten.
 func (in *Intel) dueParcels(now int64) {
 	ph := &in.parcels
 	for ph.h.Len() > 0 && ph.h.At(0).at < now {
@@ -128,21 +147,50 @@ func (in *Intel) dueParcels(now int64) {
 		if !ok || p.lane != e.lane {
 			continue // forgotten, or settled on its arrival: the timer lapses
 		}
-		switch {
-		case e.seq&1 == timerPromise && p.state == parcelArrived:
-			delete(t.parcels, e.ref)
-			in.laneOutcome(t, e.lane, false, now)
-		case e.seq&1 == timerPromise && p.state == parcelInFlight:
+		if e.seq&1 == timerForget {
+			if p.state == parcelSettled {
+				delete(t.parcels, e.ref)
+				if p.stuck {
+					l.stuck--
+				}
+			}
+			continue
+		}
+		promise := e.at + int64(p.bin)*p.step
+		switch p.state {
+		case parcelInFlight:
+			in.runningLate(t, e.lane, int(p.bin), now)
+			if p.bin > 0 {
+				p.bin--
+				t.parcels[e.ref] = p
+				if !in.pushTimer(t, e.lane, e.ref, promise-int64(p.bin)*p.step, timerBin) {
+					delete(t.parcels, e.ref) // unwatched from here: it settles when it arrives
+					l.inFlight--
+				}
+				continue
+			}
 			l.inFlight--
 			l.overdue++
 			in.settle(t, e.lane, e.ref, p, false, now)
 			in.laneOutcome(t, e.lane, true, now)
-		case e.seq&1 == timerForget && p.state == parcelSettled:
-			delete(t.parcels, e.ref)
-			if p.stuck {
-				l.stuck--
+		case parcelArrived:
+			in.deliveredIn(t, e.lane, int(p.bin), now)
+			if p.bin > 0 {
+				p.state, p.bin = parcelFolded, 0
+				t.parcels[e.ref] = p
+				if !in.pushTimer(t, e.lane, e.ref, promise, timerBin) {
+					delete(t.parcels, e.ref)
+					in.laneOutcome(t, e.lane, false, now) // on time, if not at its promise
+				}
+				continue
 			}
+			delete(t.parcels, e.ref)
+			in.laneOutcome(t, e.lane, false, now)
+		case parcelFolded:
+			delete(t.parcels, e.ref)
+			in.laneOutcome(t, e.lane, false, now)
 		}
+		// A settled parcel's bin timer lapses: its forget timer ends it.
 	}
 }
 
@@ -203,19 +251,20 @@ const (
 // arrived takes a parcel's delivery.
 func (in *Intel) arrived(t *tenant, ref uint64) arrival {
 	p, ok := t.parcels[ref]
-	if !ok || p.state == parcelArrived {
+	switch {
+	case !ok:
 		return arrivalUnwatched
-	}
-	l := &t.lanes[p.lane]
-	if p.state == parcelInFlight {
-		l.inFlight--
+	case p.state == parcelArrived || p.state == parcelFolded:
+		return arrivalSettled // delivered again: its outcome is on its way already
+	case p.state == parcelInFlight:
+		t.lanes[p.lane].inFlight--
 		p.state = parcelArrived
 		t.parcels[ref] = p
 		return arrivalDeferred
 	}
 	delete(t.parcels, ref)
 	if p.stuck {
-		l.stuck--
+		t.lanes[p.lane].stuck--
 	}
 	return arrivalSettled
 }

@@ -24,7 +24,7 @@ func TestSeriesSizesMatchTheDoc(t *testing.T) {
 		{"ad series", sizeAd, unsafe.Sizeof(adSeries{}), 0},
 		{"lane", sizeLane, unsafe.Sizeof(laneSeries{}), 0},
 		{"parcel timer", sizeParcelTimer, unsafe.Sizeof(parcelTimer{}), 0},
-		{"parcel (map value)", 8, unsafe.Sizeof(parcel{}), 0},
+		{"parcel (map value)", 16, unsafe.Sizeof(parcel{}), 0},
 		{"channel fulfilment window", fulfilBytes, unsafe.Sizeof(channelFulfilment{}), 0},
 		{"ad map key", 12, unsafe.Sizeof(adKey{}), 0},
 		{"demand variance (in position)", 32, unsafe.Sizeof(demandVar{}), 0},
