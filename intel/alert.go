@@ -307,7 +307,7 @@ const (
 	sizeDemand     = 88
 	sizeChannel    = 272
 	sizeLocation   = 248
-	sizeLane       = 192
+	sizeLane       = 256
 	sizeCarrier    = 64
 	sizeAlert      = 176 + 16
 	sizeAd         = 152
