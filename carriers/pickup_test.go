@@ -165,3 +165,26 @@ func TestPromiseFollowsTheParcel(t *testing.T) {
 		}
 	})
 }
+
+// Selection plans with the collections: a courier calling every 30 minutes promises a parcel
+// ready at 10:05 for 11:30 plus margin and meets a noon promise, where the same courier calling
+// once a day at its 18:00 cutoff would not; the cheaper once-a-day service wins when the promise
+// allows it.
+func TestChoosePlansWithCollections(t *testing.T) {
+	cheap := Service{Carrier: "bike", ID: "daily", Rates: card(300, 300, 300, 300), TransitMinMinutes: 10, TransitMaxMinutes: 60,
+		CutoffMinute: 18 * 60, Days: Weekdays7}
+	courier := cheap
+	courier.ID, courier.Rates = "collect", card(400, 400, 400, 400)
+	courier.PickupEveryMinutes, courier.PickupFromMinute = 30, 8*60
+	sel := mustSelector(t, []Service{cheap, courier})
+	sh := Shipment{Location: "wh-1", ReadyAt: t0 + 5*MinuteNanos, DistanceM: 1_000, WeightG: 500}
+	sh.DeliverBy = t0 + 2*hour
+	c, err := sel.Choose(&sh)
+	if err != nil || c.ServiceID != "collect" || c.AtRisk || c.PickupAt != t0+30*MinuteNanos {
+		t.Fatalf("a noon promise: %+v %v, want the courier's 10:30 collection", c, err)
+	}
+	sh.DeliverBy = t0 + 12*hour
+	if c, err := sel.Choose(&sh); err != nil || c.ServiceID != "daily" || c.PickupAt != t0+8*hour {
+		t.Fatalf("an evening promise: %+v %v, want the daily 18:00 collection", c, err)
+	}
+}
