@@ -186,8 +186,9 @@ func (in *Intel) laneOutcome(t *tenant, li int32, late bool, now int64) {
 	} else {
 		l.cusum += math.Log((1 - p1) / (1 - p0))
 	}
+	// Capped at the alarm level: a lane back on time clears in about LaneThreshold /
+	// ln((1 - p0) / (1 - p1)) outcomes, not hours after a long delay.
 	l.cusum = min(max(l.cusum, 0), in.cfg.LaneThreshold)
-
 	l.recentLate += (x - l.recentLate) / min(laneRecentWindow, float64(l.settled))
 	if !l.alerting {
 		l.baseLate += (x - l.baseLate) / min(laneBaseWindow, float64(l.settled))
