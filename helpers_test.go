@@ -50,7 +50,7 @@ func sampleCommands() []depot.Command {
 			Cutoffs: []depot.CarrierCutoff{{Location: "ams", Minute: 18 * 60}}, Days: 0x3e,
 		}, {
 			Service: "zoned", ZoneUpTo: []int64{1, 3}, WeightUpToG: []int64{5_000}, Prices: []int64{390, 590},
-			TransitMaxMinutes: 1440, CutoffMinute: 17 * 60, Days: 0x7e,
+			TransitMaxMinutes: 1440, CutoffMinute: 17 * 60, PickupEveryMinutes: 90, PickupFromMinute: 8 * 60, Days: 0x7e,
 		}}, Zones: []depot.CarrierZone{{Origin: "ams", Country: "NL", PostalPrefix: "10", Zone: 1}, {UpToM: 300_000, Zone: 3}},
 			Codes: []depot.CarrierCode{{Code: "ZU", Status: depot.TrackingDelivered}}},
 		&depot.DefineRouting{Tenant: "acme", Channel: "web", Rules: []depot.RoutingRule{{Kind: depot.RulePreferGroup, Group: "nl"}, {Kind: depot.RuleCheapest}},

@@ -83,6 +83,11 @@ const (
 	MaxPriceMinor = 1_000_000_000
 	// MaxTransitMinutes bounds a service's transit time (30 days).
 	MaxTransitMinutes = 30 * 1440
+	// MinPickupEveryMinutes and MaxPickupEveryMinutes bound the interval of a service's
+	// collections through the day (the carriers package's bounds: more often is on-demand
+	// dispatch, less often a second daily cutoff).
+	MinPickupEveryMinutes = 5
+	MaxPickupEveryMinutes = 720
 	// MaxCarrierZones bounds the zone rules of one carrier's zone chart, MaxZone the zone
 	// numbers, MaxRingM the radius of a distance-ring zone (the longest lane, 20,000 km).
 	MaxCarrierZones = 64

@@ -44,6 +44,8 @@ func (c *DefineCarrier) encode(e *wire.Encoder) {
 			e.String(co.Location)
 			e.Varint(int64(co.Minute))
 		}
+		e.Varint(int64(s.PickupEveryMinutes))
+		e.Varint(int64(s.PickupFromMinute))
 		e.Byte(s.Days)
 	}
 	e.Uvarint(uint64(len(c.Zones)))
@@ -81,6 +83,7 @@ func (c *DefineCarrier) decode(d *wire.Decoder) {
 				s.Cutoffs[j] = CarrierCutoff{Location: d.String(MaxIDLen), Minute: decodeInt32(d)}
 			}
 		}
+		s.PickupEveryMinutes, s.PickupFromMinute = decodeInt32(d), decodeInt32(d)
 		s.Days = d.Byte()
 	}
 	if n := d.Count(MaxCarrierZones); n > 0 {

@@ -94,19 +94,25 @@ type CarrierCutoff struct {
 // band (DistanceUpToM) or by zone band (ZoneUpTo, zones of the carrier's Zones; exactly one of
 // the two is set) and weight band: Prices[band*len(WeightUpToG)+weightBand] in minor units, bounds
 // being inclusive upper bounds in ascending order (a parcel beyond the last, or in no zone, cannot
-// be carried). The promise is the next pickup (the local cutoff minute on a day in Days, bit 0
-// Sunday) plus the maximum transit, plus a risk margin learned from tracking.
+// be carried). The promise is the next pickup plus the maximum transit, plus a risk margin
+// learned from tracking: planned from when the parcel should be ready, and counted again from the
+// actual hand-over when it ships. The carrier collects once a day at the local cutoff minute, on
+// the days in Days (bit 0 Sunday), or, with PickupEveryMinutes, every PickupEveryMinutes from the
+// local minute PickupFromMinute up to the cutoff (the last collection; a window whose first
+// collection comes after its cutoff runs through midnight and belongs to the day it opens).
 type CarrierService struct {
-	Service           string          `json:"service"`
-	DistanceUpToM     []int64         `json:"distance_up_to_m,omitempty"`
-	ZoneUpTo          []int64         `json:"zone_up_to,omitempty"`
-	WeightUpToG       []int64         `json:"weight_up_to_g"`
-	Prices            []int64         `json:"prices_minor"`
-	TransitMinMinutes int64           `json:"transit_min_minutes"`
-	TransitMaxMinutes int64           `json:"transit_max_minutes"`
-	CutoffMinute      int32           `json:"cutoff_minute"`
-	Cutoffs           []CarrierCutoff `json:"cutoffs,omitempty"`
-	Days              uint8           `json:"days"`
+	Service            string          `json:"service"`
+	DistanceUpToM      []int64         `json:"distance_up_to_m,omitempty"`
+	ZoneUpTo           []int64         `json:"zone_up_to,omitempty"`
+	WeightUpToG        []int64         `json:"weight_up_to_g"`
+	Prices             []int64         `json:"prices_minor"`
+	TransitMinMinutes  int64           `json:"transit_min_minutes"`
+	TransitMaxMinutes  int64           `json:"transit_max_minutes"`
+	CutoffMinute       int32           `json:"cutoff_minute"`
+	Cutoffs            []CarrierCutoff `json:"cutoffs,omitempty"`
+	PickupEveryMinutes int32           `json:"pickup_every_minutes,omitempty"`
+	PickupFromMinute   int32           `json:"pickup_from_minute,omitempty"`
+	Days               uint8           `json:"days"`
 }
 
 // CarrierZone assigns lanes to one of the carrier's zones (0 to MaxZone). A postal rule matches
@@ -561,6 +567,15 @@ func (s *CarrierService) validate() *Rejection {
 	}
 	if s.Days == 0 || s.Days > 0x7f {
 		return Reject(CodeInvalidArgument, "services.days", "days is a weekday mask (bit 0 Sunday) naming at least one day")
+	}
+	switch {
+	case s.PickupEveryMinutes == 0 && s.PickupFromMinute != 0:
+		return Reject(CodeInvalidArgument, "services.pickup_from_minute", "the first collection needs pickup_every_minutes; a service without collects once, at its cutoff")
+	case s.PickupEveryMinutes != 0 && (s.PickupEveryMinutes < MinPickupEveryMinutes || s.PickupEveryMinutes > MaxPickupEveryMinutes):
+		return Reject(CodeInvalidArgument, "services.pickup_every_minutes", "collections through the day are %d to %d minutes apart (0: once a day at the cutoff)",
+			MinPickupEveryMinutes, MaxPickupEveryMinutes)
+	case s.PickupFromMinute < 0 || s.PickupFromMinute >= 1440:
+		return Reject(CodeInvalidArgument, "services.pickup_from_minute", "the first collection is a minute of the day, 0 to 1439")
 	}
 	if len(s.Cutoffs) > MaxCarrierCutoffs {
 		return Reject(CodeLimitExceeded, "services.cutoffs", "a service has at most %d location cutoffs", MaxCarrierCutoffs)

@@ -65,7 +65,8 @@ func TestDefineCarrierAtEveryLimitFits(t *testing.T) {
 	c := &depot.DefineCarrier{Tenant: str(depot.MaxIDLen), Carrier: str(depot.MaxIDLen)}
 	for i := range depot.MaxCarrierServices {
 		s := depot.CarrierService{Service: strconv.Itoa(i) + str(depot.MaxIDLen-2), DistanceUpToM: bands(depot.MaxRateBands),
-			WeightUpToG: bands(depot.MaxRateBands), TransitMaxMinutes: depot.MaxTransitMinutes, CutoffMinute: 1440, Days: 0x7f}
+			WeightUpToG: bands(depot.MaxRateBands), TransitMaxMinutes: depot.MaxTransitMinutes, CutoffMinute: 1440,
+			PickupEveryMinutes: depot.MaxPickupEveryMinutes, PickupFromMinute: 1439, Days: 0x7f}
 		for range depot.MaxRateBands * depot.MaxRateBands {
 			s.Prices = append(s.Prices, depot.MaxPriceMinor)
 		}
@@ -199,6 +200,13 @@ func TestValidateOrderCommandsEdges(t *testing.T) {
 				s.Cutoffs = append(s.Cutoffs, depot.CarrierCutoff{Location: id, Minute: 600})
 			}
 		}), over, "services.cutoffs"},
+		{"pickup interval", svc(func(s *depot.CarrierService) { s.PickupEveryMinutes = depot.MinPickupEveryMinutes }),
+			svc(func(s *depot.CarrierService) { s.PickupEveryMinutes = depot.MinPickupEveryMinutes - 1 }), under, "services.pickup_every_minutes"},
+		{"pickup interval at most", svc(func(s *depot.CarrierService) { s.PickupEveryMinutes = depot.MaxPickupEveryMinutes }),
+			svc(func(s *depot.CarrierService) { s.PickupEveryMinutes = depot.MaxPickupEveryMinutes + 1 }), under, "services.pickup_every_minutes"},
+		{"first collection", svc(func(s *depot.CarrierService) { s.PickupEveryMinutes, s.PickupFromMinute = 60, 1439 }),
+			svc(func(s *depot.CarrierService) { s.PickupEveryMinutes, s.PickupFromMinute = 60, 1440 }), under, "services.pickup_from_minute"},
+		{"first collection needs an interval", nil, svc(func(s *depot.CarrierService) { s.PickupFromMinute = 480 }), under, "services.pickup_from_minute"},
 		{"location cutoff twice", nil, svc(func(s *depot.CarrierService) {
 			s.Cutoffs = []depot.CarrierCutoff{{Location: "a", Minute: 1}, {Location: "a", Minute: 2}}
 		}), under, "services.cutoffs.location"},

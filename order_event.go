@@ -13,7 +13,10 @@ package depot
 //	                    orders, empty when no service can carry it); Qty units; At promised delivery
 //	order_allocated     Ref order: every unit of the order is allocated (nothing waits)
 //	shipment_released   Ref shipment; Location                       (and likewise picked and packed)
-//	shipment_shipped    Ref shipment; Location; Carrier, Service, Tracking; Qty units
+//	shipment_shipped    Ref shipment; Location; Carrier, Service, Tracking; Qty units; At the
+//	                    carrier's promise counted from the hand-over (its first collection at or
+//	                    after the event, plus the maximum transit; 0 for riders and parcels
+//	                    without a service), against which the delivery is judged on time or late
 //	shipment_delivered  Ref shipment; Location; Carrier, Service, Tracking; At the delivery time
 //	shipment_cancelled  Ref shipment; Location; Reason (cancelled, or re-sourced away from a location)
 //	order_cancelled     Ref order; SKU and Qty cancelled (one event per SKU); Reason

@@ -269,8 +269,11 @@ type IntelLane struct {
 	OnTimeRecent     float64 `json:"on_time_recent" doc:"over about the last 20 outcomes; -1: none yet"`
 	OnTimeBaseline   float64 `json:"on_time_baseline" doc:"over about 200 outcomes, frozen while the lane alerts; -1: none yet"`
 	Stuck            int64   `json:"stuck"`
+	InFlight         uint64  `json:"in_flight" doc:"parcels shipped with a promise still ahead and not delivered"`
+	Overdue          uint64  `json:"overdue" doc:"parcels settled late because their promise passed without a delivery"`
 	ShippedPerHour   float64 `json:"shipped_per_hour"`
 	DelayCUSUM       float64 `json:"delay_cusum"`
+	RunningLate      float64 `json:"running_late" doc:"evidence that the lane holds its parcels back, from parcels running late through their promise windows (log-likelihood)"`
 	CarrierLaneDelay bool    `json:"carrier_lane_delay"`
 }
 
@@ -435,7 +438,8 @@ func (s *Server) intelCarriers(c *call) (*IntelCarriers, error) {
 				DelaysPerHour: v.DelaysPerHour, ScoreBps: v.ScoreBps, CarrierDelay: v.Delayed, LanesLate: uint64(v.LanesLate), Lanes: []IntelLane{}}
 			for _, l := range v.Lanes {
 				ic.Lanes = append(ic.Lanes, IntelLane{Origin: l.Origin, Settled: uint64(l.Settled), Late: uint64(l.Late), OnTimeRecent: l.OnTimeRecent,
-					OnTimeBaseline: l.OnTimeBaseline, Stuck: int64(l.Stuck), ShippedPerHour: l.ShippedPerHour, DelayCUSUM: l.DelayCUSUM,
+					OnTimeBaseline: l.OnTimeBaseline, Stuck: int64(l.Stuck), InFlight: uint64(l.InFlight), Overdue: uint64(l.Overdue),
+					ShippedPerHour: l.ShippedPerHour, DelayCUSUM: l.DelayCUSUM, RunningLate: l.RunningLate,
 					CarrierLaneDelay: l.CarrierLaneLate})
 			}
 			out.Carriers = append(out.Carriers, ic)

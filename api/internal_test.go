@@ -186,3 +186,21 @@ func TestFeedRing(t *testing.T) {
 		t.Fatalf("after the floor: %v", got)
 	}
 }
+
+// A carrier's collections through the day reach its define_carrier as given.
+func TestCarrierCommandCarriesCollections(t *testing.T) {
+	c := &Carrier{Carrier: "kurier", CarrierSpec: CarrierSpec{Services: []CarrierService{{Service: "city", DistanceUpToM: []int64{50_000},
+		WeightUpToG: []int64{2_000}, PricesMinor: []int64{300}, TransitMaxMinutes: 45, CutoffMinute: 20 * 60,
+		PickupEveryMinutes: 15, PickupFromMinute: 8 * 60, Days: []string{"mon", "sat"}}}}}
+	cmd, p := c.command("acme")
+	if p != nil {
+		t.Fatal(p)
+	}
+	s := cmd.(*depot.DefineCarrier).Services[0]
+	if s.PickupEveryMinutes != 15 || s.PickupFromMinute != 8*60 || s.Days != 0x42 {
+		t.Fatalf("service %+v", s)
+	}
+	if r := cmd.Validate(); r != nil {
+		t.Fatal(r)
+	}
+}

@@ -23,18 +23,23 @@ type CarrierCutoff struct {
 
 // CarrierService is one service of a carrier: a rate card priced by distance band or zone band
 // and weight band (prices_minor[band*len(weight_up_to_g)+weight_band], bounds inclusive and
-// ascending), transit time, the pickup cutoff and the weekdays it runs.
+// ascending), transit time, its collections (once a day at the cutoff, or every
+// pickup_every_minutes from pickup_from_minute up to the cutoff) and the weekdays it runs. A
+// parcel is promised from the collection that takes it after its hand-over, plus the maximum
+// transit.
 type CarrierService struct {
-	Service           string          `json:"service" required:"true"`
-	DistanceUpToM     []int64         `json:"distance_up_to_m,omitempty" doc:"distance bands: inclusive upper bounds in metres, ascending (or zone_up_to)"`
-	ZoneUpTo          []int64         `json:"zone_up_to,omitempty" doc:"zone bands of the carrier's zones: inclusive upper bounds, ascending (or distance_up_to_m)"`
-	WeightUpToG       []int64         `json:"weight_up_to_g" required:"true" doc:"weight bands: inclusive upper bounds in grams, ascending"`
-	PricesMinor       []int64         `json:"prices_minor" required:"true" doc:"one price per distance band x weight band, distance-major"`
-	TransitMinMinutes int64           `json:"transit_min_minutes,omitempty"`
-	TransitMaxMinutes int64           `json:"transit_max_minutes" required:"true"`
-	CutoffMinute      int32           `json:"cutoff_minute" required:"true" doc:"default pickup as a local minute of the day, 1 to 1440"`
-	Cutoffs           []CarrierCutoff `json:"cutoffs,omitempty"`
-	Days              []string        `json:"days" required:"true" enum:"sun,mon,tue,wed,thu,fri,sat" doc:"the weekdays the service picks up"`
+	Service            string          `json:"service" required:"true"`
+	DistanceUpToM      []int64         `json:"distance_up_to_m,omitempty" doc:"distance bands: inclusive upper bounds in metres, ascending (or zone_up_to)"`
+	ZoneUpTo           []int64         `json:"zone_up_to,omitempty" doc:"zone bands of the carrier's zones: inclusive upper bounds, ascending (or distance_up_to_m)"`
+	WeightUpToG        []int64         `json:"weight_up_to_g" required:"true" doc:"weight bands: inclusive upper bounds in grams, ascending"`
+	PricesMinor        []int64         `json:"prices_minor" required:"true" doc:"one price per distance band x weight band, distance-major"`
+	TransitMinMinutes  int64           `json:"transit_min_minutes,omitempty"`
+	TransitMaxMinutes  int64           `json:"transit_max_minutes" required:"true"`
+	CutoffMinute       int32           `json:"cutoff_minute" required:"true" doc:"default last pickup of the day as a local minute of the day, 1 to 1440"`
+	Cutoffs            []CarrierCutoff `json:"cutoffs,omitempty"`
+	PickupEveryMinutes int32           `json:"pickup_every_minutes,omitempty" doc:"collections through the day every this many minutes, 5 to 720, up to the cutoff; 0 or absent: once a day at the cutoff"`
+	PickupFromMinute   int32           `json:"pickup_from_minute,omitempty" doc:"the first collection of the day as a local minute of the day, 0 to 1439 (with pickup_every_minutes); after the cutoff, the window runs through midnight"`
+	Days               []string        `json:"days" required:"true" enum:"sun,mon,tue,wed,thu,fri,sat" doc:"the weekdays the service picks up (a window through midnight: the days it opens)"`
 }
 
 // CarrierZone puts lanes in one of the carrier's zones: ship-tos whose postal code starts with
@@ -327,7 +332,8 @@ func (c *Carrier) command(tenant string) (depot.Command, *Problem) {
 		}
 		ds := depot.CarrierService{
 			Service: s.Service, DistanceUpToM: s.DistanceUpToM, ZoneUpTo: s.ZoneUpTo, WeightUpToG: s.WeightUpToG, Prices: s.PricesMinor,
-			TransitMinMinutes: s.TransitMinMinutes, TransitMaxMinutes: s.TransitMaxMinutes, CutoffMinute: s.CutoffMinute, Days: days,
+			TransitMinMinutes: s.TransitMinMinutes, TransitMaxMinutes: s.TransitMaxMinutes, CutoffMinute: s.CutoffMinute,
+			PickupEveryMinutes: s.PickupEveryMinutes, PickupFromMinute: s.PickupFromMinute, Days: days,
 		}
 		for _, co := range s.Cutoffs {
 			ds.Cutoffs = append(ds.Cutoffs, depot.CarrierCutoff(co))

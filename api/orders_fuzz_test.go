@@ -7,7 +7,8 @@ import "testing"
 
 const (
 	seedCarrierSpec = `{"services":[{"service":"paket","distance_up_to_m":[50000,1000000],"weight_up_to_g":[2000],"prices_minor":[450,650],` +
-		`"transit_min_minutes":1440,"transit_max_minutes":2880,"cutoff_minute":960,"cutoffs":[{"location":"w","minute":1020}],"days":["mon","sat"]},` +
+		`"transit_min_minutes":1440,"transit_max_minutes":2880,"cutoff_minute":960,"cutoffs":[{"location":"w","minute":1020}],` +
+		`"pickup_every_minutes":30,"pickup_from_minute":480,"days":["mon","sat"]},` +
 		`{"service":"zoned","zone_up_to":[1,3],"weight_up_to_g":[2000],"prices_minor":[290,520],"transit_max_minutes":2880,"cutoff_minute":960,"days":["mon"]}],` +
 		`"zones":[{"origin":"w","country":"DE","postal_prefix":"10","zone":1},{"up_to_m":50000,"zone":3}],"codes":[{"code":"ZU","status":"delivered"}]}`
 	seedRoutingSpec  = `{"rules":[{"kind":"closest"},{"kind":"prefer_group","group":"g"}],"own_locations":["w"],"allow_split_lines":true,"split_penalty_minor":500,"late_penalty_per_hour_minor":100}`

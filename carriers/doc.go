@@ -1,6 +1,8 @@
 // Package carriers owns what Depot knows about moving a parcel once it leaves a location:
-// carrier services with their rate cards, transit times, pickup cutoffs and days of operation;
-// the choice of a service per shipment against a delivery promise; the rider fleets of dark
+// carrier services with their rate cards, transit times, pickup cutoffs, collections through the
+// day and days of operation; the choice of a service per shipment against a delivery promise, and
+// the promise counted again from the collection that takes a parcel after its hand-over
+// (Selector.PromiseFrom); the rider fleets of dark
 // stores with their capacity per time slot; the normalisation of carrier tracking statuses; and
 // the on-time score each service earns from its tracking outcomes.
 //

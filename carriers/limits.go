@@ -47,6 +47,12 @@ const (
 
 	// MaxPickupSearchDays bounds the search for the next pickup day (a week plus margin).
 	MaxPickupSearchDays = 8
+	// MinPickupEveryMinutes and MaxPickupEveryMinutes bound the interval of a service's
+	// collections through the day. Collections more often than every five minutes are on-demand
+	// dispatch, which a rider fleet models (RiderFleet); the bound also caps a day at 288
+	// collections. Intervals beyond half a day are a second daily cutoff, better stated as one.
+	MinPickupEveryMinutes = 5
+	MaxPickupEveryMinutes = DayMinutes / 2
 
 	// MaxRiderSlots is the ring of time slots a rider fleet remembers (one day of 10 minutes).
 	MaxRiderSlots = 144

@@ -190,6 +190,35 @@ func (s *Selector) offer(i int, sh *Shipment, day int64, wd int) offer {
 	return offer{svc: i, price: price, pickup: pickup, promised: pickup + (sv.TransitMaxMinutes+margin)*MinuteNanos, margin: margin}
 }
 
+// Promise is what a carrier service promises for a parcel handed over at a given instant.
+type Promise struct {
+	// PickupAt is the service's first collection at or after the hand-over; EarliestAt adds
+	// the minimum transit.
+	PickupAt   int64
+	EarliestAt int64
+	// DueAt is the carrier's own promise: the collection plus the maximum transit. PromisedAt
+	// adds RiskMarginMinutes, the margin of the service's current on-time score, as Choose does.
+	DueAt             int64
+	PromisedAt        int64
+	RiskMarginMinutes int64
+}
+
+// PromiseFrom is the promise of service i (0 <= i < Len) for a parcel at location (local clock
+// utcOffsetMinutes ahead of UTC) handed over at handedAt: counted from the collection that takes
+// it, not the one it was planned onto, so a parcel handed over early or late is promised by what
+// the carrier actually does with it. False if the service collects on no day within
+// MaxPickupSearchDays (a validated service always does).
+func (s *Selector) PromiseFrom(i int, location string, utcOffsetMinutes int32, handedAt int64) (Promise, bool) {
+	sv := &s.services[i]
+	pickup, ok := sv.NextPickup(location, utcOffsetMinutes, handedAt)
+	if !ok {
+		return Promise{}, false
+	}
+	due := pickup + sv.TransitMaxMinutes*MinuteNanos
+	return Promise{PickupAt: pickup, EarliestAt: pickup + sv.TransitMinMinutes*MinuteNanos, DueAt: due,
+		PromisedAt: due + sv.marginMinutes*MinuteNanos, RiskMarginMinutes: sv.marginMinutes}, true
+}
+
 func (s *Selector) choice(o offer, atRisk bool) Choice {
 	sv := &s.services[o.svc]
 	return Choice{

@@ -118,7 +118,7 @@ type finding struct {
 }
 
 // evidenceSlots is the evidence values one finding holds.
-const evidenceSlots = 8
+const evidenceSlots = 9
 
 // The causes of a demand spike.
 const (
@@ -307,13 +307,16 @@ const (
 	sizeDemand     = 88
 	sizeChannel    = 272
 	sizeLocation   = 248
-	sizeLane       = 96
+	sizeLane       = 256
 	sizeCarrier    = 64
-	sizeAlert      = 168 + 16
+	sizeAlert      = 176 + 16
 	sizeAd         = 152
 	adMapBytes     = 48
 	mapEntryBytes  = 40
 	demandRefBytes = 8
+	// sizeParcelTimer is one timer of the parcel heap; a watched parcel also holds a map entry
+	// of a uint64 key and an 8-byte value (estimated as mapEntryBytes).
+	sizeParcelTimer = 32
 )
 
 // OpenAlerts counts the open alerts of a kind over all tenants (a headline gauge).

@@ -219,10 +219,10 @@ type Rejection struct {
 // oversell pressure; other codes count as attempts only.
 func (in *Intel) ObserveRejection(r *Rejection) {
 	in.stats.Rejections++
-	in.tick(r.Time)
 	if in.pending.t != nil {
 		in.flushPending(in.now)
 	}
+	in.tick(r.Time)
 	t := in.tenantOf(r.Tenant)
 	if t == nil || r.Tenant == "" {
 		in.stats.Dropped++

@@ -78,23 +78,58 @@
 //   - Carrier health per lane (alert carrier_lane_delay): a lane is a carrier service from one
 //     origin location (shipment events name the origin, never the destination, so lanes are
 //     bounded by locations x services). Every settled shipment is an outcome: delivered on time,
-//     or late (delivered after the promise, stuck without tracking news past its timer, returned
-//     to sender), read from shipment_delivered and shipment_delayed ("late", "stuck", "return to
-//     sender"; a carrier exception is a delay, not an outcome). Outcomes are Bernoulli, so the
-//     test is a Bernoulli CUSUM of late outcomes tuned for a late rate laneLateRatio x the lane's
-//     own baseline (an EWMA over about 200 outcomes, floored at 3%, frozen while alarmed), the
-//     same sequential test as demand spikes, counted in the lane's own outcome clock so that
-//     volume and hour of day cancel. The recent on-time rate is an EWMA over about 20 outcomes.
-//     The action is "switch lane L to carrier K", K the service from the same origin with the
-//     best recent on-time record (LaneMinOutcomes outcomes, not itself alarmed); the evidence
-//     names delay clusters: other lanes of the same service late (carrier-wide) and other
-//     services late from the same origin (the node's hand-over). Carriers (Intel.Carriers) shows
-//     on-time rates per service and lane with stuck shipments. A late outcome exists only once the
-//     parcel arrives after its promise, so the detector can call a delay no earlier than the
-//     lane's promise: in sim's evaluation (lane delays, orchestrated runs) every lane's promise is
-//     one instant a day (the service's pickup at its cutoff plus its longest transit), and a delay
-//     held from mid-afternoon was called when the courier's promise passed, at 00:27 local time
-//     (sim's TestLaneDelay); against the 10-minute goal it is a miss.
+//     or late (past its promise, stuck without tracking news past its timer, returned to
+//     sender), read from shipment_shipped, shipment_delivered and shipment_delayed ("late",
+//     "stuck", "return to sender"; a carrier exception is a delay, not an outcome). Two
+//     sequential tests read them, and either raises the alert:
+//     (1) Outcomes are Bernoulli, so the first is a Bernoulli CUSUM of late outcomes tuned for a
+//     late rate laneLateRatio x the lane's own baseline (an EWMA over about 200 outcomes,
+//     floored at 3%, frozen while alarmed), the same sequential test as demand spikes, counted
+//     in the lane's own outcome clock so that volume and hour of day cancel; it catches a lane
+//     that has turned unreliable. It is capped at its alarm level LaneThreshold, so a lane back
+//     on time clears in about LaneThreshold / ln((1 - p0) / (1 - p1)) outcomes (60 at a 3%
+//     baseline), not hours later.
+//     (2) A lane that holds its parcels back (a hub down, no riders) stops delivering before any
+//     promise passes. shipment_shipped carries the carrier's promise, counted from the collection
+//     that takes the parcel after the hand-over, and every parcel shipped with one is watched
+//     (parcels.go): its promise window, hand-over to promise, is cut into laneBins bins, with one
+//     timer at a time in a heap ordered by time. The lane learns in which bin its on-time
+//     deliveries arrive (an EWMA profile over about 200 deliveries, frozen while alarmed), which
+//     gives the usual probability S(k) that a parcel is still undelivered after bin k. A parcel
+//     that runs through bin k undelivered adds (1 - laneHoldRho) ln(S(k+1) / S(k)), the bin's
+//     usual cumulative hazard, to a running-late CUSUM; one delivered in bin k takes
+//     ln(1 / laneHoldRho): it is the log-likelihood ratio of a hold (deliveries at laneHoldRho
+//     times the usual hazard) against the lane's usual service, read a bin at a time. Under
+//     usual service it drifts down by at least 1.4 per parcel (a parcel's cumulative hazard at
+//     its delivery is a unit exponential, so it adds at most 0.9 on average against 2.3); a hold
+//     adds up to 0.9 ln(1 / late share) per parcel held, most of it near the promise. It alarms at LaneHoldThreshold once the profile has LaneMinOutcomes
+//     deliveries. Both the evidence and the outcomes are counted at the ends of bins: a parcel
+//     that ran through a bin and one delivered in it are folded at the bin's end, and a watched
+//     parcel's on-time outcome at its promise, so the parcels a carrier collected together
+//     (which share a promise) are folded together in hand-over order. Counted as they became
+//     known, a collection's on-time deliveries would first run a CUSUM down to its floor and its
+//     late parcels, by definition the last known, then land at once: a large collection with its
+//     usual few late parcels (the morning's first) would look like a burst.
+//     A watched parcel whose promise passes undelivered is a late outcome then (overdue, Lane
+//     view Overdue), at the first event time past it, not when it finally arrives; its arrival
+//     and the late delay the engine reports with it, a stuck delay or a return to sender count
+//     no second outcome (the parcel is remembered until it arrives, at most a week). Parcels
+//     without a promise (riders, services withdrawn, or beyond MaxLaneParcelTimers) settle when
+//     they arrive. A delivery reported after its promise but dated before it was counted late
+//     at the promise, though the engine finds it on time: the carrier's scan came late.
+//     The recent on-time rate is an EWMA over about 20 outcomes. The action is "switch lane L to
+//     carrier K", K the service from the same origin with the best recent on-time record
+//     (LaneMinOutcomes outcomes, not itself alarmed); the evidence names delay clusters: other
+//     lanes of the same service late (carrier-wide) and other services late from the same origin
+//     (the node's hand-over), and both statistics (cusum, running_late). Carriers
+//     (Intel.Carriers) shows on-time rates per service and lane with stuck, in-flight and overdue
+//     shipments. How early a hold is seen depends on the lane's volume and how its deliveries
+//     spread over the promise window: in sim's evaluation the bike courier (collections every
+//     five minutes, promised 25 minutes after, about 40 parcels an hour) was called a median
+//     6m45s into its holds over 20 seeds, every one by the running-late statistic (the CUSUM of
+//     late outcomes was then at 0 to 5.3: a hold shows as parcels running late first); with
+//     promises that were one instant a day per lane (the service's daily pickup plus its longest
+//     transit), the same holds were called only at 00:27, hours after.
 //   - Node slowdown per location (alert node_slowdown): picks are shipments leaving the location
 //     (the ledger's shipped events, one pick per shipment), its backlog the units committed or
 //     allocated there and not yet shipped, and the work arriving the units committed or
@@ -187,9 +222,12 @@
 // Per series, the struct sizes (64-bit) are: position (SKU x location) 200 bytes (32 of them the hourly demand variance of safety stock) plus a map entry
 // (a series measured at about 264 heap bytes by BenchmarkApply), demand (SKU x channel and SKU
 // network-wide) 88 bytes plus an 8-byte index entry, channel 272 (136 of them hour-of-day seasonality), location (count drift, node
-// health and the pick cutoff, which fills padding) 248, carrier service 64, lane (carrier service x origin) 96 bytes plus a map entry and a
-// 4-byte location index, a stuck shipment awaiting arrival a 12-byte map entry, ad series (campaign x SKU x channel) 152 bytes plus a 12-byte-key map entry and a 4-byte SKU
-// index; a channel's fulfilment window 144 bytes; an alert 184 bytes while held (TestSeriesSizesMatchTheDoc keeps these figures true). Stats
+// health and the pick cutoff, which fills padding) 248, carrier service 64, lane (carrier service x origin) 256 bytes (128 of them its delivery
+// profile) plus a map entry and a 4-byte location index, a parcel watched against its promise
+// a 32-byte timer (two while it is settled and its bin timer has not lapsed) and a map entry of
+// a uint64 key and a 16-byte value (MaxLaneParcelTimers timers per lane at most: about 10 MB for
+// a lane at the limit, three days of 1,800 parcels an hour), ad series (campaign x SKU x channel) 152 bytes plus a 12-byte-key map entry and a 4-byte SKU
+// index; a channel's fulfilment window 144 bytes; an alert 192 bytes while held (TestSeriesSizesMatchTheDoc keeps these figures true). Stats
 // reports the totals. Limits (limits.go) bound every table per tenant; updates that would pass a
 // limit are counted in Stats.Dropped, never grown.
 //

@@ -21,6 +21,7 @@ type Intel struct {
 	now       int64
 	nextSweep int64
 	pending   pendingDelivery // a delivery whose outcome the next event decides (lanes.go)
+	parcels   parcelHeap      // parcels in flight by promise, and settled ones to forget (parcels.go)
 	notify    func(Change)
 	stats     Stats
 }
@@ -42,6 +43,10 @@ type Stats struct {
 	CarrierServices int `json:"carrier_services"`
 	Lanes           int `json:"lanes"`
 	AdSeries        int `json:"ad_series"`
+	// Parcels counts the parcels watched against their carrier's promise (in flight, or
+	// settled late and awaiting arrival), ParcelTimers their timers.
+	Parcels      int `json:"parcels"`
+	ParcelTimers int `json:"parcel_timers"`
 	// OpenAlerts and ResolvedAlerts count alerts held.
 	OpenAlerts     int `json:"open_alerts"`
 	ResolvedAlerts int `json:"resolved_alerts"`
@@ -78,6 +83,7 @@ func (in *Intel) Now() int64 { return in.now }
 // keys to indexes and are never iterated.
 type tenant struct {
 	name                    string
+	idx                     uint32 // its index in Intel.order
 	skus, locs, chans, svcs names
 	camps                   names // ad campaigns
 
@@ -96,10 +102,10 @@ type tenant struct {
 	locations []locationSeries // by location id
 	carriers  []carrierSeries  // by carrier-service id
 
-	lanes    []laneSeries     // carrier service x origin location, in creation order
-	laneIdx  map[uint64]int32 // pairKey(service, location) to its index
-	locLanes [][]int32        // by location id: its lanes, in creation order
-	stuckSet map[uint64]int32 // shipments settled stuck and not delivered since, to their lane
+	lanes    []laneSeries      // carrier service x origin location, in creation order
+	laneIdx  map[uint64]int32  // pairKey(service, location) to its index
+	locLanes [][]int32         // by location id: its lanes, in creation order
+	parcels  map[uint64]parcel // parcels watched against their promise, by ref hash (parcels.go)
 
 	ads    []adSeries      // in creation order
 	adIdx  map[adKey]int32 // (campaign, SKU, channel) to its index
@@ -131,7 +137,7 @@ func (in *Intel) tenantOf(name string) *tenant {
 		if len(in.order) >= MaxTenants {
 			return nil
 		}
-		t = &tenant{name: name, posIdx: map[uint64]int32{}}
+		t = &tenant{name: name, idx: uint32(len(in.order)), posIdx: map[uint64]int32{}}
 		t.alerts.byKey = map[alertKey]*alert{}
 		in.tenants[name] = t
 		in.order = append(in.order, t)
@@ -155,10 +161,12 @@ func (in *Intel) ApplyAll(events []depot.Event) {
 // must not break if fed a replay with equal stamps).
 func (in *Intel) Apply(ev *depot.Event) {
 	in.stats.Events++
-	in.tick(ev.Time)
 	if in.pending.t != nil && (ev.Kind != depot.EventShipmentDelayed || ev.Tenant != in.pending.t.name || hashRef(ev.Ref) != in.pending.ref) {
+		// A delivery that no late delay followed is on time, when it happened: before the
+		// clock moves on and fires the parcel timers in between.
 		in.flushPending(in.now)
 	}
+	in.tick(ev.Time)
 	if ev.Tenant == "" {
 		return
 	}
@@ -247,12 +255,14 @@ func (in *Intel) stockMoved(t *tenant, p *position, now int64) {
 	}
 }
 
-// tick moves the projection's clock and runs the time-driven checks when due.
+// tick moves the projection's clock, fires the parcel timers it passes (parcels.go) and runs
+// the time-driven checks when due.
 func (in *Intel) tick(at int64) {
 	if at <= in.now {
 		return
 	}
 	in.now = at
+	in.dueParcels(at)
 	if in.nextSweep == 0 {
 		in.nextSweep = at + in.cfg.SweepEvery
 		return
@@ -266,10 +276,10 @@ func (in *Intel) tick(at int64) {
 // Advance moves time to now without an event (a quiet stream still has a clock: the caller's
 // tick) and runs the time-driven checks: a channel that has gone silent sends no events.
 func (in *Intel) Advance(now int64) {
-	in.tick(now)
 	if in.pending.t != nil {
 		in.flushPending(in.now)
 	}
+	in.tick(now)
 }
 
 // sweep runs every time-driven check of every tenant, in creation order. Its cost is bounded by
@@ -356,6 +366,7 @@ func (t *tenant) meanPrice() int64 {
 func (in *Intel) Stats() Stats {
 	s := in.stats
 	s.Tenants = len(in.order)
+	s.ParcelTimers = in.parcels.h.Len()
 	for _, t := range in.order {
 		s.Positions += len(t.positions)
 		s.DemandSeries += len(t.demand)
@@ -364,12 +375,13 @@ func (in *Intel) Stats() Stats {
 		s.CarrierServices += len(t.carriers)
 		s.Lanes += len(t.lanes)
 		s.AdSeries += len(t.ads)
+		s.Parcels += len(t.parcels)
 		s.OpenAlerts += len(t.alerts.open)
 		s.ResolvedAlerts += len(t.alerts.resolved)
 	}
 	s.StateBytes = int64(s.Positions)*(sizePosition+mapEntryBytes) + int64(s.DemandSeries)*(sizeDemand+demandRefBytes) +
 		int64(s.Channels)*sizeChannel + int64(s.Locations)*sizeLocation + int64(s.CarrierServices)*sizeCarrier +
 		int64(s.OpenAlerts+s.ResolvedAlerts)*sizeAlert + int64(s.AdSeries)*(sizeAd+adMapBytes+4) +
-		int64(s.Lanes)*(sizeLane+mapEntryBytes+4)
+		int64(s.Lanes)*(sizeLane+mapEntryBytes+4) + int64(s.ParcelTimers)*sizeParcelTimer + int64(s.Parcels)*mapEntryBytes
 	return s
 }

@@ -26,9 +26,12 @@ const (
 	MaxAdSeries = 1 << 16
 	// MaxLanes bounds the carrier service x origin location series of one tenant.
 	MaxLanes = 1 << 16
-	// MaxStuckShipments bounds the stuck shipments one tenant remembers until they arrive (so
-	// that a stuck parcel's late delivery is not counted twice); beyond it, it may be.
-	MaxStuckShipments = 1 << 16
+	// MaxLaneParcelTimers bounds the parcel timers of one lane (parcels.go): its parcels in
+	// flight watched against their promise and its settled ones awaiting arrival. 131,072 is
+	// three days of a lane shipping 1,800 parcels an hour; beyond it a parcel is not watched
+	// (it settles when it arrives) and a settled one is forgotten at once (its arrival may then
+	// count again).
+	MaxLaneParcelTimers = 1 << 17
 )
 
 // adBaseHalfLife is the half-life of a campaign's baseline spend rate: two hours, so that a
@@ -128,11 +131,13 @@ type Config struct {
 	// picking must run, to raise cutoff_risk.
 	CutoffMinUnits float64
 	CutoffMinShort int64
-	// LaneThreshold is the carrier_lane_delay CUSUM's alarm level (log-likelihood units);
-	// LaneMinOutcomes the settled shipments a lane needs before it is judged (and before it is
-	// offered as the alternative).
-	LaneThreshold   float64
-	LaneMinOutcomes uint32
+	// LaneThreshold is the carrier_lane_delay CUSUM's alarm level (log-likelihood units),
+	// LaneHoldThreshold its running-late statistic's; LaneMinOutcomes the settled shipments a
+	// lane needs before it is judged (and before it is offered as the alternative), and the
+	// on-time deliveries its delivery profile needs before parcels running late count.
+	LaneThreshold     float64
+	LaneHoldThreshold float64
+	LaneMinOutcomes   uint32
 	// CancelRateLimit and LateShipRateLimit are the marketplace limits of a channel's share of
 	// orders cancelled, and of orders past their ship_by, over seven days (2.5% and 4% by
 	// default); FulfilMinOrders the orders in the window before a channel is judged.
@@ -160,7 +165,7 @@ func DefaultConfig() Config {
 		AdActiveWindow: 2 * hourNs, AdSpendRise: 1.5, AdSpikePrior: 5, AdCoverMargin: 1.2, DefaultLeadTime: 48 * hourNs,
 		NodeThreshold: 8, NodeMinPicks: 50, NodeMinPerHour: 100,
 		CutoffMinUnits: 20, CutoffMinShort: 15 * minuteNs,
-		LaneThreshold: 5, LaneMinOutcomes: 20,
+		LaneThreshold: 6, LaneHoldThreshold: 10, LaneMinOutcomes: 20,
 		CancelRateLimit: 0.025, LateShipRateLimit: 0.04, FulfilMinOrders: 200,
 		ServiceZ:   1.645,
 		SweepEvery: 15 * 1e9,
@@ -220,6 +225,7 @@ func (c Config) withDefaults() Config {
 	setF(&c.CutoffMinUnits, d.CutoffMinUnits)
 	setI(&c.CutoffMinShort, d.CutoffMinShort)
 	setF(&c.LaneThreshold, d.LaneThreshold)
+	setF(&c.LaneHoldThreshold, d.LaneHoldThreshold)
 	if c.LaneMinOutcomes == 0 {
 		c.LaneMinOutcomes = d.LaneMinOutcomes
 	}

@@ -81,7 +81,7 @@ var evidenceNames = [...][evidenceSlots][2]string{
 	KindSLARisk:      {{"at_risk_1h", "orders/h"}, {"breached_total", "orders"}},
 	KindCarrierLaneDelay: {{"on_time_recent", "%"}, {"on_time_baseline", "%"}, {"cusum", "log-likelihood"},
 		{"settled_total", "shipments"}, {"stuck_now", "shipments"}, {"alternative_on_time", "%"},
-		{"same_carrier_lanes_late", "lanes"}, {"same_origin_lanes_late", "lanes"}},
+		{"same_carrier_lanes_late", "lanes"}, {"same_origin_lanes_late", "lanes"}, {"running_late", "log-likelihood"}},
 	KindNodeSlowdown: {{"pick_rate_15m", "shipments/h"}, {"pick_rate_usual", "shipments/h"}, {"pick_rate_ratio", "x"},
 		{"backlog", "units"}, {"drain_at_current_rate", "h"}, {"drain_at_usual_rate", "h"}, {"cusum", "log-likelihood"},
 		{"picks_total", "shipments"}},

@@ -23,6 +23,8 @@ func TestSeriesSizesMatchTheDoc(t *testing.T) {
 		{"demand ref", demandRefBytes, unsafe.Sizeof(demandRef{}), 0},
 		{"ad series", sizeAd, unsafe.Sizeof(adSeries{}), 0},
 		{"lane", sizeLane, unsafe.Sizeof(laneSeries{}), 0},
+		{"parcel timer", sizeParcelTimer, unsafe.Sizeof(parcelTimer{}), 0},
+		{"parcel (map value)", 16, unsafe.Sizeof(parcel{}), 0},
 		{"channel fulfilment window", fulfilBytes, unsafe.Sizeof(channelFulfilment{}), 0},
 		{"ad map key", 12, unsafe.Sizeof(adKey{}), 0},
 		{"demand variance (in position)", 32, unsafe.Sizeof(demandVar{}), 0},

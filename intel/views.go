@@ -286,8 +286,11 @@ type LaneView struct {
 	OnTimeRecent    float64 `json:"on_time_recent"`
 	OnTimeBaseline  float64 `json:"on_time_baseline"`
 	Stuck           int32   `json:"stuck"`
+	InFlight        uint32  `json:"in_flight"`
+	Overdue         uint32  `json:"overdue"`
 	ShippedPerHour  float64 `json:"shipped_per_hour"`
 	DelayCUSUM      float64 `json:"delay_cusum"`
+	RunningLate     float64 `json:"running_late"`
 	CarrierLaneLate bool    `json:"carrier_lane_delay"`
 }
 
@@ -314,7 +317,7 @@ func (in *Intel) Carriers(tenantName string) []CarrierView {
 		cv.Stuck += int64(l.stuck)
 		weighted[l.svc] += float64(l.settled) * (1 - l.recentLate)
 		lv := LaneView{Origin: t.locs.name(l.loc), Settled: l.settled, Late: l.late, OnTimeRecent: -1, OnTimeBaseline: -1, Stuck: l.stuck,
-			ShippedPerHour: perHour(l.shipped.rate(v4h, now, l.born)), DelayCUSUM: l.cusum, CarrierLaneLate: l.alerting}
+			InFlight: l.inFlight, Overdue: l.overdue, ShippedPerHour: perHour(l.shipped.rate(v4h, now, l.born)), DelayCUSUM: l.cusum, RunningLate: l.runLate, CarrierLaneLate: l.alerting}
 		if l.settled > 0 {
 			lv.OnTimeRecent, lv.OnTimeBaseline = 1-l.recentLate, 1-l.baseLate
 		}

@@ -95,7 +95,8 @@ func buildSelector(defs []*carrierDef, prev *carriers.Selector) (*carriers.Selec
 				Carrier: d.id, ID: s.Service,
 				Rates:             carriers.RateCard{Basis: carriers.ByDistance, BandUpTo: s.DistanceUpToM, WeightUpToG: s.WeightUpToG, Prices: s.Prices},
 				TransitMinMinutes: s.TransitMinMinutes, TransitMaxMinutes: s.TransitMaxMinutes,
-				CutoffMinute: s.CutoffMinute, Days: carriers.Weekdays(s.Days),
+				CutoffMinute: s.CutoffMinute, PickupEveryMinutes: s.PickupEveryMinutes, PickupFromMinute: s.PickupFromMinute,
+				Days: carriers.Weekdays(s.Days),
 			}
 			if len(s.ZoneUpTo) > 0 {
 				cs.Rates.Basis, cs.Rates.BandUpTo, cs.Zones = carriers.ByZone, s.ZoneUpTo, chart

@@ -75,10 +75,11 @@ func (x *Orders) advance(st *step, c *depot.AdvanceShipment) *depot.Rejection {
 		x.closeAt(t, sh)
 	case depot.StepShip:
 		sh.tracking, sh.shippedAt = c.Tracking, st.now
+		x.promiseFromHandover(t, sh, st.now)
 		for _, p := range sh.parts {
 			x.events = x.led.Ship(t.h, o.id, sh.id, o.lines[p.line].sku, sh.loc, p.qty, st.seq, st.now, x.events)
 		}
-		ev.Tracking, ev.Qty = sh.tracking, sh.units()
+		ev.Tracking, ev.Qty, ev.At = sh.tracking, sh.units(), sh.dueAt
 	case depot.StepDeliver:
 		ev.Tracking, ev.At = sh.tracking, st.now
 		x.emit(st, t, ev)
@@ -89,6 +90,29 @@ func (x *Orders) advance(st *step, c *depot.AdvanceShipment) *depot.Rejection {
 	x.emit(st, t, ev)
 	x.settleOrder(st, o)
 	return nil
+}
+
+// promiseFromHandover counts a carrier parcel's pickup and promises again from its hand-over at
+// now: the service's first collection at or after now, plus its maximum transit (the carrier's
+// own promise, dueAt) and the margin of its current on-time score (promisedAt). The plan put the
+// parcel on the collection after its projected readiness; a parcel handed over earlier leaves on
+// an earlier collection, one handed over later on a later one, and the carrier answers for what
+// it collected, not for the plan. For a service collecting once a day this keeps the planned
+// promise unless the hand-over missed (or beat) that day's cutoff. Riders, parcels without a
+// service and services since withdrawn keep what was planned.
+func (x *Orders) promiseFromHandover(t *tenant, sh *shipment, now int64) {
+	if sh.carrier == "" || sh.carrier == riderCarrier || t.sel == nil {
+		return
+	}
+	i, ok := t.sel.Index(sh.carrier, sh.service)
+	if !ok {
+		return
+	}
+	p, ok := t.sel.PromiseFrom(i, t.h.LocationID(sh.loc), t.node(sh.loc).utcOffset, now)
+	if !ok {
+		return
+	}
+	sh.pickupAt, sh.dueAt, sh.promisedAt = p.PickupAt, p.DueAt, p.PromisedAt
 }
 
 // arrive records a delivery at at and settles the carrier's on-time score: late against the

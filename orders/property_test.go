@@ -80,12 +80,34 @@ func (d *day) zonedCarrier() *depot.DefineCarrier {
 			TransitMinMinutes: int64(60 * d.draw("transit-min-h", 12)), CutoffMinute: int32(60 * (8 + d.draw("cutoff-h", 12))),
 			Days: uint8(1 + d.draw("days", 127))}
 		s.TransitMaxMinutes = s.TransitMinMinutes + int64(60*(1+d.draw("transit-h", 96)))
+		d.collections(&s)
 		for range 6 {
 			s.Prices = append(s.Prices, int64(100+d.draw("price", 2000)))
 		}
 		c.Services = append(c.Services, s)
 	}
 	return c
+}
+
+// collections gives a service, one time in two, collections through the day: every 5 minutes
+// to 12 hours from any minute, in windows within the day or through midnight.
+func (d *day) collections(s *depot.CarrierService) {
+	if d.draw("collections", 2) == 0 {
+		return
+	}
+	s.PickupEveryMinutes = int32(depot.MinPickupEveryMinutes + d.draw("every", depot.MaxPickupEveryMinutes-depot.MinPickupEveryMinutes+1))
+	s.PickupFromMinute = int32(d.draw("from", 1440))
+}
+
+// courier draws a city courier collecting through the day: cheap for light parcels nearby, so
+// many web orders go with it, with transit of minutes to hours.
+func (d *day) courier() *depot.DefineCarrier {
+	s := depot.CarrierService{Service: "city", DistanceUpToM: []int64{50_000}, WeightUpToG: []int64{2_000}, Prices: []int64{300},
+		TransitMinMinutes: int64(5 * d.draw("transit-min", 12)), CutoffMinute: int32(60 * (12 + d.draw("cutoff-h", 13))),
+		Days: uint8(1 + d.draw("days", 127))}
+	s.TransitMaxMinutes = s.TransitMinMinutes + int64(15*(1+d.draw("transit-spread", 24)))
+	d.collections(&s)
+	return &depot.DefineCarrier{Tenant: tenant, Carrier: "kurier", Services: []depot.CarrierService{s}}
 }
 
 // open stocks the locations: each SKU at each location with probability one half.
@@ -452,12 +474,53 @@ func (d *day) returnOne() {
 
 func TestPropertyDaysOfBusiness(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		d := (&day{t: rt, h: fixture(rt), track: true}).open()
+		d := &day{t: rt, h: fixture(rt), track: true}
+		if d.draw("courier", 2) == 0 {
+			d.h.ok(d.courier())
+		}
+		d.open()
 		for range rapid.IntRange(1, 80).Draw(rt, "steps") {
+			from := len(d.h.results)
 			d.step()
+			checkHandovers(rt, d.h, from)
 		}
 		d.h.replayCheck()
 	})
+}
+
+// checkHandovers holds every carrier parcel shipped by the commands from index from on to the
+// promise that follows it: counted from the first collection at or after the hand-over (the
+// command's time), so never before the hand-over plus the service's minimum transit, and the
+// same in the shipment's view and in its shipped event.
+func checkHandovers(t *rapid.T, h *harness, from int) {
+	var sel *carriers.Selector
+	for k := from; k < len(h.results); k++ {
+		for _, e := range h.results[k].Events {
+			if e.Kind != depot.EventShipmentShipped || e.Carrier == "" || e.Carrier == "rider" {
+				continue
+			}
+			if sel == nil {
+				sel = fixtureSelector(t, h)
+			}
+			i, ok := sel.Index(e.Carrier, e.Service)
+			if !ok {
+				t.Fatalf("%s ships with unknown %s/%s", e.Ref, e.Carrier, e.Service)
+			}
+			handed := h.envs[k].Time
+			p, ok := sel.PromiseFrom(i, e.Location, 60, handed)
+			svc := sel.Service(i)
+			if !ok || e.At != p.DueAt || e.At < handed+svc.TransitMinMinutes*minute || p.PickupAt < handed {
+				t.Fatalf("%s handed over at %s: promise %s, want %s (pickup %s, transit %d..%d min)", e.Ref, clock(handed), clock(e.At),
+					clock(p.DueAt), clock(p.PickupAt), svc.TransitMinMinutes, svc.TransitMaxMinutes)
+			}
+			v, _ := h.eng.Orders().Order(tenant, e.Order)
+			for _, sh := range v.Shipments {
+				if sh.ID == e.Ref && (sh.PickupAt != p.PickupAt || sh.PromisedAt < p.DueAt) {
+					t.Fatalf("%s: view pickup %s promised %s, event promise %s", sh.ID, clock(sh.PickupAt), clock(sh.PromisedAt), clock(e.At))
+				}
+			}
+		}
+	}
 }
 
 // TestPropertyCarrierMeetsPromise: when some carrier service promises delivery by deliver_by,
@@ -543,7 +606,7 @@ func fixtureSelector(t tb, h *harness) *carriers.Selector {
 			}
 			svcs = append(svcs, carriers.Service{Carrier: c.Carrier, ID: s.Service, Rates: rates, Zones: zones,
 				TransitMinMinutes: s.TransitMinMinutes, TransitMaxMinutes: s.TransitMaxMinutes, CutoffMinute: s.CutoffMinute,
-				Days: carriers.Weekdays(s.Days), OnTime: score})
+				PickupEveryMinutes: s.PickupEveryMinutes, PickupFromMinute: s.PickupFromMinute, Days: carriers.Weekdays(s.Days), OnTime: score})
 		}
 	}
 	sel, err := carriers.NewSelector(svcs)
@@ -551,4 +614,13 @@ func fixtureSelector(t tb, h *harness) *carriers.Selector {
 		t.Fatalf("selector: %v", err)
 	}
 	return sel
+}
+
+// The vocabulary's bounds on collections through the day are the carriers package's, so a
+// define_carrier that validates builds its Selector.
+func TestPickupBoundsAgree(t *testing.T) {
+	if depot.MinPickupEveryMinutes != carriers.MinPickupEveryMinutes || depot.MaxPickupEveryMinutes != carriers.MaxPickupEveryMinutes {
+		t.Fatalf("depot allows collections every %d..%d minutes, carriers %d..%d", depot.MinPickupEveryMinutes, depot.MaxPickupEveryMinutes,
+			carriers.MinPickupEveryMinutes, carriers.MaxPickupEveryMinutes)
+	}
 }

@@ -25,8 +25,10 @@ const (
 	// layout changed with them). Version 3 adds each channel's default backorder policy (inside
 	// its define_routing, whose layout changed with it). Earlier versions are not read: their
 	// carriers or routing no longer decode. Version 3 also adds whether a ship-complete order
-	// holds its checkout reservation unconverted.
-	stateVersion = 3
+	// holds its checkout reservation unconverted. Version 4 adds carrier services' collections
+	// through the day (inside their define_carrier, whose layout changed with them); shipped
+	// parcels' pickup and promises, counted again from the hand-over, are where they were.
+	stateVersion = 4
 	// maxStateCount bounds any one collection, as a sanity limit for decoding.
 	maxStateCount = 1 << 28
 )

@@ -494,3 +494,41 @@ func TestStoryCheckoutReservationWithKitComponents(t *testing.T) {
 	h.golden(t, "checkout_reservation_with_kit_components")
 	h.replayCheck()
 }
+
+func TestStoryCourierCollectsThroughTheDay(t *testing.T) {
+	h := fixture(t)
+	h.ok(receive("r1", "tee", "wh-berlin", 20), receive("r2", "lamp", "wh-berlin", 5))
+	h.note("A city courier collects at the Berlin warehouse every 15 minutes from 08:00 to 20:00 local time (UTC+1; the transcript's clock is UTC) and delivers within 45 minutes; parcels up to 2 kg within 50 km cost 300, undercutting Hermes.")
+	courier := &depot.DefineCarrier{Tenant: tenant, Carrier: "kurier", Services: []depot.CarrierService{{
+		Service: "city", DistanceUpToM: []int64{50_000}, WeightUpToG: []int64{2_000}, Prices: []int64{300},
+		TransitMinMinutes: 20, TransitMaxMinutes: 45, CutoffMinute: 20 * 60, PickupEveryMinutes: 15, PickupFromMinute: 8 * 60, Days: monSat}}}
+	h.ok(courier)
+	h.note("A tee ordered at 10:00, ready at once, is planned onto the 10:00 collection: promised by 10:45 plus the courier's margin.")
+	a := h.order(webOrder("k1", ln("tee", 1)))
+	h.note("The warehouse hands it over at 10:40. The courier takes it at 10:45, so its promise is counted from there: 11:30.")
+	h.now = t0 + 40*minute
+	h.walk(a+"-1", "K-1")
+	h.note("Delivered at 11:20: after the planned promise, but on time for the parcel the courier actually had.")
+	h.ok(track(a+"-1", "delivered", t0+80*minute))
+
+	h.note("Two more tees: one handed over at 19:50 leaves on the last collection, at 20:00; one at 20:05 waits for tomorrow's first, at 08:00.")
+	b, c := h.order(webOrder("k2", ln("tee", 1))), h.order(webOrder("k3", ln("tee", 1)))
+	h.now = t0 + 9*hour + 50*minute
+	h.walk(b+"-1", "K-2")
+	h.now = t0 + 10*hour + 5*minute
+	h.walk(c+"-1", "K-3")
+	h.note("The third is delivered the next morning at 09:10: late against 08:45.")
+	h.ok(track(c+"-1", "delivered", t0+23*hour+10*minute))
+
+	h.note("DHL still collects once a day, at 16:00: a lamp (too heavy for the courier) ordered at 20:05 is planned onto Tuesday's collection; handed over at 16:30 on Tuesday, it leaves on Wednesday's and is promised from there.")
+	d := h.order(webOrder("k4", ln("lamp", 1)))
+	h.now = t0 + 30*hour + 30*minute
+	evs := h.ok(step(d+"-1", depot.StepRelease), step(d+"-1", depot.StepPick), step(d+"-1", depot.StepPack), ship(d+"-1", "D-1"))
+	for _, e := range evs {
+		if e.Kind == depot.EventShipmentShipped && (e.Carrier != "dhl" || e.At != t0+2*24*hour+6*hour+48*hour) {
+			t.Fatalf("%s promises %s, want dhl from Wednesday's collection plus 48 hours", e.Carrier, clock(e.At))
+		}
+	}
+	h.golden(t, "courier_collects_through_the_day")
+	h.replayCheck()
+}

@@ -2,8 +2,10 @@ package sim
 
 import (
 	"slices"
+	"time"
 
 	"github.com/depothq/depot"
+	"github.com/depothq/depot/carriers"
 )
 
 // Carrier is a parcel or courier company the business ships with, as data. The scenario's setup
@@ -26,8 +28,14 @@ type CarrierService struct {
 	Name              string `json:"name"`
 	TransitMinMinutes int64  `json:"transit_min_minutes"`
 	TransitMaxMinutes int64  `json:"transit_max_minutes"`
-	// CutoffMinute is the local minute of day by which a parcel must be ready to leave that day.
+	// CutoffMinute is the local minute of day of the last collection: a parcel must be ready by
+	// then to leave that day.
 	CutoffMinute int32 `json:"cutoff_minute"`
+	// PickupEveryMinutes, when set, has the carrier collect through the day, every so many
+	// minutes from the local minute PickupFromMinute up to the cutoff; otherwise it collects
+	// once, at the cutoff.
+	PickupEveryMinutes int32 `json:"pickup_every_minutes,omitempty"`
+	PickupFromMinute   int32 `json:"pickup_from_minute,omitempty"`
 	// BaseMinor and PerKgMinor price a parcel in euro cents.
 	BaseMinor  int64                `json:"base_minor"`
 	PerKgMinor int64                `json:"per_kg_minor"`
@@ -41,12 +49,16 @@ var (
 )
 
 // defaultCarriers are five carriers typical of German e-commerce: four parcel networks and a
-// city bike courier for the quick channel.
+// city bike courier for the quick channel. The parcel networks' ground services collect once a
+// day, at their cutoff (a trailer swap at the dock); their express services call three times a
+// day; the courier's riders come by through the day: the instant service every ten minutes from
+// 06:00 to midnight, the cargo bikes of same-day delivery every hour from 08:00 to 18:00.
 func defaultCarriers() []Carrier {
 	return []Carrier{
 		{ID: "dhl", Name: "DHL", Services: []CarrierService{
 			{ID: "dhl-paket", Name: "DHL Paket", TransitMinMinutes: 18 * 60, TransitMaxMinutes: 48 * 60, CutoffMinute: 18 * 60, BaseMinor: 449, PerKgMinor: 35, From: fromDCs},
-			{ID: "dhl-express", Name: "DHL Express 12:00", TransitMinMinutes: 14 * 60, TransitMaxMinutes: 20 * 60, CutoffMinute: 17 * 60, BaseMinor: 1290, PerKgMinor: 90, From: fromAnyDay},
+			{ID: "dhl-express", Name: "DHL Express 12:00", TransitMinMinutes: 14 * 60, TransitMaxMinutes: 20 * 60, CutoffMinute: 17 * 60,
+				PickupEveryMinutes: 180, PickupFromMinute: 11 * 60, BaseMinor: 1290, PerKgMinor: 90, From: fromAnyDay},
 		}},
 		{ID: "dpd", Name: "DPD", Services: []CarrierService{
 			{ID: "dpd-classic", Name: "DPD Classic", TransitMinMinutes: 20 * 60, TransitMaxMinutes: 48 * 60, CutoffMinute: 17*60 + 30, BaseMinor: 419, PerKgMinor: 30, From: fromDCs},
@@ -57,11 +69,14 @@ func defaultCarriers() []Carrier {
 		}},
 		{ID: "ups", Name: "UPS", Services: []CarrierService{
 			{ID: "ups-standard", Name: "UPS Standard", TransitMinMinutes: 20 * 60, TransitMaxMinutes: 48 * 60, CutoffMinute: 18*60 + 30, BaseMinor: 599, PerKgMinor: 40, From: fromAnyDay},
-			{ID: "ups-express-saver", Name: "UPS Express Saver", TransitMinMinutes: 14 * 60, TransitMaxMinutes: 24 * 60, CutoffMinute: 18 * 60, BaseMinor: 1490, PerKgMinor: 95, From: fromAnyDay},
+			{ID: "ups-express-saver", Name: "UPS Express Saver", TransitMinMinutes: 14 * 60, TransitMaxMinutes: 24 * 60, CutoffMinute: 18 * 60,
+				PickupEveryMinutes: 180, PickupFromMinute: 12 * 60, BaseMinor: 1490, PerKgMinor: 95, From: fromAnyDay},
 		}},
 		{ID: "stadtkurier", Name: "Stadtkurier Berlin (bike courier)", Services: []CarrierService{
-			{ID: "kurier-instant", Name: "Instant (bike)", TransitMinMinutes: 8, TransitMaxMinutes: 25, CutoffMinute: 24 * 60, BaseMinor: 290, PerKgMinor: 50, From: fromCity},
-			{ID: "kurier-same-day", Name: "Same day (cargo bike)", TransitMinMinutes: 60, TransitMaxMinutes: 240, CutoffMinute: 18 * 60, BaseMinor: 690, PerKgMinor: 40, From: fromCity},
+			{ID: "kurier-instant", Name: "Instant (bike)", TransitMinMinutes: 8, TransitMaxMinutes: 25, CutoffMinute: 24 * 60,
+				PickupEveryMinutes: 5, PickupFromMinute: 6 * 60, BaseMinor: 290, PerKgMinor: 50, From: fromCity},
+			{ID: "kurier-same-day", Name: "Same day (cargo bike)", TransitMinMinutes: 60, TransitMaxMinutes: 240, CutoffMinute: 18 * 60,
+				PickupEveryMinutes: 60, PickupFromMinute: 8 * 60, BaseMinor: 690, PerKgMinor: 40, From: fromCity},
 		}},
 	}
 }
@@ -131,7 +146,8 @@ func (c *Carrier) define(tenant string) *depot.DefineCarrier {
 			}
 		}
 		cs := depot.CarrierService{Service: s.ID, DistanceUpToM: dist, WeightUpToG: weight, Prices: prices,
-			TransitMinMinutes: s.TransitMinMinutes, TransitMaxMinutes: s.TransitMaxMinutes, CutoffMinute: s.CutoffMinute, Days: dailyMask}
+			TransitMinMinutes: s.TransitMinMinutes, TransitMaxMinutes: s.TransitMaxMinutes, CutoffMinute: s.CutoffMinute,
+			PickupEveryMinutes: s.PickupEveryMinutes, PickupFromMinute: s.PickupFromMinute, Days: dailyMask}
 		if zoned {
 			cs.DistanceUpToM, cs.ZoneUpTo = nil, dist
 		}
@@ -153,3 +169,20 @@ func (sc *Scenario) carrierService(carrier, service string) *CarrierService {
 	}
 	return nil
 }
+
+// collection is when the carrier collects a parcel of the service handed over at handedAt: its
+// first collection at or after then, by the service's own schedule in the city's local time (the
+// simulated carrier keeps its timetable; the engine promises from the same one). A service
+// whose schedule finds none (not in the scenario's data) collects at once.
+func (sc *Scenario) collection(s *CarrierService, handedAt int64) int64 {
+	svc := carriers.Service{CutoffMinute: s.CutoffMinute, PickupEveryMinutes: s.PickupEveryMinutes, PickupFromMinute: s.PickupFromMinute,
+		Days: carriers.Weekdays(dailyMask)}
+	at, ok := svc.NextPickup("", int32(sc.City.UTCOffsetSeconds/60), handedAt)
+	if !ok {
+		return handedAt
+	}
+	return at
+}
+
+// transitMax is the service's longest transit.
+func (s *CarrierService) transitMax() int64 { return s.TransitMaxMinutes * int64(time.Minute) }

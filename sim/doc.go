@@ -35,13 +35,13 @@
 // ad campaigns reporting every ten minutes) act through the workload's seams (arrivals, order
 // lines, countDrift, holds, ad reports) from their own random streams, with ground truth; features.go
 // exercises what orchestrated orders gained (backorder policies, checkout reservations, operator
-// exceptions, a carrier priced by zone with its own tracking codes) from a stream of its own;
-// evaluate.go runs days with them through the
-// engine and scores the intel projection's alerts against it (`depot intel eval`). Carrier
-// lane delays (lanes.go) need tracked parcels, which only orchestrated orders have: the
-// evaluation scores them in a second run per seed of the same business with orchestrated orders,
-// and they do not reach the goals there (lanes.go says why: a carrier's promise is one instant a
-// day per lane, so held parcels turn late only at it, hours after the incident). Deterministic
+// exceptions, a carrier priced by zone with its own tracking codes, collections through the
+// day) from a stream of its own; evaluate.go runs days with them through the engine and scores
+// the intel projection's alerts against it (`depot intel eval`). Carrier lane delays (lanes.go)
+// need tracked parcels, which only orchestrated orders have: the evaluation scores them in a
+// second run per seed of the same business with orchestrated orders, where the courier's
+// collections every five minutes give each parcel a promise of its own that intelligence
+// watches (lanes.go says how that makes them detectable within minutes). Deterministic
 // simulation testing wraps the in-process driver around a sequencer on a simulated disk and
 // reuses the same workload and clock.
 package sim

@@ -20,7 +20,10 @@ import (
 //   - zone charts and tracking: DPD prices by zone (dpdZones) and reports its parcels with its
 //     own scan codes (dpdCodes), the other parcel carriers with the common statuses; the
 //     business forwards every scan as it comes (in transit, out for delivery, delivered), so
-//     parcels are delivered, on time or late, against the carrier's promise.
+//     parcels are delivered, on time or late, against the carrier's promise;
+//   - collections through the day: the courier's and the express services' riders and vans call
+//     several times a day (carriers.go), each parcel leaves on the first collection after it is
+//     handed over, and its transit runs from there, as the engine's promise does.
 //
 // All these choices draw from their own random stream (streamFeatures; the scans from
 // streamTracking), so they do not move the arrivals, baskets and timings the main stream draws.
@@ -153,8 +156,10 @@ var (
 )
 
 // scheduleTracking schedules a shipped parcel's scans, as its carrier sends them: handed over
-// (DPD only), in transit, out for delivery and delivered. The parcel arrives after a transit
-// drawn from its service's window, within the first parcelOnTimeSpan of it, or, for
+// (DPD only), in transit, out for delivery and delivered. The carrier takes the parcel at its
+// next collection after the hand-over (its timetable: through the day for couriers and express
+// services, at the cutoff for ground services), and the parcel arrives after a transit from
+// there drawn from its service's window, within the first parcelOnTimeSpan of it, or, for
 // parcelLateShare of parcels, up to half the longest transit after it (late against the
 // carrier's promise). All draws come from the tracking stream (streamTracking), so the other
 // streams draw as before; a parcel of a service the scenario does not know is not tracked.
@@ -172,7 +177,8 @@ func (w *Workload) scheduleTracking(s *shipment) {
 	if w.track.Float64() < parcelLateShare {
 		transit = hi + int64(time.Minute) + int64(w.track.Float64()*float64(hi)/2)
 	}
-	at := w.now
+	at := w.sc.collection(svc, w.now)
+	s.collected = at
 	scan := func(after int64, code string) {
 		if code != "" {
 			w.schedule(&action{at: w.quantise(at + max(after, int64(w.cfg.Quantum))), kind: actTrack, order: s.order, shp: s, code: code})

@@ -182,7 +182,8 @@ func toWire(c depot.Command) (api.Command, error) {
 		}
 		for _, sv := range c.Services {
 			ws := api.CarrierService{Service: sv.Service, DistanceUpToM: sv.DistanceUpToM, ZoneUpTo: sv.ZoneUpTo, WeightUpToG: sv.WeightUpToG, PricesMinor: sv.Prices,
-				TransitMinMinutes: sv.TransitMinMinutes, TransitMaxMinutes: sv.TransitMaxMinutes, CutoffMinute: sv.CutoffMinute, Days: weekdayNames(sv.Days)}
+				TransitMinMinutes: sv.TransitMinMinutes, TransitMaxMinutes: sv.TransitMaxMinutes, CutoffMinute: sv.CutoffMinute,
+				PickupEveryMinutes: sv.PickupEveryMinutes, PickupFromMinute: sv.PickupFromMinute, Days: weekdayNames(sv.Days)}
 			for _, co := range sv.Cutoffs {
 				ws.Cutoffs = append(ws.Cutoffs, api.CarrierCutoff(co))
 			}

@@ -166,12 +166,11 @@ func TestEvaluateIntelSmall(t *testing.T) {
 
 // A lane delay in an orchestrated run takes a busy lane (the bike courier from the Berlin
 // warehouse, the one lane whose parcels arrive within the day) and holds the parcels it would
-// deliver during the incident until after the carrier's promise. That promise is one instant a
-// day per lane (the engine plans each parcel onto the service's daily pickup at its cutoff, the
-// courier's at midnight), so the held parcels arrive late only then, hours after the incident:
-// the detector raises carrier_lane_delay on the lane as they arrive, outside the incident's
-// window, and the evaluation counts a miss and an unmatched alert. This is the measured reason
-// lane delays do not reach the goals; the test keeps the behaviour visible.
+// deliver during the incident until after the carrier's promise. The courier collects every five
+// minutes and promises each parcel from the collection that takes it, so the promises follow the
+// parcels through the afternoon: the held parcels run late through their promise windows and
+// then pass their promises undelivered, minutes into the incident, and carrier_lane_delay opens
+// on the lane within the goal's ten minutes, with no alert elsewhere.
 func TestLaneDelay(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulates a business afternoon and evening")
@@ -185,23 +184,11 @@ func TestLaneDelay(t *testing.T) {
 	}
 	t.Log("\n" + r.Format())
 	k := r.Kinds[len(r.Kinds)-1]
-	if k.Incident != sim.IncidentLaneDelay || k.Incidents != 1 || len(r.Misses) != 1 {
-		t.Fatalf("lane delays %+v, misses %+v", k, r.Misses)
+	if k.Incident != sim.IncidentLaneDelay || k.Incidents != 1 || k.Detected != 1 || len(r.Misses) != 0 || len(r.FalsePositives) != 0 {
+		t.Fatalf("lane delays %+v, misses %+v, unmatched alerts %+v", k, r.Misses, r.FalsePositives)
 	}
-	inc := r.Misses[0]
-	if inc.Carrier == "" || inc.Service == "" || inc.Location == "" || inc.Alert != "carrier_lane_delay" || inc.End-inc.Start < int64(30*time.Minute) {
-		t.Fatalf("incident %+v", inc)
+	if k.MedianDelay > 10*time.Minute || k.Alerts != 1 {
+		t.Fatalf("lane delay called after %s by %d alerts, want one within 10 minutes", k.MedianDelay, k.Alerts)
 	}
-	var late []sim.EvalAlert
-	for _, a := range r.FalsePositives {
-		if a.Kind == "carrier_lane_delay" && a.Subject == inc.Carrier+"/"+inc.Service+"@"+inc.Location {
-			late = append(late, a)
-		}
-	}
-	if len(late) == 0 || late[0].OpenedAt < inc.End+int64(sim.EvalGrace) {
-		t.Fatalf("no alert on the lane after the incident: %+v (incident %+v)", r.FalsePositives, inc)
-	}
-	t.Logf("incident %s %s/%s@%s from %s to %s; alert at %s: %s", inc.Kind, inc.Carrier, inc.Service, inc.Location,
-		time.Unix(0, inc.Start).UTC().Format("15:04"), time.Unix(0, inc.End).UTC().Format("15:04"),
-		time.Unix(0, late[0].OpenedAt).UTC().Format("15:04"), late[0].Evidence)
+	t.Logf("called %s into the incident", k.MedianDelay)
 }

@@ -17,17 +17,20 @@ const quickPromiseMinutes = 30
 
 // shipment is one shipment of an orchestrated order as the business tracks it.
 type shipment struct {
-	id       string
-	order    *order
-	loc      *Location // nil when the answer named no location the scenario knows
-	rider    bool      // carried by the dark store's riders, delivered minutes after shipping
-	carrier  string    // the carrier the engine chose ("rider" for the riders)
-	service  string    // and its service
-	step     depot.ShipmentStep
-	ship     int64 // when it is handed to the carrier
-	shipped  int64 // when it was handed to the carrier (0 until then)
-	promised int64 // the carrier's promise the engine planned it with (shipment_planned's At)
-	held     bool  // a lane delay pushed its delivery back (lanes.go)
+	id        string
+	order     *order
+	loc       *Location // nil when the answer named no location the scenario knows
+	rider     bool      // carried by the dark store's riders, delivered minutes after shipping
+	carrier   string    // the carrier the engine chose ("rider" for the riders)
+	service   string    // and its service
+	step      depot.ShipmentStep
+	ship      int64 // when it is handed to the carrier
+	shipped   int64 // when it was handed to the carrier (0 until then)
+	collected int64 // when the carrier collects it (its next collection after shipped)
+	// promised is the carrier's promise: as the engine planned it (shipment_planned's At, with
+	// the risk margin), then as it counted it from the hand-over (shipment_shipped's At).
+	promised int64
+	held     bool // a lane delay pushed its delivery back (lanes.go)
 }
 
 // emitCreateOrder turns a drawn order into a CreateOrder. lat and lon are the customer's
@@ -189,6 +192,11 @@ func (w *Workload) observeAdvance(a *action, res *depot.Result) {
 	case depot.StepShip:
 		o := s.order
 		s.shipped = w.now
+		for i := range res.Events {
+			if ev := &res.Events[i]; ev.Kind == depot.EventShipmentShipped && ev.Ref == s.id && ev.At != 0 {
+				s.promised = ev.At
+			}
+		}
 		first := !o.shipped
 		o.shipped = true
 		onTime := w.now <= o.deadline
