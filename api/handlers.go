@@ -236,7 +236,7 @@ func (s *Server) batch(c *call, in *BatchRequest) (*BatchResponse, error) {
 	if len(in.Commands) == 0 {
 		return nil, problemf(codeInvalidArgument, "commands", "a batch needs at least one command")
 	}
-	withEvents := c.r.URL.Query().Get("events") != "false"
+	withEvents := rawQueryGet(c.r.URL.RawQuery, "events") != "false"
 	out := &BatchResponse{Results: make([]BatchItem, len(in.Commands))}
 	valid := make([]depot.Command, 0, len(in.Commands))
 	index := make([]int, 0, len(in.Commands))

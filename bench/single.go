@@ -94,6 +94,10 @@ func SingleOrders(ctx context.Context, dir string, clients int, perSec int, seco
 			defer wg.Done()
 			samples := make([]time.Duration, 0, n/clients+1)
 			defer func() { lat[w] = samples }()
+			// One timer a client, reset for each wait: a timer per request was the load
+			// generator's own garbage, collected in the process it measures.
+			wait := time.NewTimer(time.Hour)
+			defer wait.Stop()
 			for {
 				i := next.Add(1) - 1
 				if i >= int64(n) {
@@ -101,12 +105,11 @@ func SingleOrders(ctx context.Context, dir string, clients int, perSec int, seco
 				}
 				due := start.Add(time.Duration(float64(i) * interval))
 				if d := time.Until(due); d > 0 {
-					t := time.NewTimer(d)
+					wait.Reset(d)
 					select {
 					case <-ctx.Done():
-						t.Stop()
 						return
-					case <-t.C:
+					case <-wait.C:
 					}
 				} else if ctx.Err() != nil {
 					return

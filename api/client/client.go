@@ -73,23 +73,24 @@ func New(baseURL, key string, opts *Options) *Client {
 		return c
 	}
 	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
-	var tr http.RoundTripper
 	if u, err := url.Parse(c.base); err == nil && u.Scheme == "http" && !o.H2C && !proxied(u) {
-		tr = newSyncTransport(dialer, o.MaxConnsPerHost)
-	} else {
-		std := &http.Transport{
-			Proxy:               http.ProxyFromEnvironment,
-			DialContext:         dialer.DialContext,
-			MaxIdleConns:        o.MaxConnsPerHost,
-			MaxIdleConnsPerHost: o.MaxConnsPerHost,
-			IdleConnTimeout:     90 * time.Second,
-		}
-		if o.H2C {
-			var p http.Protocols
-			p.SetUnencryptedHTTP2(true)
-			std.Protocols = &p
-		}
-		tr = std
+		// The timeout is the transport's own connection deadline (transport.go).
+		st := newSyncTransport(dialer, o.MaxConnsPerHost)
+		c.hc = &http.Client{Transport: st.withTimeout(o.Timeout)}
+		c.stream = &http.Client{Transport: st}
+		return c
+	}
+	tr := &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		DialContext:         dialer.DialContext,
+		MaxIdleConns:        o.MaxConnsPerHost,
+		MaxIdleConnsPerHost: o.MaxConnsPerHost,
+		IdleConnTimeout:     90 * time.Second,
+	}
+	if o.H2C {
+		var p http.Protocols
+		p.SetUnencryptedHTTP2(true)
+		tr.Protocols = &p
 	}
 	c.hc = &http.Client{Transport: tr, Timeout: o.Timeout}
 	c.stream = &http.Client{Transport: tr}

@@ -24,6 +24,16 @@ import (
 // reported, and connections idle longer than syncIdleTimeout are closed rather than reused, so
 // that a server's idle timeout does not turn into failed commands.
 type syncTransport struct {
+	*syncPool
+	// timeout bounds each exchange (0: none), as http.Client.Timeout would; kept here because
+	// the client's wrapper costs a context and a timer per request, and a connection deadline
+	// costs nothing.
+	timeout time.Duration
+}
+
+// syncPool is the dialer and idle connections that a client's transports (with and without a
+// timeout) share.
+type syncPool struct {
 	dialer *net.Dialer
 
 	mu      sync.Mutex
@@ -51,7 +61,12 @@ type syncConn struct {
 }
 
 func newSyncTransport(dialer *net.Dialer, maxIdlePerHost int) *syncTransport {
-	return &syncTransport{dialer: dialer, idle: make(map[string][]*syncConn), maxIdle: maxIdlePerHost}
+	return &syncTransport{syncPool: &syncPool{dialer: dialer, idle: make(map[string][]*syncConn), maxIdle: maxIdlePerHost}}
+}
+
+// withTimeout returns a transport over the same connections whose exchanges end after d.
+func (t *syncTransport) withTimeout(d time.Duration) *syncTransport {
+	return &syncTransport{syncPool: t.syncPool, timeout: d}
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -67,28 +82,36 @@ func (t *syncTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		closeBody(req)
 		return nil, err
 	}
-	if dl, ok := ctx.Deadline(); ok {
-		err = sc.conn.SetDeadline(dl)
-	} else {
-		err = sc.conn.SetDeadline(time.Time{})
+	var deadline time.Time
+	if t.timeout > 0 {
+		deadline = time.Now().Add(t.timeout)
 	}
-	if err != nil {
+	if dl, ok := ctx.Deadline(); ok && (deadline.IsZero() || dl.Before(deadline)) {
+		deadline = dl
+	}
+	if err := sc.conn.SetDeadline(deadline); err != nil {
 		closeBody(req)
 		sc.conn.Close()
 		return nil, err
 	}
 	// Cancelling the context interrupts whatever the exchange is blocked on; the connection is
-	// then closed, never reused.
-	stop := context.AfterFunc(ctx, func() { sc.conn.SetDeadline(longAgo) })
+	// then closed, never reused. A context that cannot be cancelled needs no watch.
+	stop := noWatch
+	if ctx.Done() != nil {
+		stop = context.AfterFunc(ctx, func() { sc.conn.SetDeadline(longAgo) })
+	}
 	fail := func(err error) (*http.Response, error) {
 		stop()
 		sc.conn.Close()
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, ctxErr
 		}
-		// The connection's deadline is the context's, and may fire a moment before it.
-		if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) {
-			return nil, context.DeadlineExceeded
+		// The connection's deadline may fire a moment before the context's.
+		if !deadline.IsZero() && !time.Now().Before(deadline) {
+			if dl, ok := ctx.Deadline(); ok && !dl.After(deadline) {
+				return nil, context.DeadlineExceeded
+			}
+			return nil, fmt.Errorf("depot client: no answer within %s: %w", t.timeout, err)
 		}
 		return nil, err
 	}
@@ -105,6 +128,9 @@ func (t *syncTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp.Body = &syncBody{rc: resp.Body, t: t, sc: sc, stop: stop, reusable: !resp.Close && !req.Close}
 	return resp, nil
 }
+
+// noWatch is the stop function of an exchange whose context cannot be cancelled.
+func noWatch() bool { return true }
 
 // closeBody closes a request body RoundTrip will not send, as the RoundTripper contract asks.
 func closeBody(req *http.Request) {

@@ -197,3 +197,20 @@ func TestSyncTransportRefusesOtherSchemes(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// A transport's own timeout ends an exchange the server does not answer.
+func TestSyncTransportTimeout(t *testing.T) {
+	release := make(chan struct{})
+	srv, _ := testServer(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	})
+	defer close(release)
+	c := &http.Client{Transport: newSyncTransport(&net.Dialer{Timeout: time.Second}, 4).withTimeout(100 * time.Millisecond)}
+	_, err := c.Get(srv.URL)
+	if err == nil || !strings.Contains(err.Error(), "no answer within 100ms") {
+		t.Fatalf("err = %v, want the timeout named", err)
+	}
+}
