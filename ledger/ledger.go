@@ -63,7 +63,8 @@ type Ledger struct {
 	decodedClaims map[*tenant]*claimSums
 	// warmRes and warmAlloc are Warm's scratch hashes; warmSink keeps what it read.
 	warmSink           uint64
-	forgetCountdown    int // forgets until the next read-ahead burst (readAheadForgetting)
+	forgetCountdown    int     // forgets until the next read-ahead burst (readAheadForgetting)
+	lastTenant         *tenant // the apply path's last tenant (applyTenant)
 	warmRes, warmAlloc []uint64
 }
 
@@ -82,6 +83,24 @@ type tenant struct {
 	allocations  idIndex[*allocation]
 	inbound      map[string]*inbound
 	memos        memoTable
+
+	// lastChannel is the channel the apply path last looked up (applyChannel).
+	lastChannel *channel
+}
+
+// applyChannel is t.channels[id] for the apply path, remembering the last hit: a run of reserves
+// names one channel, and a string comparison is cheaper than a map probe. Channels are updated in
+// place, never replaced, so the remembered one cannot go stale. Readers (which run beside the
+// writer under a read lock) use the map.
+func (t *tenant) applyChannel(id string) *channel {
+	if ch := t.lastChannel; ch != nil && ch.id == id {
+		return ch
+	}
+	ch := t.channels[id]
+	if ch != nil {
+		t.lastChannel = ch
+	}
+	return ch
 }
 
 type sku struct {
@@ -352,6 +371,19 @@ func (l *Ledger) emit(st *step, t *tenant, ev depot.Event) {
 }
 
 func (l *Ledger) tenantOf(id string) *tenant { return l.tenants[id] }
+
+// applyTenant is l.tenants[id] for the apply path, remembering the last hit as applyChannel does
+// (tenants are never replaced either).
+func (l *Ledger) applyTenant(id string) *tenant {
+	if t := l.lastTenant; t != nil && t.id == id {
+		return t
+	}
+	t := l.tenants[id]
+	if t != nil {
+		l.lastTenant = t
+	}
+	return t
+}
 
 func (l *Ledger) ensureTenant(id string) (*tenant, *depot.Rejection) {
 	if t := l.tenants[id]; t != nil {

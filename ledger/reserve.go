@@ -9,7 +9,7 @@ import (
 // allocations when it is, and returned when released or expired.
 
 func (l *Ledger) reserve(st *step, c *depot.Reserve) (*depot.Rejection, bool) {
-	t := orEmpty(l.tenants[c.Tenant])
+	t := orEmpty(l.applyTenant(c.Tenant))
 	fp := l.fingerprint(c)
 	if r := t.reservations.get(c.Reservation); r != nil {
 		if r.fingerprint == fp {
@@ -17,7 +17,7 @@ func (l *Ledger) reserve(st *step, c *depot.Reserve) (*depot.Rejection, bool) {
 		}
 		return depot.Reject(depot.CodeDuplicate, "id", "reservation %q already exists with different content", c.Reservation), false
 	}
-	ch := t.channels[c.Channel]
+	ch := t.applyChannel(c.Channel)
 	if ch == nil {
 		return depot.Reject(depot.CodeUnknownChannel, "channel", "unknown channel %q", c.Channel), false
 	}
@@ -259,7 +259,7 @@ func (l *Ledger) channelATP(t *tenant, ch *channel, s *sku) int64 {
 }
 
 func (l *Ledger) extend(st *step, c *depot.Extend) *depot.Rejection {
-	t := orEmpty(l.tenants[c.Tenant])
+	t := orEmpty(l.applyTenant(c.Tenant))
 	r := t.reservations.get(c.Reservation)
 	if rej := l.live(r, c.Reservation, st.now); rej != nil {
 		return rej
@@ -288,7 +288,7 @@ func (l *Ledger) live(r *reservation, id string, now int64) *depot.Rejection {
 }
 
 func (l *Ledger) release(st *step, c *depot.Release) (*depot.Rejection, bool) {
-	t := orEmpty(l.tenants[c.Tenant])
+	t := orEmpty(l.applyTenant(c.Tenant))
 	r := t.reservations.get(c.Reservation)
 	if r != nil && r.status == depot.ReservationReleased {
 		return nil, true
@@ -301,7 +301,7 @@ func (l *Ledger) release(st *step, c *depot.Release) (*depot.Rejection, bool) {
 }
 
 func (l *Ledger) commit(st *step, c *depot.Commit) (*depot.Rejection, bool) {
-	t := orEmpty(l.tenants[c.Tenant])
+	t := orEmpty(l.applyTenant(c.Tenant))
 	r := t.reservations.get(c.Reservation)
 	if r != nil && r.status == depot.ReservationCommitted {
 		if r.order == c.Order {

@@ -299,13 +299,25 @@ func (x *Table[K, V]) Touch(hashes []uint64) uint64 {
 			sink ^= x.cur.slots[h&mask].h
 		}
 	}
+	// While growing, a lookup that misses the new table probes the old one too.
+	if n := len(x.old.slots); n > 0 {
+		mask := uint64(n - 1)
+		for _, h := range hashes {
+			sink ^= x.old.slots[h&mask].h
+		}
+	}
 	return sink
 }
 
 // TouchKey is Touch for one key: it reads the home slot of k and returns a value to discard.
 func (x *Table[K, V]) TouchKey(k K) uint64 {
+	var sink uint64
+	h := x.hash(k)
 	if n := len(x.cur.slots); n > 0 {
-		return x.cur.slots[x.hash(k)&uint64(n-1)].h
+		sink ^= x.cur.slots[h&uint64(n-1)].h
 	}
-	return 0
+	if n := len(x.old.slots); n > 0 {
+		sink ^= x.old.slots[h&uint64(n-1)].h
+	}
+	return sink
 }
