@@ -71,7 +71,10 @@ func (s *Sequencer) apply(b *batch, n int) {
 	b.ends = b.ends[:0]
 	// The events slab is fresh per batch because callers keep their results: reusing it would
 	// let a later batch overwrite events a slow caller has not read yet.
-	perCmd := max(s.eventsPerCmd, 2)
+	// Sized by the events per command of recent batches (a single-line reserve makes one, an
+	// order a dozen): the slab is most of the writer's garbage, so it is not padded; a batch that
+	// needs more grows it once and raises the estimate.
+	perCmd := max(s.eventsPerCmd, 1)
 	events := make([]depot.Event, 0, n*perCmd)
 	kinds := make([]depot.CommandKind, 0, n)
 	offsets := make([]int, 0, n+1)
