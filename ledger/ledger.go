@@ -88,19 +88,25 @@ type tenant struct {
 	lastChannel *channel
 }
 
-// applyChannel is t.channels[id] for the apply path, remembering the last hit: a run of reserves
-// names one channel, and a string comparison is cheaper than a map probe. Channels are updated in
-// place, never replaced, so the remembered one cannot go stale. Readers (which run beside the
-// writer under a read lock) use the map.
+// applyChannel is t.channels[id] for the apply path (see lastHit).
 func (t *tenant) applyChannel(id string) *channel {
-	if ch := t.lastChannel; ch != nil && ch.id == id {
-		return ch
+	return lastHit(&t.lastChannel, t.channels, id, func(ch *channel) string { return ch.id })
+}
+
+// lastHit is m[id], answered from *last when it holds id and remembered there on a hit: a run
+// of commands names one tenant and one channel, and a string comparison is cheaper than a map
+// probe. Tenants and channels are updated in place, never replaced, so *last cannot go stale.
+// Only the apply path uses it; readers, which run beside the writer under a read lock, use the
+// maps.
+func lastHit[T any](last **T, m map[string]*T, id string, idOf func(*T) string) *T {
+	if v := *last; v != nil && idOf(v) == id {
+		return v
 	}
-	ch := t.channels[id]
-	if ch != nil {
-		t.lastChannel = ch
+	v := m[id]
+	if v != nil {
+		*last = v
 	}
-	return ch
+	return v
 }
 
 type sku struct {
@@ -372,17 +378,9 @@ func (l *Ledger) emit(st *step, t *tenant, ev depot.Event) {
 
 func (l *Ledger) tenantOf(id string) *tenant { return l.tenants[id] }
 
-// applyTenant is l.tenants[id] for the apply path, remembering the last hit as applyChannel does
-// (tenants are never replaced either).
+// applyTenant is l.tenants[id] for the apply path (see lastHit).
 func (l *Ledger) applyTenant(id string) *tenant {
-	if t := l.lastTenant; t != nil && t.id == id {
-		return t
-	}
-	t := l.tenants[id]
-	if t != nil {
-		l.lastTenant = t
-	}
-	return t
+	return lastHit(&l.lastTenant, l.tenants, id, func(t *tenant) string { return t.id })
 }
 
 func (l *Ledger) ensureTenant(id string) (*tenant, *depot.Rejection) {
