@@ -311,13 +311,6 @@ func (x *Table[K, V]) Touch(hashes []uint64) uint64 {
 
 // TouchKey is Touch for one key: it reads the home slot of k and returns a value to discard.
 func (x *Table[K, V]) TouchKey(k K) uint64 {
-	var sink uint64
-	h := x.hash(k)
-	if n := len(x.cur.slots); n > 0 {
-		sink ^= x.cur.slots[h&uint64(n-1)].h
-	}
-	if n := len(x.old.slots); n > 0 {
-		sink ^= x.old.slots[h&uint64(n-1)].h
-	}
-	return sink
+	h := [1]uint64{x.hash(k)}
+	return x.Touch(h[:])
 }
