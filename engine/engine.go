@@ -98,16 +98,23 @@ func (e *Engine) ApplyTo(env *depot.Envelope, dst []depot.Event) (depot.Result, 
 // Warm prepares for applying cmds soon, without changing anything: it reads the index slots
 // they will look up, all at once, so that the memory accesses of the run overlap and applying
 // each command finds them in cache. Callers that apply runs of commands warm WarmRun of them at a
-// time.
-func (e *Engine) Warm(cmds []depot.Command) { e.ledger.Warm(cmds) }
+// time. first is the sequence number cmds[0] will be applied under (the ids of the orders they
+// create derive from it); a wrong one only warms the wrong slots.
+func (e *Engine) Warm(first uint64, cmds []depot.Command) {
+	e.ledger.Warm(cmds)
+	e.orders.Warm(first, cmds)
+}
 
-// WarmEnvelopes is Warm for the commands of envs.
+// WarmEnvelopes is Warm for the commands of envs, which carry consecutive sequence numbers.
 func (e *Engine) WarmEnvelopes(envs []depot.Envelope) {
+	if len(envs) == 0 {
+		return
+	}
 	e.warmRun = e.warmRun[:0]
 	for i := range envs {
 		e.warmRun = append(e.warmRun, envs[i].Cmd)
 	}
-	e.ledger.Warm(e.warmRun)
+	e.Warm(envs[0].Seq, e.warmRun)
 	clear(e.warmRun)
 }
 

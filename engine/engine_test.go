@@ -87,11 +87,12 @@ func TestWarmChangesNothing(t *testing.T) {
 		&depot.Commit{Tenant: tenant, Reservation: "r-1", Order: "ord-1"}, &depot.Release{Tenant: tenant, Reservation: "r-2"},
 		&depot.Extend{Tenant: tenant, Reservation: "r-3"}, &depot.Ship{Tenant: tenant, ID: "s-1", Order: "ord-1"},
 		&depot.Receive{Tenant: tenant, ID: "rcv-1"}, &depot.Tick{},
+		&depot.CreateOrder{Tenant: tenant, Channel: "web", ExternalID: "ext-1"}, &depot.CreateOrder{Tenant: "nobody", ExternalID: "ext-1"},
 	}
 	for name, e := range smallStates(t) {
 		before := e.Hash()
-		e.Warm(cmds)
-		e.Warm(nil)
+		e.Warm(e.LastSeq()+1, cmds)
+		e.Warm(e.LastSeq()+1, nil)
 		if e.Hash() != before {
 			t.Fatalf("%s: Warm changed the state", name)
 		}

@@ -111,3 +111,14 @@ func TestRebuildMemoryOrdersByFifo(t *testing.T) {
 		}
 	}
 }
+
+// TestAllocationHashIsTheIndexHash holds Warm's shortcut to the index: the hash of an order
+// reference given in bytes is the one the allocation index files the string under.
+func TestAllocationHashIsTheIndexHash(t *testing.T) {
+	x := newIndex(func(a *allocation) string { return a.order })
+	for _, id := range []string{"", "o-1", "o-18446744073709551615", "ord-with-a-longer-reference"} {
+		if got, want := AllocationHash([]byte(id)), x.t.Hash(id); got != want {
+			t.Errorf("AllocationHash(%q) = %x, the index files it under %x", id, got, want)
+		}
+	}
+}

@@ -1,6 +1,10 @@
 package ledger
 
-import "github.com/depothq/depot"
+import (
+	"github.com/depothq/depot"
+	"github.com/depothq/depot/internal/hash"
+	"github.com/depothq/depot/internal/idtable"
+)
 
 // Warm reads, without changing anything, the reservation and allocation index slots that cmds
 // will look up, so that applying them finds those slots in cache. With millions of reservations
@@ -53,4 +57,18 @@ func (l *Ledger) Warm(cmds []depot.Command) {
 	// One tenant's tables: the common case of a run from one tenant. Runs mixing tenants are
 	// warmed for the last one seen, which is only a missed opportunity.
 	l.warmSink ^= t.reservations.t.Touch(res) ^ t.allocations.t.Touch(alloc)
+}
+
+// AllocationHash is the hash the allocation index files the order reference id under, for
+// TouchAllocations; id is in bytes so a caller can warm references it has not built yet.
+func AllocationHash(id []byte) uint64 { return idtable.Filed(hash.Bytes(id)) }
+
+// TouchAllocations reads the allocation index slots of hashes (AllocationHash values) in h's
+// tenant, as Warm does for the commands it knows, and returns a value to discard. It changes
+// nothing.
+func (l *Ledger) TouchAllocations(h Handle, hashes []uint64) uint64 {
+	if h.t == nil {
+		return 0
+	}
+	return h.t.allocations.t.Touch(hashes)
 }

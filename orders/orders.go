@@ -61,6 +61,9 @@ type Orders struct {
 	events     []depot.Event
 	info       ledger.LocationInfo
 	pass       uint64
+	// Warm's scratch hashes and what it read (kept so the loads stay).
+	warmExt, warmAlloc []uint64
+	warmSink           uint64
 
 	// Orders and shipments are carved from slabs: one allocation per slabSize records instead of
 	// one per record, which the ingest path and the collector both feel. A forgotten record is

@@ -91,7 +91,7 @@ func (s *Sequencer) apply(b *batch, n int) {
 	for _, r := range b.reqs {
 		for i, cmd := range r.cmds {
 			if k := int(seq - first + 1); k%engine.WarmRun == 0 {
-				s.eng.Warm(flat[k:min(k+engine.WarmRun, len(flat))])
+				s.eng.Warm(seq+1, flat[k:min(k+engine.WarmRun, len(flat))])
 			}
 			seq++
 			// Submit and SubmitBatch validated and encoded every command before queueing it.

@@ -59,8 +59,11 @@ func New[K comparable, V comparable](keyOf func(V) K, hashOf func(K) uint64) Tab
 	return Table[K, V]{keyOf: keyOf, hashOf: hashOf}
 }
 
-func (x *Table[K, V]) hash(k K) uint64 {
-	h := x.hashOf(k)
+func (x *Table[K, V]) hash(k K) uint64 { return Filed(x.hashOf(k)) }
+
+// Filed is the hash a table files a key under when its hashOf returns h, for callers of Touch
+// that hash keys they hold in another form (bytes for a string key) without building them.
+func Filed(h uint64) uint64 {
 	if h < 2 {
 		h += 2 // 0 and 1 are not hashes: see tombstone
 	}
