@@ -42,14 +42,14 @@ func (l *Ledger) remembered(st *step, c depot.Command, id string, apply handler)
 // remember appends to the FIFO of remembered outcomes and returns the entry's number.
 func (l *Ledger) remember(t *tenant, key memoKey, at int64) uint64 {
 	l.fifoNext++
-	l.memory = append(l.memory, memoRef{tenant: t, key: key, at: at, fifo: l.fifoNext})
+	l.memory.push(memoRef{tenant: t, key: key, at: at, fifo: l.fifoNext})
 	if l.rememberedCount() > depot.MaxRemembered {
 		l.forgetOldest()
 	}
 	return l.fifoNext
 }
 
-func (l *Ledger) rememberedCount() int { return len(l.memory) - l.memHead }
+func (l *Ledger) rememberedCount() int { return l.memory.len() }
 
 // Forgetting runs in long streaks (a tick expiring thousands of reservations once memory is
 // full forgets one outcome for each), and each forget looks up an id long out of cache. So every
@@ -65,10 +65,9 @@ func (l *Ledger) readAheadForgetting() {
 		return
 	}
 	l.forgetCountdown = forgetBlock - 1
-	head := min(l.memHead, len(l.memory))
-	next := min(head+forgetBlock, len(l.memory))
-	for i := head; i < next; i++ {
-		if ref := &l.memory[i]; ref.key.kind == depot.KindReserve {
+	next := min(forgetBlock, l.memory.len())
+	for i := 0; i < next; i++ {
+		if ref := l.memory.at(i); ref.key.kind == depot.KindReserve {
 			if r := ref.tenant.reservations.get(ref.key.id); r != nil {
 				l.warmSink ^= r.fifo
 			}
@@ -76,8 +75,8 @@ func (l *Ledger) readAheadForgetting() {
 			l.warmSink ^= m.fifo
 		}
 	}
-	for i := next; i < min(next+forgetBlock, len(l.memory)); i++ {
-		if ref := &l.memory[i]; ref.key.kind == depot.KindReserve {
+	for i := next; i < min(next+forgetBlock, l.memory.len()); i++ {
+		if ref := l.memory.at(i); ref.key.kind == depot.KindReserve {
 			l.warmSink ^= ref.tenant.reservations.t.TouchKey(ref.key.id)
 		} else {
 			l.warmSink ^= ref.tenant.memos.touch(ref.key.kind, ref.key.id)
@@ -87,16 +86,14 @@ func (l *Ledger) readAheadForgetting() {
 
 // prune forgets outcomes older than the retention window.
 func (l *Ledger) prune(now int64) {
-	for l.memHead < len(l.memory) && now-l.memory[l.memHead].at > depot.Retention {
+	for l.memory.len() > 0 && now-l.memory.at(0).at > depot.Retention {
 		l.forgetOldest()
 	}
 }
 
 func (l *Ledger) forgetOldest() {
 	l.readAheadForgetting()
-	ref := l.memory[l.memHead]
-	l.memory[l.memHead] = memoRef{}
-	l.memHead++
+	ref := l.memory.pop()
 	t := ref.tenant
 	if ref.key.kind == depot.KindReserve {
 		if r := t.reservations.get(ref.key.id); r != nil && r.fifo == ref.fifo && r.status != depot.ReservationActive {
@@ -106,21 +103,6 @@ func (l *Ledger) forgetOldest() {
 	} else if m := t.memos.get(ref.key); m != nil && m.fifo == ref.fifo {
 		t.memos.remove(ref.key)
 		l.memos.free(m)
-	}
-	// Compact once the dead prefix dominates, so the FIFO's memory stays proportional to what
-	// it holds.
-	if l.memHead > 1024 && l.memHead*2 > len(l.memory) {
-		live := l.memory[l.memHead:]
-		if cap(l.memory) > 4*len(live) {
-			// Mostly dead after a burst: move the survivors to a right-sized array, or the
-			// burst's peak would stay allocated for the life of the process.
-			l.memory = append(make([]memoRef, 0, 2*len(live)), live...)
-		} else {
-			n := copy(l.memory, live)
-			clear(l.memory[n:])
-			l.memory = l.memory[:n]
-		}
-		l.memHead = 0
 	}
 }
 

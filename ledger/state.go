@@ -497,9 +497,8 @@ func decodeLinesInto(d *wire.Decoder, positions int, inline []line) []line {
 func (l *Ledger) rebuildMemory() {
 	refs := l.restored
 	l.restored = nil
-	l.memHead = 0
 	if len(refs) == 0 {
-		l.memory = refs
+		l.memory.reset(nil)
 		return
 	}
 	lo, hi := refs[0].fifo, refs[0].fifo
@@ -514,7 +513,7 @@ func (l *Ledger) rebuildMemory() {
 				// Two entries with one fifo number: a forged snapshot; CheckInvariants refuses
 				// the state, and sorting keeps both so that it can.
 				slices.SortFunc(refs, func(a, b memoRef) int { return cmp.Compare(a.fifo, b.fifo) })
-				l.memory = refs
+				l.memory.reset(refs)
 				return
 			}
 			*slot = refs[i]
@@ -527,9 +526,9 @@ func (l *Ledger) rebuildMemory() {
 			}
 		}
 		clear(placed[n:])
-		l.memory = placed[:n]
+		l.memory.reset(placed[:n])
 		return
 	}
 	slices.SortFunc(refs, func(a, b memoRef) int { return cmp.Compare(a.fifo, b.fifo) })
-	l.memory = refs
+	l.memory.reset(refs)
 }

@@ -1,0 +1,56 @@
+package ledger
+
+import (
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+// TestMemoFIFOMatchesASlice drives the block FIFO and a plain slice with the same pushes, pops
+// and resets (of every size around the block boundaries): they must hold the same entries in the
+// same order.
+func TestMemoFIFOMatchesASlice(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var f memoFIFO
+		var model []memoRef
+		next := uint64(0)
+		steps := rapid.IntRange(1, 60).Draw(t, "steps")
+		for range steps {
+			switch rapid.IntRange(0, 9).Draw(t, "op") {
+			case 0: // reset from a slice, as a restore does
+				n := rapid.SampledFrom([]int{0, 1, fifoBlock - 1, fifoBlock, fifoBlock + 1, 2*fifoBlock + 7}).Draw(t, "reset")
+				refs := make([]memoRef, n)
+				for i := range refs {
+					next++
+					refs[i] = memoRef{fifo: next}
+				}
+				model = append([]memoRef(nil), refs...)
+				f.reset(refs)
+			case 1, 2, 3, 4, 5: // a run of pushes
+				for range rapid.IntRange(1, 3*fifoBlock).Draw(t, "pushes") {
+					next++
+					f.push(memoRef{fifo: next})
+					model = append(model, memoRef{fifo: next})
+				}
+			default: // a run of pops
+				for range rapid.IntRange(0, min(len(model), 2*fifoBlock)).Draw(t, "pops") {
+					if got, want := f.pop().fifo, model[0].fifo; got != want {
+						t.Fatalf("popped %d, want %d", got, want)
+					}
+					model = model[1:]
+				}
+			}
+			if f.len() != len(model) {
+				t.Fatalf("len %d, want %d", f.len(), len(model))
+			}
+			for _, i := range []int{0, len(model) / 2, len(model) - 1} {
+				if i >= 0 && i < len(model) && f.at(i).fifo != model[i].fifo {
+					t.Fatalf("at(%d) = %d, want %d", i, f.at(i).fifo, model[i].fifo)
+				}
+			}
+			if len(f.blocks) > 0 && len(f.blocks) != (f.head+f.n+fifoBlock-1)/fifoBlock {
+				t.Fatalf("%d blocks hold %d entries from %d", len(f.blocks), f.n, f.head)
+			}
+		}
+	})
+}
