@@ -16,6 +16,11 @@ import (
 // largest single cost of a commit. Here inserting appends to a bucket, and removing swaps the
 // bucket's last entry into the hole, which touches one other reservation, usually a recent one.
 //
+// A bucket holds a second of reservations, which at peak is hundreds of thousands: it is kept
+// in chunks of expiryChunk entries, so that it grows without copying. As one slice it was
+// copied at each doubling into fresh memory, a stall of milliseconds for the writer (page
+// faults included) at every doubling of a busy second.
+//
 // The order in which a tick expires reservations is (expiresAt, createdSeq), a total order
 // fixed by the state, so it does not depend on the buckets' internal order (which differs
 // between a live ledger and one restored from a snapshot): a tick collects what is due and
@@ -26,7 +31,41 @@ type expiryIndex struct {
 	n       int
 }
 
-type expiryBucket struct{ rs []*reservation }
+type expiryBucket struct {
+	chunks [][]*reservation // each of expiryChunk entries; the first n entries are live
+	n      int
+}
+
+const (
+	expiryChunkShift = 9
+	expiryChunk      = 1 << expiryChunkShift
+)
+
+func (b *expiryBucket) at(i int) **reservation {
+	return &b.chunks[i>>expiryChunkShift][i&(expiryChunk-1)]
+}
+
+func (b *expiryBucket) push(r *reservation) {
+	if b.n == len(b.chunks)*expiryChunk {
+		b.chunks = append(b.chunks, make([]*reservation, expiryChunk))
+	}
+	*b.at(b.n) = r
+	b.n++
+}
+
+// truncate keeps the first n entries. It keeps one empty chunk past them, so that a bucket
+// whose size hovers at a chunk boundary does not allocate a chunk per push.
+func (b *expiryBucket) truncate(n int) {
+	for i := n; i < b.n; i++ {
+		*b.at(i) = nil
+	}
+	b.n = n
+	keep := (n+expiryChunk-1)/expiryChunk + 1
+	for len(b.chunks) > keep {
+		b.chunks[len(b.chunks)-1] = nil
+		b.chunks = b.chunks[:len(b.chunks)-1]
+	}
+}
 
 // expiryBucketShift is log2 of a bucket's span in nanoseconds.
 const expiryBucketShift = 30
@@ -47,7 +86,7 @@ func (e *expiryIndex) len() int { return e.n }
 func (e *expiryIndex) holds(r *reservation) bool {
 	b := e.buckets[expiryKey(r.expiresAt)]
 	i := int(r.slot)
-	return b != nil && i >= 0 && i < len(b.rs) && b.rs[i] == r
+	return b != nil && i >= 0 && i < b.n && *b.at(i) == r
 }
 
 func (e *expiryIndex) push(r *reservation) {
@@ -59,8 +98,8 @@ func (e *expiryIndex) push(r *reservation) {
 		e.buckets[k] = b
 		e.keys.Push(k)
 	}
-	r.slot = int32(len(b.rs))
-	b.rs = append(b.rs, r)
+	r.slot = int32(b.n)
+	b.push(r)
 	e.n++
 }
 
@@ -69,14 +108,13 @@ func (e *expiryIndex) remove(r *reservation) {
 		panic("ledger: expiry index lost track of a reservation")
 	}
 	b := e.buckets[expiryKey(r.expiresAt)]
-	last := len(b.rs) - 1
+	last := b.n - 1
 	if i := int(r.slot); i != last {
-		moved := b.rs[last]
-		b.rs[i] = moved
+		moved := *b.at(last)
+		*b.at(i) = moved
 		moved.slot = int32(i)
 	}
-	b.rs[last] = nil
-	b.rs = b.rs[:last]
+	b.truncate(last)
 	r.slot = -1
 	e.n--
 }
@@ -98,7 +136,8 @@ func (e *expiryIndex) takeDue(dst []*reservation, now int64) []*reservation {
 		k := *e.keys.At(0)
 		b := e.buckets[k]
 		w := 0
-		for _, r := range b.rs {
+		for i := range b.n {
+			r := *b.at(i)
 			if r.expiresAt <= now {
 				r.slot = -1
 				dst = append(dst, r)
@@ -106,12 +145,11 @@ func (e *expiryIndex) takeDue(dst []*reservation, now int64) []*reservation {
 			}
 			// Only the current bucket keeps any; w never passes the read position.
 			r.slot = int32(w)
-			b.rs[w] = r
+			*b.at(w) = r
 			w++
 		}
-		e.n -= len(b.rs) - w
-		clear(b.rs[w:])
-		b.rs = b.rs[:w]
+		e.n -= b.n - w
+		b.truncate(w)
 		if w > 0 {
 			break
 		}
