@@ -105,3 +105,28 @@ func TestSetZeroValuePanics(t *testing.T) {
 	x := New(idOf, func(string) uint64 { return 7 })
 	x.Set("a", nil)
 }
+
+// TestGrowthMovesIntoThePrefaultedTable checks prefault's promise: every table past the small
+// sizes grows into the spare allocated ahead, with each of its pages written first.
+func TestGrowthMovesIntoThePrefaultedTable(t *testing.T) {
+	seed := maphash.MakeSeed()
+	x := New(idOf, func(id string) uint64 { return maphash.String(seed, id) })
+	grown := 0
+	for i := range 200_000 {
+		size, spare, touched := len(x.cur.slots), x.spare, x.touched
+		x.Set("r-"+strconv.Itoa(i), &entity{id: "r-" + strconv.Itoa(i)})
+		if len(x.cur.slots) == size || size < 4*slotsPerPage {
+			continue
+		}
+		grown++
+		if spare == nil || &x.cur.slots[0] != &spare[0] {
+			t.Fatalf("grew from %d slots into a fresh table, not the spare", size)
+		}
+		if touched < len(spare) {
+			t.Fatalf("grew from %d slots with %d of %d spare slots' pages written", size, touched, len(spare))
+		}
+	}
+	if grown < 5 {
+		t.Fatalf("only %d growths past the small sizes", grown)
+	}
+}
