@@ -99,7 +99,9 @@ func registerRuntime(reg *prometheus.Registry) {
 // observeBatch records one group commit. It runs on the sequencer's syncer goroutine.
 func (m *metrics) observeBatch(b *sequencer.Batch) {
 	m.batchSize.Observe(float64(b.Commands))
-	m.fsync.Observe(b.SyncTime.Seconds())
+	if !b.SharedSync {
+		m.fsync.Observe(b.SyncTime.Seconds()) // once per sync, not per batch it covered
+	}
 	m.apply.Observe(b.ApplyTime.Seconds())
 	var kinds, evs, codes [256]int
 	for _, k := range b.Kinds {

@@ -33,9 +33,12 @@ type batchStats struct {
 }
 
 func (b *batchStats) onCommit(bt *sequencer.Batch) {
-	b.batches.Add(1)
+	// A batch made durable by the previous batch's sync is not another commit.
+	if !bt.SharedSync {
+		b.batches.Add(1)
+		b.syncNs.Add(int64(bt.SyncTime))
+	}
 	b.commands.Add(int64(bt.Commands))
-	b.syncNs.Add(int64(bt.SyncTime))
 }
 
 func (b *batchStats) reset() { b.batches.Store(0); b.commands.Store(0); b.syncNs.Store(0) }

@@ -45,6 +45,10 @@ const (
 	// frameHeaderBytes is the fixed part of a frame: crc (u32), length (u32), seq (u64).
 	frameHeaderBytes = 16
 
+	// EntryOverheadBytes is what an entry costs beyond its data in AppendMaxBytes (its frame
+	// header), for callers that merge batches and must stay under the limit.
+	EntryOverheadBytes = frameHeaderBytes
+
 	// snapshotHeaderBytes is the fixed part of a snapshot file: magic (8), crc (u32), version (u32),
 	// seq (u64), length (u64).
 	snapshotHeaderBytes = 32

@@ -91,9 +91,13 @@ type Batch struct {
 	// Time is the stamp every command of the batch carries (unix nanoseconds).
 	Time int64
 	// Kinds is parallel to Results.
-	Kinds        []depot.CommandKind
-	ApplyTime    time.Duration
+	Kinds     []depot.CommandKind
+	ApplyTime time.Duration
+	// SyncTime is the time of the write and sync that made the batch durable. SharedSync is
+	// set when that write and sync were the previous batch's too: the syncer merges batches
+	// that waited for it (see syncer), so counting syncs means counting batches without it.
 	SyncTime     time.Duration
+	SharedSync   bool
 	QueueDepth   int
 	BatchStarted time.Time
 }
@@ -207,8 +211,8 @@ func Open(j journal.Journal, opts Options) (*Sequencer, error) {
 		queue:        make(chan *request, opts.QueueSize),
 		applied:      eng.LastSeq(),
 		now:          eng.Now(),
-		toSync:       make(chan *batch, 1),
-		free:         make(chan *batch, 3),
+		toSync:       make(chan *batch, batchesInFlight),
+		free:         make(chan *batch, batchesInFlight),
 		snapshot:     make(chan *snapshotJob, 1),
 		lastSnap:     eng.LastSeq(),
 		writerDone:   make(chan struct{}),
@@ -218,9 +222,10 @@ func Open(j journal.Journal, opts Options) (*Sequencer, error) {
 	s.durable.Store(eng.LastSeq())
 	ch := make(chan struct{})
 	s.notify.Store(&ch)
-	// Three batches circulate: one being filled, one being synced, one being answered. That
-	// bounds the memory in flight and lets the writer run one batch ahead of the disk.
-	for range 3 {
+	// batchesInFlight batches circulate: one being filled, the others waiting for the disk or
+	// being synced and answered. That bounds the memory in flight and lets the writer run a few
+	// batches ahead of a slow sync; the syncer makes the waiting ones durable together.
+	for range batchesInFlight {
 		s.free <- &batch{}
 	}
 	go s.writer()

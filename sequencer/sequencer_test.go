@@ -363,3 +363,97 @@ func TestOnReplaySeesTheTail(t *testing.T) {
 		t.Fatalf("replayed result %+v, live result %+v", last, want)
 	}
 }
+
+// gatedJournal holds the first Append after gate is armed until release is closed, and records
+// how many entries each Append carried.
+type gatedJournal struct {
+	journal.Journal
+	armed   atomic.Bool
+	blocked chan struct{} // closed when the gated Append has started
+	release chan struct{}
+	mu      sync.Mutex
+	sizes   []int
+}
+
+func (g *gatedJournal) Append(entries []journal.Entry) error {
+	if g.armed.CompareAndSwap(true, false) {
+		close(g.blocked)
+		<-g.release
+	}
+	g.mu.Lock()
+	g.sizes = append(g.sizes, len(entries))
+	g.mu.Unlock()
+	return g.Journal.Append(entries)
+}
+
+// TestBatchesWaitingForASlowSyncShareTheNext holds one sync while more batches are applied:
+// they must reach the journal in one Append, in order, and each caller must get its own answer
+// only after that Append.
+func TestBatchesWaitingForASlowSyncShareTheNext(t *testing.T) {
+	g := &gatedJournal{Journal: journal.NewMemory(), blocked: make(chan struct{}), release: make(chan struct{})}
+	var mu sync.Mutex
+	var batches []sequencer.Batch
+	s := mustOpen(t, g, sequencer.Options{OnCommit: func(b *sequencer.Batch) {
+		mu.Lock()
+		batches = append(batches, *b)
+		mu.Unlock()
+	}})
+	seed(t, s, 100)
+	g.armed.Store(true)
+	const waiting = 4
+	var wg sync.WaitGroup
+	var answered atomic.Int32
+	results := make([]depot.Result, waiting+1)
+	submit := func(i int) {
+		defer wg.Done()
+		res, err := s.Submit(context.Background(), reserve(fmt.Sprintf("r%d", i), 1))
+		answered.Add(1)
+		if err != nil {
+			t.Errorf("submit %d: %v", i, err)
+		}
+		results[i] = res
+	}
+	wg.Add(1)
+	go submit(0)
+	<-g.blocked
+	// Each submission alone in the queue makes a batch of its own (the writer does not wait
+	// to fill one); all of them wait for the held sync.
+	for i := 1; i <= waiting; i++ {
+		wg.Add(1)
+		go submit(i)
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := answered.Load(); n != 0 {
+		t.Fatalf("%d commands answered before their sync", n)
+	}
+	close(g.release)
+	wg.Wait()
+	for i, res := range results {
+		if !res.OK() {
+			t.Fatalf("reserve %d: %v", i, res.Rejection)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	// The seed's four appends, the held one with command 0, then one with the rest (and the
+	// empty one of Close's final snapshot).
+	if len(g.sizes) < 6 || g.sizes[4] != 1 || g.sizes[5] != waiting {
+		t.Fatalf("appends carried %v entries, want [1 1 1 1 1 %d ...]", g.sizes, waiting)
+	}
+	shared, last := 0, uint64(0)
+	for _, b := range batches {
+		if b.FirstSeq != last+1 {
+			t.Fatalf("batch %d..%d after %d", b.FirstSeq, b.LastSeq, last)
+		}
+		last = b.LastSeq
+		if b.SharedSync {
+			shared++
+		}
+	}
+	if want := waiting - 1; shared != want {
+		t.Fatalf("%d batches shared a sync, want %d (%d batches: %+v)", shared, want, len(batches), batches)
+	}
+}

@@ -156,24 +156,89 @@ func (s *Sequencer) apply(b *batch, n int) {
 	}
 }
 
-// syncer makes each batch durable, publishes the durable sequence number and answers callers.
+// batchesInFlight is how many batches circulate between the writer and the syncer.
+const batchesInFlight = 6
+
+// syncer makes batches durable, publishes the durable sequence number and answers callers. The
+// batches already waiting when it starts a sync are merged into it: one write and one sync for
+// all of them, up to the journal's limit on one append. Without that, each batch costs a sync of
+// its own, and when one sync is slow (a disk hiccup of a millisecond or two) the writer's next
+// batches, often of a single command caught while the callers were still being answered, queue
+// behind it, each waiting for a whole sync: the stall multiplies, and every caller in flight
+// sees it.
 func (s *Sequencer) syncer() {
 	defer close(s.syncerDone)
 	defer close(s.snapshot)
-	for b := range s.toSync {
-		if errp := s.failed.Load(); errp != nil {
+	var group []*batch
+	var entries []journal.Entry
+	var carry *batch // received but over the limit of the group before it
+	for {
+		b := carry
+		carry = nil
+		if b == nil {
+			var ok bool
+			if b, ok = <-s.toSync; !ok {
+				return
+			}
+		}
+		group = append(group[:0], b)
+		size := appendBytes(b)
+	merge:
+		for {
+			select {
+			case next, ok := <-s.toSync:
+				if !ok {
+					break merge
+				}
+				if size+appendBytes(next) > journal.AppendMaxBytes {
+					carry = next
+					break merge
+				}
+				group = append(group, next)
+				size += appendBytes(next)
+			default:
+				break merge
+			}
+		}
+		s.syncGroup(group, &entries)
+		clear(group)
+	}
+}
+
+// appendBytes is what b's entries count against journal.AppendMaxBytes.
+func appendBytes(b *batch) int {
+	return len(b.buf) + len(b.entries)*journal.EntryOverheadBytes
+}
+
+// syncGroup appends the entries of the group's batches in one call, then answers each batch in
+// order. entries is scratch.
+func (s *Sequencer) syncGroup(group []*batch, entries *[]journal.Entry) {
+	if errp := s.failed.Load(); errp != nil {
+		for _, b := range group {
 			s.answer(b, *errp)
-			continue
 		}
-		started := time.Now()
-		if err := s.journal.Append(b.entries); err != nil {
-			s.fail(err)
+		return
+	}
+	all := (*entries)[:0]
+	for _, b := range group {
+		all = append(all, b.entries...)
+	}
+	started := time.Now()
+	err := s.journal.Append(all)
+	clear(all)
+	*entries = all[:0]
+	if err != nil {
+		s.fail(err)
+		for _, b := range group {
 			s.answer(b, *s.failed.Load())
-			continue
 		}
-		b.info.SyncTime = time.Since(started)
-		s.durable.Store(b.info.LastSeq)
-		s.wake()
+		return
+	}
+	took := time.Since(started)
+	s.durable.Store(group[len(group)-1].info.LastSeq)
+	s.wake()
+	for i, b := range group {
+		b.info.SyncTime, b.info.SharedSync = took, i > 0
 		info, snap := b.info, b.snap
 		final := len(b.reqs) == 0
 		s.answer(b, nil)
