@@ -53,10 +53,14 @@ type slot[V comparable] struct {
 }
 
 const (
-	// spareAt is the load, in eighths, at which the next table is allocated: at a quarter
-	// full, while growth starts at half. The n/4 inserts in between (n slots now) outnumber the
-	// n/128 pages of the next table, so every page is written before growth.
-	spareAt = 2
+	// spareAt is the load, in eighths, at which the next table is allocated: at three eighths
+	// full, while growth starts at half. The n/8 inserts in between (n slots now) outnumber the
+	// n/128 pages of the next table, so every page is written before growth; and a table that
+	// a restore presized to a quarter full does not hold a spare it may never need.
+	spareAt = 3
+	// spareDropAt is the load, in eighths, under which removals drop the spare: a table that
+	// emptied (outcomes forgotten) does not keep twice its size allocated.
+	spareDropAt = 1
 	// slotsPerPage is how many slots share a 4 KiB page (slots are 16 bytes: a hash and a
 	// pointer); writing one slot of each page is enough to have the page mapped.
 	slotsPerPage = 256
@@ -238,6 +242,9 @@ func (x *Table[K, V]) Remove(k K) {
 	if x.old.slots != nil {
 		x.move()
 	}
+	if x.spare != nil && 8*x.cur.used < spareDropAt*len(x.cur.slots) {
+		x.spare, x.touched = nil, 0
+	}
 }
 
 // remove deletes k, leaving a tombstone or shifting the rest of the cluster back; it reports
@@ -318,6 +325,7 @@ func (x *Table[K, V]) Presize(n int) {
 	}
 	if size > len(x.cur.slots) {
 		x.cur = table[K, V]{slots: make([]slot[V], size)}
+		x.spare, x.touched = nil, 0
 	}
 }
 

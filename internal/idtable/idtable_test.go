@@ -130,3 +130,29 @@ func TestGrowthMovesIntoThePrefaultedTable(t *testing.T) {
 		t.Fatalf("only %d growths past the small sizes", grown)
 	}
 }
+
+// TestEmptiedTableDropsItsSpare: a table whose entries were removed gives back the next table
+// it had allocated ahead, and one presized to under spareAt eighths full holds none.
+func TestEmptiedTableDropsItsSpare(t *testing.T) {
+	seed := maphash.MakeSeed()
+	x := New(idOf, func(id string) uint64 { return maphash.String(seed, id) })
+	var vals []*entity
+	for i := 0; x.spare == nil; i++ {
+		vals = append(vals, &entity{id: "r-" + strconv.Itoa(i)})
+		x.Set(vals[i].id, vals[i])
+	}
+	for _, v := range vals {
+		x.Remove(v.id)
+	}
+	if x.spare != nil || x.Len() != 0 {
+		t.Fatalf("emptied table keeps a spare of %d slots (%d values)", len(x.spare), x.Len())
+	}
+	y := New(idOf, func(id string) uint64 { return maphash.String(seed, id) })
+	y.Presize(90_000) // 262,144 slots: a third full
+	for i := range 90_000 {
+		y.Set("r-"+strconv.Itoa(i), &entity{id: "r-" + strconv.Itoa(i)})
+	}
+	if y.spare != nil {
+		t.Fatalf("a table presized for what it holds allocated a spare of %d slots", len(y.spare))
+	}
+}
