@@ -57,8 +57,8 @@ func (d *EnvelopeDecoder) Decode(data []byte) (Envelope, error) {
 }
 
 // DecodeEncoded decodes one envelope and also sets its Encoded to the command's AppendCommand
-// encoding, appended to buf (which it returns grown), so that the engine fingerprints the bytes
-// instead of encoding the command again. Those bytes are the envelope's own: a journal entry is
+// encoding, appended to buf (which it returns grown), and its Fingerprint, so that the engine
+// neither encodes the command again nor hashes it on the applying goroutine. Those bytes are the envelope's own: a journal entry is
 // AppendEncodedEnvelope of exactly that encoding, and decoding consumed every byte of it. Encoded
 // aliases buf, so buf must not be appended to by anything else while the envelope is in use.
 func (d *EnvelopeDecoder) DecodeEncoded(data, buf []byte) (Envelope, []byte, error) {
@@ -70,6 +70,7 @@ func (d *EnvelopeDecoder) DecodeEncoded(data, buf []byte) (Envelope, []byte, err
 	buf = append(buf, data[1])
 	buf = append(buf, data[len(data)-fields:]...)
 	env.Encoded = buf[start:len(buf):len(buf)]
+	env.Fingerprint = Fingerprint(env.Encoded)
 	return env, buf, nil
 }
 

@@ -71,7 +71,10 @@ func TestDecodeEncodedRecoversTheCommandEncoding(t *testing.T) {
 		if !bytes.HasPrefix(grown, []byte("prefix")) || len(grown) != len(buf)+len(got.Encoded) {
 			t.Fatalf("%s: buffer not appended to: %q", c.Kind(), grown)
 		}
-		got.Encoded = nil
+		if got.Fingerprint != depot.Fingerprint(got.Encoded) {
+			t.Fatalf("%s: Fingerprint %x, of Encoded %x", c.Kind(), got.Fingerprint, depot.Fingerprint(got.Encoded))
+		}
+		got.Encoded, got.Fingerprint = nil, 0
 		if !reflect.DeepEqual(got, env) {
 			t.Fatalf("%s: decoded %#v, want %#v", c.Kind(), got, env)
 		}

@@ -92,6 +92,10 @@ type Envelope struct {
 	// Encoded, when set, is AppendCommand's encoding of Cmd, which the engine then fingerprints
 	// instead of encoding the command again. Whoever sets it vouches that it matches Cmd.
 	Encoded []byte
+	// Fingerprint, when not zero, is Fingerprint(Encoded), computed where Encoded was (on the
+	// sequencer's callers' goroutines, in the replay's decoder) so that the single writer does
+	// not hash every command again. Zero means "not computed": the engine hashes Encoded.
+	Fingerprint uint64
 }
 
 // DefineSKU creates or updates a SKU. A SKU with Components is a kit: it has no stock of its

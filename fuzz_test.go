@@ -36,6 +36,9 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		if err != nil || !bytes.Equal(enc.Encoded, depot.AppendCommand(nil, env.Cmd)) {
 			t.Fatalf("DecodeEncoded: err %v, Encoded %x, AppendCommand %x", err, enc.Encoded, depot.AppendCommand(nil, env.Cmd))
 		}
+		if enc.Fingerprint != depot.Fingerprint(enc.Encoded) {
+			t.Fatalf("DecodeEncoded: Fingerprint %x is not that of its Encoded", enc.Fingerprint)
+		}
 		// Validate must be total on anything the decoder lets through.
 		_ = env.Cmd.Validate()
 	})

@@ -37,6 +37,7 @@ func ApplyReserves(n int) (ApplyResult, error) {
 		took, upstream time.Duration
 		encoded        []byte
 		ends           []int
+		fps            []uint64
 	)
 	for done := 0; done < n; {
 		envs = envs[:0]
@@ -45,21 +46,23 @@ func ApplyReserves(n int) (ApplyResult, error) {
 			lines[k] = depot.ReserveLine{SKU: skuID(i % catalogueSKUs), Location: locID(i / catalogueSKUs % catalogueLocations), Qty: 1}
 			reserves[k] = depot.Reserve{Tenant: tenant, Reservation: "r-" + strconv.Itoa(i), Channel: "web", Lines: lines[k : k+1 : k+1]}
 		}
-		// What the sequencer's callers do before the writer: validate, then encode.
+		// What the sequencer's callers do before the writer: validate, encode, fingerprint.
 		started := time.Now()
-		encoded, ends = encoded[:0], ends[:0]
+		encoded, ends, fps = encoded[:0], ends[:0], fps[:0]
 		for k := 0; k < chunk && done+k < n; k++ {
 			if r := reserves[k].Validate(); r != nil {
 				return ApplyResult{}, errf("reserve %d: %v: %w", done+k, r, errRejected)
 			}
+			from := len(encoded)
 			encoded = depot.AppendCommand(encoded, &reserves[k])
 			ends = append(ends, len(encoded))
+			fps = append(fps, depot.Fingerprint(encoded[from:]))
 		}
 		upstream += time.Since(started)
 		start := 0
 		for k, end := range ends {
 			envs = append(envs, depot.Envelope{Seq: e.LastSeq() + uint64(k) + 1, Time: benchEpoch, Cmd: &reserves[k],
-				Validated: true, Encoded: encoded[start:end:end]})
+				Validated: true, Encoded: encoded[start:end:end], Fingerprint: fps[k]})
 			start = end
 		}
 		started = time.Now()

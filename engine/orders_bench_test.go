@@ -130,8 +130,8 @@ func BenchmarkOrderFlow3Lines20Locations5Carriers(b *testing.B) {
 				Level: depot.LevelStandard, Priority: g.next(3)}
 			envs = append(envs, depot.Envelope{Seq: seq, Time: now, Cmd: &cmds[k]})
 		}
-		// The callers' share, timed apart: Submit validates and encodes each command on the
-		// caller's goroutine, and the writer gets it with its encoding.
+		// The callers' share, timed apart: Submit validates, encodes and fingerprints each
+		// command on the caller's goroutine, and the writer gets it with those.
 		began := time.Now()
 		encoded = encoded[:0]
 		for k := range envs {
@@ -141,6 +141,7 @@ func BenchmarkOrderFlow3Lines20Locations5Carriers(b *testing.B) {
 			from := len(encoded)
 			encoded = depot.AppendCommand(encoded, &cmds[k])
 			envs[k].Validated, envs[k].Encoded = true, encoded[from:len(encoded):len(encoded)]
+			envs[k].Fingerprint = depot.Fingerprint(envs[k].Encoded)
 		}
 		callers += time.Since(began)
 		b.StartTimer()

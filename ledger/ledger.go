@@ -45,6 +45,7 @@ type Ledger struct {
 	// it, so that callers' envelopes can stay on their stacks.
 	curCmd     depot.Command
 	curEncoded []byte
+	curFP      uint64 // the envelope's Fingerprint of curEncoded; 0 when not given
 
 	// Scratch space reused by every command so the hot path does not allocate.
 	need    []need
@@ -253,7 +254,7 @@ func (l *Ledger) LastSeq() uint64 { return l.lastSeq }
 // buffer owned by the ledger and are valid until the next call to Apply; copy what you keep.
 func (l *Ledger) Apply(env *depot.Envelope) depot.Result {
 	start := l.useSink()
-	l.curCmd, l.curEncoded = env.Cmd, env.Encoded
+	l.curCmd, l.curEncoded, l.curFP = env.Cmd, env.Encoded, env.Fingerprint
 	// Time only moves forward: a sequencer whose clock stepped back must not be able to revive
 	// expired reservations or reorder retention.
 	if env.Time > l.now {
@@ -480,6 +481,9 @@ func (t *tenant) lookupStocked(skuID, locID string) (*sku, *location, *depot.Rej
 // current envelope carries when it is this command's.
 func (l *Ledger) fingerprint(c depot.Command) uint64 {
 	if l.curEncoded != nil && l.curCmd == c {
+		if l.curFP != 0 {
+			return l.curFP
+		}
 		return depot.Fingerprint(l.curEncoded)
 	}
 	l.scratch = depot.AppendCommand(l.scratch[:0], c)

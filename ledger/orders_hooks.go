@@ -32,7 +32,7 @@ func (h Handle) Valid() bool { return h.t != nil }
 // Stamp advances the logical clock and the last sequence number for a command the ledger does
 // not apply itself, exactly as Apply would.
 func (l *Ledger) Stamp(env *depot.Envelope) {
-	l.curCmd, l.curEncoded = env.Cmd, env.Encoded
+	l.curCmd, l.curEncoded, l.curFP = env.Cmd, env.Encoded, env.Fingerprint
 	if env.Time > l.now {
 		l.now = env.Time
 	}

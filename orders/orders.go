@@ -58,6 +58,7 @@ type Orders struct {
 	// carried one, for fingerprint.
 	curCmd     depot.Command
 	curEncoded []byte
+	curFP      uint64 // the envelope's Fingerprint of curEncoded; 0 when not given
 	events     []depot.Event
 	info       ledger.LocationInfo
 	pass       uint64
@@ -108,7 +109,7 @@ func IsCommand(c depot.Command) bool {
 // valid until the next call.
 func (x *Orders) Apply(env *depot.Envelope) depot.Result {
 	x.led.Stamp(env)
-	x.curCmd, x.curEncoded = env.Cmd, env.Encoded
+	x.curCmd, x.curEncoded, x.curFP = env.Cmd, env.Encoded, env.Fingerprint
 	x.events = x.events[:0]
 	res := depot.Result{Seq: env.Seq}
 	if !env.Validated {

@@ -12,6 +12,9 @@ import (
 // encoding when it carries one for this command.
 func (x *Orders) fingerprint(c depot.Command) uint64 {
 	if x.curEncoded != nil && x.curCmd == c {
+		if x.curFP != 0 {
+			return x.curFP
+		}
 		return depot.Fingerprint(x.curEncoded)
 	}
 	x.scratch = depot.AppendCommand(x.scratch[:0], c)

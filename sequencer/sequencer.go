@@ -106,20 +106,24 @@ type Batch struct {
 type request struct {
 	cmds []depot.Command
 	// encoded holds each command's depot.AppendCommand encoding, back to back, ends[i] marking
-	// where command i's ends. Callers encode on their own goroutines, in parallel, so the single
-	// writer only stamps sequence numbers and the engine fingerprints without encoding again.
+	// where command i's ends, and fps[i] its depot.Fingerprint. Callers encode and hash on their
+	// own goroutines, in parallel, so the single writer only stamps sequence numbers and the
+	// engine neither encodes nor hashes again.
 	encoded []byte
 	ends    []int
+	fps     []uint64
 	results []depot.Result
 	done    chan error
 }
 
-// encode fills encoded and ends from cmds.
+// encode fills encoded, ends and fps from cmds.
 func (r *request) encode() {
-	r.encoded, r.ends = r.encoded[:0], r.ends[:0]
+	r.encoded, r.ends, r.fps = r.encoded[:0], r.ends[:0], r.fps[:0]
 	for _, c := range r.cmds {
+		start := len(r.encoded)
 		r.encoded = depot.AppendCommand(r.encoded, c)
 		r.ends = append(r.ends, len(r.encoded))
+		r.fps = append(r.fps, depot.Fingerprint(r.encoded[start:]))
 	}
 }
 

@@ -96,7 +96,7 @@ func (s *Sequencer) apply(b *batch, n int) {
 			seq++
 			// Submit and SubmitBatch validated and encoded every command before queueing it.
 			enc := r.encodedAt(i)
-			env := depot.Envelope{Seq: seq, Time: now, Cmd: cmd, Validated: true, Encoded: enc}
+			env := depot.Envelope{Seq: seq, Time: now, Cmd: cmd, Validated: true, Encoded: enc, Fingerprint: r.fps[i]}
 			offsets = append(offsets, len(events))
 			var res depot.Result
 			res, events = s.eng.ApplyTo(&env, events)
