@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -455,5 +456,111 @@ func TestBatchesWaitingForASlowSyncShareTheNext(t *testing.T) {
 	}
 	if want := waiting - 1; shared != want {
 		t.Fatalf("%d batches shared a sync, want %d (%d batches: %+v)", shared, want, len(batches), batches)
+	}
+}
+
+// TestShadowTakesThePeriodicSnapshots runs many callers with a snapshot due every 100 commands:
+// the snapshots must come from the shadow (the writer takes only the final one) and each must be
+// the state the journal gives at its seq.
+func TestShadowTakesThePeriodicSnapshots(t *testing.T) {
+	j := journal.NewMemory()
+	s := mustOpen(t, j, sequencer.Options{SnapshotEvery: 100, Logger: slog.New(slog.DiscardHandler)})
+	seed(t, s, 1_000_000)
+	const callers, each = 16, 100
+	var wg sync.WaitGroup
+	for c := range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				if res, err := s.Submit(context.Background(), reserve(fmt.Sprintf("r-%d-%d", c, i), 1)); err != nil || !res.OK() {
+					t.Errorf("reserve: %v %v", err, res.Rejection)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	// The shadow lags the writer by design; wait until it has saved a snapshot past the
+	// first few hundred commands.
+	deadline := time.Now().Add(20 * time.Second)
+	var seq uint64
+	var data []byte
+	for {
+		got, d, ok, err := j.LatestSnapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok && got >= 500 {
+			seq, data = got, d
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no periodic snapshot past seq 500 (newest: %d, %v)", got, ok)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := engine.Restore(data)
+	if err != nil {
+		t.Fatalf("restore the shadow's snapshot at %d: %v", seq, err)
+	}
+	replayed := engine.New()
+	dec := depot.NewEnvelopeDecoder()
+	if err := j.Replay(1, func(e journal.Entry) error {
+		if e.Seq > seq {
+			return nil
+		}
+		env, err := dec.Decode(e.Data)
+		if err != nil {
+			return err
+		}
+		replayed.Apply(&env)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if replayed.LastSeq() != seq || snap.Hash() != replayed.Hash() {
+		t.Fatalf("snapshot at seq %d differs from the journal replayed to seq %d", seq, replayed.LastSeq())
+	}
+	// Close still writes the final state.
+	if last, _, _, _ := j.LatestSnapshot(); last != j.LastSeq() {
+		t.Fatalf("newest snapshot at %d after Close, journal ends at %d", last, j.LastSeq())
+	}
+}
+
+// TestCloseAbandonsTheShadowsRebuild closes a sequencer whose shadow has just started rebuilding
+// from a long journal with no snapshot (the rebuild polls Close's flag and stops): Close must
+// return, without error, having written the final snapshot.
+func TestCloseAbandonsTheShadowsRebuild(t *testing.T) {
+	j := journal.NewMemory()
+	cmds := []depot.Command{
+		&depot.DefineSKU{Tenant: "t1", SKU: "sku-1"},
+		&depot.DefineLocation{Tenant: "t1", Location: "wh-1", Type: depot.LocationWarehouse, Status: depot.LocationOpen},
+		&depot.DefineChannel{Tenant: "t1", Channel: "web", Locations: []string{"wh-1"}},
+		&depot.Receive{Tenant: "t1", ID: "rcv-1", SKU: "sku-1", Location: "wh-1", Qty: 1_000_000},
+	}
+	for i := range 50_000 {
+		cmds = append(cmds, reserve(fmt.Sprintf("r-%d", i), 1))
+	}
+	entries := make([]journal.Entry, 0, len(cmds))
+	for i, c := range cmds {
+		seq := uint64(i + 1)
+		entries = append(entries, journal.Entry{Seq: seq, Data: depot.AppendEnvelope(nil, &depot.Envelope{Seq: seq, Time: 1_800_000_000e9, Cmd: c})})
+	}
+	if err := j.Append(entries); err != nil {
+		t.Fatal(err)
+	}
+	// Recovery replays it all, then a snapshot is due at once: the first batch sets the shadow
+	// rebuilding the same 50,004 commands.
+	s := mustOpen(t, j, sequencer.Options{SnapshotEvery: 1, Logger: slog.New(slog.DiscardHandler)})
+	mustSubmit(t, s, reserve("last", 1))
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if last, _, ok, _ := j.LatestSnapshot(); !ok || last != j.LastSeq() {
+		t.Fatalf("final snapshot at %d (%v), journal ends at %d", last, ok, j.LastSeq())
 	}
 }

@@ -237,6 +237,12 @@ func (s *Sequencer) syncGroup(group []*batch, entries *[]journal.Entry) {
 	took := time.Since(started)
 	s.durable.Store(group[len(group)-1].info.LastSeq)
 	s.wake()
+	if s.shadow != nil {
+		// Before answering: answered batches go back to the writer, who reuses their buffers.
+		for _, b := range group {
+			s.shadow.offer(b)
+		}
+	}
 	for i, b := range group {
 		b.info.SyncTime, b.info.SharedSync = took, i > 0
 		info, snap := b.info, b.snap
@@ -262,11 +268,11 @@ func (s *Sequencer) answer(b *batch, err error) {
 	s.free <- b
 }
 
-// maybeSnapshot attaches a snapshot to the batch every SnapshotEvery commands. Encoding happens
-// on the writer, which owns the engine and so needs no lock to read it; saving happens only after
-// the batch is durable (see syncer).
+// maybeSnapshot attaches a snapshot to the batch every SnapshotEvery commands, in inline mode
+// (otherwise the shadow takes them). Encoding happens on the writer, which owns the engine and
+// so needs no lock to read it; saving happens only after the batch is durable (see syncer).
 func (s *Sequencer) maybeSnapshot(b *batch) {
-	if s.opts.SnapshotEvery < 0 || int64(s.applied-s.lastSnap) < s.opts.SnapshotEvery {
+	if s.shadow != nil || s.opts.SnapshotEvery < 0 || int64(s.applied-s.lastSnap) < s.opts.SnapshotEvery {
 		return
 	}
 	b.snap = &snapshotJob{seq: s.applied, data: s.eng.AppendSnapshot(nil)}

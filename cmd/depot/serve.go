@@ -31,6 +31,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	snapEvery := fs.Int64("snapshot-every", sequencer.DefaultSnapshotEvery, "commands between snapshots (negative: only at shutdown)")
+	snapOnWriter := fs.Bool("snapshot-on-writer", false, "encode periodic snapshots on the writer: half the memory, but commits pause while each is encoded")
 	devKey := fs.Bool("dev-key", false, "print a throwaway admin key for --dev-tenant that lives in memory until the server stops")
 	devTenant := fs.String("dev-tenant", "dev", "tenant of the --dev-key")
 	var utcOffset utcOffsetFlag
@@ -42,7 +43,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	n, err := startNode(nodeOptions{Dir: *dir, Addr: *addr, Logger: log, SnapshotEvery: *snapEvery,
+	n, err := startNode(nodeOptions{Dir: *dir, Addr: *addr, Logger: log, SnapshotEvery: *snapEvery, SnapshotsOnWriter: *snapOnWriter,
 		Intel: intel.Config{UTCOffset: int64(utcOffset)}})
 	if err != nil {
 		return err
@@ -108,8 +109,9 @@ type nodeOptions struct {
 	Addr string
 	// Logger defaults to a discarding logger.
 	Logger *slog.Logger
-	// SnapshotEvery is passed to the sequencer (0: its default).
-	SnapshotEvery int64
+	// SnapshotEvery and SnapshotsOnWriter are passed to the sequencer (0: its default).
+	SnapshotEvery     int64
+	SnapshotsOnWriter bool
 	// Intel holds the parameters of the intelligence projection startNode builds when API sets
 	// none (zero fields take intel's defaults; UTCOffset 0 is UTC).
 	Intel intel.Config
@@ -159,7 +161,7 @@ func startNode(opts nodeOptions) (*node, error) {
 	}
 	// Intelligence warms up from the commands replayed at recovery (the tail after the newest
 	// snapshot), so its signals do not start from nothing after every restart.
-	seq, err := sequencer.Open(j, sequencer.Options{SnapshotEvery: opts.SnapshotEvery, Logger: log,
+	seq, err := sequencer.Open(j, sequencer.Options{SnapshotEvery: opts.SnapshotEvery, SnapshotsOnWriter: opts.SnapshotsOnWriter, Logger: log,
 		OnCommit: feed.OnCommit, OnReplay: cfg.Intel.ObserveReplayed})
 	if err != nil {
 		j.Close()
