@@ -134,16 +134,10 @@ func TestSubmitBatchAnswersEachCommand(t *testing.T) {
 	}
 }
 
-func TestConcurrentCallersNeverOversell(t *testing.T) {
-	dir := t.TempDir()
-	j, err := journal.OpenFile(dir, journal.FileOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := mustOpen(t, j, sequencer.Options{SnapshotEvery: 50})
-	const stock, callers, each = 100, 16, 20
-	seed(t, s, stock)
-	var ok atomic.Int64
+// reserveConcurrently has callers goroutines submit each one-unit reserves (ids r-<caller>-<i>)
+// and hands every result to check; it returns when all are answered.
+func reserveConcurrently(t *testing.T, s *sequencer.Sequencer, callers, each int, check func(depot.Result)) {
+	t.Helper()
 	var wg sync.WaitGroup
 	for c := range callers {
 		wg.Add(1)
@@ -155,15 +149,30 @@ func TestConcurrentCallersNeverOversell(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				if res.OK() {
-					ok.Add(1)
-				} else if res.Rejection.Code != depot.CodeInsufficientStock {
-					t.Errorf("unexpected rejection %v", res.Rejection)
-				}
+				check(res)
 			}
 		}()
 	}
 	wg.Wait()
+}
+
+func TestConcurrentCallersNeverOversell(t *testing.T) {
+	dir := t.TempDir()
+	j, err := journal.OpenFile(dir, journal.FileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := mustOpen(t, j, sequencer.Options{SnapshotEvery: 50})
+	const stock, callers, each = 100, 16, 20
+	seed(t, s, stock)
+	var ok atomic.Int64
+	reserveConcurrently(t, s, callers, each, func(res depot.Result) {
+		if res.OK() {
+			ok.Add(1)
+		} else if res.Rejection.Code != depot.CodeInsufficientStock {
+			t.Errorf("unexpected rejection %v", res.Rejection)
+		}
+	})
 	if ok.Load() != stock {
 		t.Fatalf("%d reservations accepted, want exactly %d", ok.Load(), stock)
 	}
@@ -466,21 +475,11 @@ func TestShadowTakesThePeriodicSnapshots(t *testing.T) {
 	j := journal.NewMemory()
 	s := mustOpen(t, j, sequencer.Options{SnapshotEvery: 100, Logger: slog.New(slog.DiscardHandler)})
 	seed(t, s, 1_000_000)
-	const callers, each = 16, 100
-	var wg sync.WaitGroup
-	for c := range callers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range each {
-				if res, err := s.Submit(context.Background(), reserve(fmt.Sprintf("r-%d-%d", c, i), 1)); err != nil || !res.OK() {
-					t.Errorf("reserve: %v %v", err, res.Rejection)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	reserveConcurrently(t, s, 16, 100, func(res depot.Result) {
+		if !res.OK() {
+			t.Errorf("reserve: %v", res.Rejection)
+		}
+	})
 	// The shadow lags the writer by design; wait until it has saved a snapshot past the
 	// first few hundred commands.
 	deadline := time.Now().Add(20 * time.Second)
