@@ -9,8 +9,10 @@
 // The sequencer owns goroutines, the clock and the journal handle; it must never decide anything
 // itself: every decision is the engine's, from the stamped envelope alone.
 //
-// Pipeline: the writer applies batch k+1 while the syncer fsyncs batch k. If a write or fsync
-// fails, the in-memory state is ahead of the disk and can no longer be trusted: the sequencer
+// Pipeline: the writer applies the next batches while the syncer fsyncs; the batches that waited
+// for a sync share the next one. Periodic snapshots come from a shadow engine that follows the
+// durable batches on its own goroutine (shadow.go), so the writer never stops to encode one. If
+// a write or fsync fails, the in-memory state is ahead of the disk and can no longer be trusted: the sequencer
 // fails stop (every pending and later call returns an error wrapping ErrFailed) and the process
 // must restart, recovering from the journal. This is the PostgreSQL "fsyncgate" lesson.
 package sequencer
