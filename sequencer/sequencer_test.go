@@ -453,7 +453,11 @@ func TestBatchesWaitingForASlowSyncShareTheNext(t *testing.T) {
 	if len(g.sizes) < 6 || g.sizes[4] != 1 || g.sizes[5] != waiting {
 		t.Fatalf("appends carried %v entries, want [1 1 1 1 1 %d ...]", g.sizes, waiting)
 	}
-	shared, last := 0, uint64(0)
+	// Every batch after the held one rode on one sync: all but the first of them share it.
+	// (A loaded machine may put two of the spaced submissions in one batch; there are still
+	// at least two batches behind the held sync.)
+	held := uint64(5) // the seed's four commands, then command 0
+	shared, behind, last := 0, 0, uint64(0)
 	for _, b := range batches {
 		if b.FirstSeq != last+1 {
 			t.Fatalf("batch %d..%d after %d", b.FirstSeq, b.LastSeq, last)
@@ -462,9 +466,12 @@ func TestBatchesWaitingForASlowSyncShareTheNext(t *testing.T) {
 		if b.SharedSync {
 			shared++
 		}
+		if b.FirstSeq > held {
+			behind++
+		}
 	}
-	if want := waiting - 1; shared != want {
-		t.Fatalf("%d batches shared a sync, want %d (%d batches: %+v)", shared, want, len(batches), batches)
+	if behind < 2 || shared != behind-1 {
+		t.Fatalf("%d of the %d batches behind the held sync shared one, want %d (%+v)", shared, behind, behind-1, batches)
 	}
 }
 
