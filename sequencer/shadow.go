@@ -155,7 +155,8 @@ func (sh *shadow) build() {
 	eng, err := recoverPaced(sh.j, nil, nil, sh.stopped)
 	if err != nil {
 		if !errors.Is(err, errReplayAborted) {
-			sh.log.Warn("snapshot shadow: rebuild failed; periodic snapshots wait for the next try", "err", err)
+			sh.log.Warn("snapshot shadow: rebuild failed; the next try is a snapshot interval later", "err", err)
+			sh.backOff()
 		}
 		return
 	}
@@ -227,7 +228,15 @@ func (sh *shadow) drop(err error) {
 	sh.eng = nil
 	if !errors.Is(err, errReplayAborted) {
 		sh.log.Warn("snapshot shadow failed; it is rebuilt at the next snapshot due", "err", err)
+		sh.backOff()
 	}
+}
+
+// backOff counts the next snapshot interval from now: a failure that persists (a full disk, a
+// damaged segment) costs one rebuild per interval, not one per batch.
+func (sh *shadow) backOff() {
+	sh.lastSnap = max(sh.lastSnap, sh.durable.Load())
+	sh.snapSeq.Store(sh.lastSnap)
 }
 
 func (sh *shadow) recycle(sb *shadowBatch) {

@@ -1,8 +1,10 @@
 package sequencer
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"testing"
 
 	"github.com/depothq/depot"
@@ -90,5 +92,30 @@ func TestShadowRefusesAGarbledBatch(t *testing.T) {
 	sb.ends[len(sb.ends)-1]--
 	if err := sh.follow(sb); err == nil {
 		t.Fatal("a garbled batch was applied")
+	}
+}
+
+// TestShadowFailureWaitsAnInterval: after a failure (a snapshot the disk refused, a rebuild that
+// could not read the journal) the next rebuild is due a whole interval later, so a failure that
+// persists costs one rebuild per interval rather than one per batch.
+func TestShadowFailureWaitsAnInterval(t *testing.T) {
+	j, _ := shadowJournal(t, 10)
+	var durable atomic.Uint64
+	durable.Store(1_234)
+	sh := &shadow{j: j, every: 100, log: slog.New(slog.DiscardHandler), durable: &durable, eng: engine.New(), lastSnap: 1_000}
+	sh.active.Store(true)
+	sh.drop(errors.New("disk full"))
+	if sh.eng != nil || sh.active.Load() {
+		t.Fatal("the failed shadow kept its engine")
+	}
+	if sh.lastSnap != 1_234 || sh.snapSeq.Load() != 1_234 {
+		t.Fatalf("next snapshot counted from %d (syncer sees %d), want from 1234", sh.lastSnap, sh.snapSeq.Load())
+	}
+	// An abandoned rebuild (Close) is no failure: nothing is pushed back.
+	sh.lastSnap = 1_000
+	sh.snapSeq.Store(1_000)
+	sh.drop(errReplayAborted)
+	if sh.lastSnap != 1_000 {
+		t.Fatalf("an abort moved the next snapshot to %d", sh.lastSnap)
 	}
 }
