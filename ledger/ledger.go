@@ -477,9 +477,10 @@ func (t *tenant) lookupStocked(skuID, locID string) (*sku, *location, *depot.Rej
 	return s, loc, nil
 }
 
-// fingerprint identifies a command's content (depot.Fingerprint), using the encoding the
-// current envelope carries when it is this command's.
-func (l *Ledger) fingerprint(c depot.Command) uint64 {
+// Fingerprint identifies a command's content (depot.Fingerprint), using the encoding and
+// fingerprint of the envelope last given to Apply or Stamp when c is its command. Orders, which
+// the ledger stamps, uses it too, so the two never disagree on how a command is fingerprinted.
+func (l *Ledger) Fingerprint(c depot.Command) uint64 {
 	if l.curEncoded != nil && l.curCmd == c {
 		if l.curFP != 0 {
 			return l.curFP

@@ -18,7 +18,7 @@ type handler func(st *step, t *tenant, c depot.Command) *depot.Rejection
 // answered as replayed with no new events; the same id with other content is a duplicate.
 func (l *Ledger) remembered(st *step, c depot.Command, id string, apply handler) (*depot.Rejection, bool) {
 	key := memoKey{kind: c.Kind(), id: id}
-	fp := l.fingerprint(c)
+	fp := l.Fingerprint(c)
 	t := l.tenants[c.TenantID()]
 	if t != nil {
 		if m := t.memos.get(key); m != nil {

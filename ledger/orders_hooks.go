@@ -49,7 +49,7 @@ func (l *Ledger) Replays(c depot.Command, id string) bool {
 		return false
 	}
 	m := t.memos.get(memoKey{kind: c.Kind(), id: id})
-	return m != nil && m.fingerprint == l.fingerprint(c)
+	return m != nil && m.fingerprint == l.Fingerprint(c)
 }
 
 // SKU returns the index of a SKU.

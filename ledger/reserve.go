@@ -10,7 +10,7 @@ import (
 
 func (l *Ledger) reserve(st *step, c *depot.Reserve) (*depot.Rejection, bool) {
 	t := orEmpty(l.applyTenant(c.Tenant))
-	fp := l.fingerprint(c)
+	fp := l.Fingerprint(c)
 	if r := t.reservations.get(c.Reservation); r != nil {
 		if r.fingerprint == fp {
 			return nil, true

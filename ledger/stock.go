@@ -27,7 +27,7 @@ func insufficient(s *sku, loc *location, requested, available int64, format stri
 
 func (l *Ledger) expectInbound(st *step, c *depot.ExpectInbound) (*depot.Rejection, bool) {
 	t := orEmpty(l.tenants[c.Tenant])
-	fp := l.fingerprint(c)
+	fp := l.Fingerprint(c)
 	if in := t.inbound[c.ID]; in != nil {
 		if in.fingerprint == fp {
 			return nil, true

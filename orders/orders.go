@@ -54,14 +54,9 @@ type Orders struct {
 	// and the SKUs that reservations converted in the current pass released.
 	heldSave  []int64
 	heldFreed []ledger.SKURef
-	// curCmd and curEncoded are the command being applied and its encoding, if its envelope
-	// carried one, for fingerprint.
-	curCmd     depot.Command
-	curEncoded []byte
-	curFP      uint64 // the envelope's Fingerprint of curEncoded; 0 when not given
-	events     []depot.Event
-	info       ledger.LocationInfo
-	pass       uint64
+	events    []depot.Event
+	info      ledger.LocationInfo
+	pass      uint64
 	// Warm's scratch hashes and what it read (kept so the loads stay).
 	warmExt, warmAlloc []uint64
 	warmSink           uint64
@@ -109,7 +104,6 @@ func IsCommand(c depot.Command) bool {
 // valid until the next call.
 func (x *Orders) Apply(env *depot.Envelope) depot.Result {
 	x.led.Stamp(env)
-	x.curCmd, x.curEncoded, x.curFP = env.Cmd, env.Encoded, env.Fingerprint
 	x.events = x.events[:0]
 	res := depot.Result{Seq: env.Seq}
 	if !env.Validated {

@@ -8,18 +8,9 @@ import (
 )
 
 // fingerprint identifies a command's content (depot.Fingerprint) so a repeat of the same
-// external id can be told apart from a different order reusing it; it uses the envelope's
-// encoding when it carries one for this command.
-func (x *Orders) fingerprint(c depot.Command) uint64 {
-	if x.curEncoded != nil && x.curCmd == c {
-		if x.curFP != 0 {
-			return x.curFP
-		}
-		return depot.Fingerprint(x.curEncoded)
-	}
-	x.scratch = depot.AppendCommand(x.scratch[:0], c)
-	return depot.Fingerprint(x.scratch)
-}
+// external id can be told apart from a different order reusing it. Apply stamped the ledger
+// with the envelope, whose encoding and fingerprint the ledger uses.
+func (x *Orders) fingerprint(c depot.Command) uint64 { return x.led.Fingerprint(c) }
 
 // extKey is create_order's idempotency key within a tenant.
 type extKey struct{ channel, ext string }
