@@ -346,16 +346,10 @@ func replayInto(eng *engine.Engine, j journal.Journal, onReplay func(*depot.Enve
 			if abort != nil && abort() {
 				return errReplayAborted
 			}
-			env, buf, err := dec.DecodeEncoded(e.Data, b.buf)
+			env, buf, err := decodeEntry(dec, e, b.buf)
 			if err != nil {
-				return fmt.Errorf("seq %d: %w", e.Seq, err)
+				return err
 			}
-			if env.Seq != e.Seq {
-				return fmt.Errorf("entry %d holds command seq %d", e.Seq, env.Seq)
-			}
-			// Only validated commands are ever sequenced, and the frame's checksum says these
-			// are the bytes that were.
-			env.Validated = true
 			b.buf = buf
 			b.envs = append(b.envs, env)
 			if len(b.envs) == replayBatchSize {
@@ -370,19 +364,10 @@ func replayInto(eng *engine.Engine, j journal.Journal, onReplay func(*depot.Enve
 	}()
 	var applyErr error
 	for b := range full {
-		for i := 0; i < len(b.envs) && applyErr == nil; i++ {
-			if i%engine.WarmRun == 0 {
-				eng.WarmEnvelopes(b.envs[i:min(i+engine.WarmRun, len(b.envs))])
-			}
-			env := &b.envs[i]
-			if env.Seq != eng.LastSeq()+1 {
-				applyErr = fmt.Errorf("sequencer: replay: entry %d after %d", env.Seq, eng.LastSeq())
+		if applyErr == nil {
+			if err := applyInOrder(eng, b.envs, onReplay); err != nil {
+				applyErr = fmt.Errorf("sequencer: replay: %w", err)
 				stop.Store(true)
-				break
-			}
-			res := eng.Apply(env)
-			if onReplay != nil {
-				onReplay(env, &res)
 			}
 		}
 		clear(b.envs) // drop the commands: the batch is reused
@@ -397,6 +382,41 @@ func replayInto(eng *engine.Engine, j journal.Journal, onReplay func(*depot.Enve
 	}
 	if readErr != nil {
 		return fmt.Errorf("sequencer: replay: %w", readErr)
+	}
+	return nil
+}
+
+// decodeEntry decodes a journal entry for applying: DecodeEncoded's envelope (its encoding
+// appended to buf, which is returned grown), checked to carry the entry's own seq and marked
+// validated: only validated commands are ever sequenced, and the frame's checksum says these are
+// the bytes that were. Replay and the shadow both read the journal through it.
+func decodeEntry(dec *depot.EnvelopeDecoder, e journal.Entry, buf []byte) (depot.Envelope, []byte, error) {
+	env, grown, err := dec.DecodeEncoded(e.Data, buf)
+	if err != nil {
+		return env, buf, fmt.Errorf("seq %d: %w", e.Seq, err)
+	}
+	if env.Seq != e.Seq {
+		return env, buf, fmt.Errorf("entry %d holds command seq %d", e.Seq, env.Seq)
+	}
+	env.Validated = true
+	return env, grown, nil
+}
+
+// applyInOrder applies envs, warming engine.WarmRun of them at a time (see engine.Warm); each
+// must carry the sequence number after the engine's last. onReplay, when set, sees each result.
+func applyInOrder(eng *engine.Engine, envs []depot.Envelope, onReplay func(*depot.Envelope, *depot.Result)) error {
+	for i := range envs {
+		if i%engine.WarmRun == 0 {
+			eng.WarmEnvelopes(envs[i:min(i+engine.WarmRun, len(envs))])
+		}
+		env := &envs[i]
+		if env.Seq != eng.LastSeq()+1 {
+			return fmt.Errorf("entry %d after %d", env.Seq, eng.LastSeq())
+		}
+		res := eng.Apply(env)
+		if onReplay != nil {
+			onReplay(env, &res)
+		}
 	}
 	return nil
 }

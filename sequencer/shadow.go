@@ -179,29 +179,20 @@ func (sh *shadow) follow(sb *shadowBatch) error {
 	for i, end := range sb.ends {
 		data := sb.data[start:end]
 		start = end
-		if seq := sb.first + uint64(i); seq <= sh.eng.LastSeq() {
+		seq := sb.first + uint64(i)
+		if seq <= sh.eng.LastSeq() {
 			continue
 		}
-		env, buf, err := sh.dec.DecodeEncoded(data, sh.decBuf)
+		env, buf, err := decodeEntry(sh.dec, journal.Entry{Seq: seq, Data: data}, sh.decBuf)
 		if err != nil {
-			return fmt.Errorf("decode seq %d: %w", sb.first+uint64(i), err)
+			return err
 		}
 		sh.decBuf = buf
-		env.Validated = true
 		sh.envs = append(sh.envs, env)
 	}
-	for i := range sh.envs {
-		if i%engine.WarmRun == 0 {
-			sh.eng.WarmEnvelopes(sh.envs[i:min(i+engine.WarmRun, len(sh.envs))])
-		}
-		env := &sh.envs[i]
-		if env.Seq != sh.eng.LastSeq()+1 {
-			return fmt.Errorf("entry %d after %d", env.Seq, sh.eng.LastSeq())
-		}
-		sh.eng.Apply(env)
-	}
+	err := applyInOrder(sh.eng, sh.envs, nil)
 	clear(sh.envs)
-	return nil
+	return err
 }
 
 // snapshot encodes the shadow's state and saves it.
