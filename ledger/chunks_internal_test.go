@@ -11,14 +11,14 @@ import (
 // same order.
 func TestMemoFIFOMatchesASlice(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		var f memoFIFO
+		var f chunked[memoRef]
 		var model []memoRef
 		next := uint64(0)
 		steps := rapid.IntRange(1, 60).Draw(t, "steps")
 		for range steps {
 			switch rapid.IntRange(0, 9).Draw(t, "op") {
 			case 0: // reset from a slice, as a restore does
-				n := rapid.SampledFrom([]int{0, 1, fifoBlock - 1, fifoBlock, fifoBlock + 1, 2*fifoBlock + 7}).Draw(t, "reset")
+				n := rapid.SampledFrom([]int{0, 1, chunkLen - 1, chunkLen, chunkLen + 1, 2*chunkLen + 7}).Draw(t, "reset")
 				refs := make([]memoRef, n)
 				for i := range refs {
 					next++
@@ -27,13 +27,13 @@ func TestMemoFIFOMatchesASlice(t *testing.T) {
 				model = append([]memoRef(nil), refs...)
 				f.reset(refs)
 			case 1, 2, 3, 4, 5: // a run of pushes
-				for range rapid.IntRange(1, 3*fifoBlock).Draw(t, "pushes") {
+				for range rapid.IntRange(1, 3*chunkLen).Draw(t, "pushes") {
 					next++
 					f.push(memoRef{fifo: next})
 					model = append(model, memoRef{fifo: next})
 				}
 			default: // a run of pops
-				for range rapid.IntRange(0, min(len(model), 2*fifoBlock)).Draw(t, "pops") {
+				for range rapid.IntRange(0, min(len(model), 2*chunkLen)).Draw(t, "pops") {
 					if got, want := f.pop().fifo, model[0].fifo; got != want {
 						t.Fatalf("popped %d, want %d", got, want)
 					}
@@ -48,7 +48,7 @@ func TestMemoFIFOMatchesASlice(t *testing.T) {
 					t.Fatalf("at(%d) = %d, want %d", i, f.at(i).fifo, model[i].fifo)
 				}
 			}
-			if len(f.blocks) > 0 && len(f.blocks) != (f.head+f.n+fifoBlock-1)/fifoBlock {
+			if len(f.blocks) > 0 && len(f.blocks) != (f.head+f.n+chunkLen-1)/chunkLen {
 				t.Fatalf("%d blocks hold %d entries from %d", len(f.blocks), f.n, f.head)
 			}
 		}
@@ -65,7 +65,7 @@ func TestExpiryIndexAcrossChunks(t *testing.T) {
 		var all []*reservation
 		seq := uint64(0)
 		for range rapid.IntRange(1, 8).Draw(t, "rounds") {
-			for range rapid.IntRange(0, 3*expiryChunk).Draw(t, "pushes") {
+			for range rapid.IntRange(0, 3*chunkLen).Draw(t, "pushes") {
 				seq++
 				// Three buckets' worth of expiries, so buckets hold many entries each.
 				r := &reservation{createdSeq: seq, expiresAt: int64(rapid.IntRange(0, 3<<expiryBucketShift).Draw(t, "expiry"))}
@@ -73,7 +73,7 @@ func TestExpiryIndexAcrossChunks(t *testing.T) {
 				held[r] = true
 				all = append(all, r)
 			}
-			for range rapid.IntRange(0, 2*expiryChunk).Draw(t, "removals") {
+			for range rapid.IntRange(0, 2*chunkLen).Draw(t, "removals") {
 				if len(all) == 0 {
 					break
 				}

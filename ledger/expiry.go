@@ -16,10 +16,8 @@ import (
 // largest single cost of a commit. Here inserting appends to a bucket, and removing swaps the
 // bucket's last entry into the hole, which touches one other reservation, usually a recent one.
 //
-// A bucket holds a second of reservations, which at peak is hundreds of thousands: it is kept
-// in chunks of expiryChunk entries, so that it grows without copying. As one slice it was
-// copied at each doubling into fresh memory, a stall of milliseconds for the writer (page
-// faults included) at every doubling of a busy second.
+// A bucket holds a second of reservations, which at peak is hundreds of thousands: it is a
+// chunked sequence, so that it grows without copying (see chunked).
 //
 // The order in which a tick expires reservations is (expiresAt, createdSeq), a total order
 // fixed by the state, so it does not depend on the buckets' internal order (which differs
@@ -31,41 +29,8 @@ type expiryIndex struct {
 	n       int
 }
 
-type expiryBucket struct {
-	chunks [][]*reservation // each of expiryChunk entries; the first n entries are live
-	n      int
-}
-
-const (
-	expiryChunkShift = 9
-	expiryChunk      = 1 << expiryChunkShift
-)
-
-func (b *expiryBucket) at(i int) **reservation {
-	return &b.chunks[i>>expiryChunkShift][i&(expiryChunk-1)]
-}
-
-func (b *expiryBucket) push(r *reservation) {
-	if b.n == len(b.chunks)*expiryChunk {
-		b.chunks = append(b.chunks, make([]*reservation, expiryChunk))
-	}
-	*b.at(b.n) = r
-	b.n++
-}
-
-// truncate keeps the first n entries. It keeps one empty chunk past them, so that a bucket
-// whose size hovers at a chunk boundary does not allocate a chunk per push.
-func (b *expiryBucket) truncate(n int) {
-	for i := n; i < b.n; i++ {
-		*b.at(i) = nil
-	}
-	b.n = n
-	keep := (n+expiryChunk-1)/expiryChunk + 1
-	for len(b.chunks) > keep {
-		b.chunks[len(b.chunks)-1] = nil
-		b.chunks = b.chunks[:len(b.chunks)-1]
-	}
-}
+// expiryBucket holds the reservations of one bucket, in no particular order.
+type expiryBucket = chunked[*reservation]
 
 // expiryBucketShift is log2 of a bucket's span in nanoseconds.
 const expiryBucketShift = 30
@@ -86,7 +51,7 @@ func (e *expiryIndex) len() int { return e.n }
 func (e *expiryIndex) holds(r *reservation) bool {
 	b := e.buckets[expiryKey(r.expiresAt)]
 	i := int(r.slot)
-	return b != nil && i >= 0 && i < b.n && *b.at(i) == r
+	return b != nil && i >= 0 && i < b.len() && *b.at(i) == r
 }
 
 func (e *expiryIndex) push(r *reservation) {
@@ -98,7 +63,7 @@ func (e *expiryIndex) push(r *reservation) {
 		e.buckets[k] = b
 		e.keys.Push(k)
 	}
-	r.slot = int32(b.n)
+	r.slot = int32(b.len())
 	b.push(r)
 	e.n++
 }
@@ -108,7 +73,7 @@ func (e *expiryIndex) remove(r *reservation) {
 		panic("ledger: expiry index lost track of a reservation")
 	}
 	b := e.buckets[expiryKey(r.expiresAt)]
-	last := b.n - 1
+	last := b.len() - 1
 	if i := int(r.slot); i != last {
 		moved := *b.at(last)
 		*b.at(i) = moved
@@ -136,7 +101,7 @@ func (e *expiryIndex) takeDue(dst []*reservation, now int64) []*reservation {
 		k := *e.keys.At(0)
 		b := e.buckets[k]
 		w := 0
-		for i := range b.n {
+		for i := range b.len() {
 			r := *b.at(i)
 			if r.expiresAt <= now {
 				r.slot = -1
@@ -148,7 +113,7 @@ func (e *expiryIndex) takeDue(dst []*reservation, now int64) []*reservation {
 			*b.at(w) = r
 			w++
 		}
-		e.n -= b.n - w
+		e.n -= b.len() - w
 		b.truncate(w)
 		if w > 0 {
 			break

@@ -37,7 +37,7 @@ type Ledger struct {
 
 	// memory is the FIFO of remembered outcomes (finished reservations and command ids), pruned
 	// by age and by count; fifoNext numbers its entries so a snapshot can rebuild it exactly.
-	memory   memoFIFO
+	memory   chunked[memoRef]
 	fifoNext uint64
 
 	// curCmd and curEncoded are the command being applied and its encoding when the envelope
