@@ -123,14 +123,7 @@ func TestFilePreallocatedTornWrite(t *testing.T) {
 	j.Close()
 
 	next := testFrame(11, journaltest.Batch(11, 1)[0].Data)
-	f, err := os.OpenFile(seg, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.WriteAt(next[:len(next)/2], frames); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	writeAt(t, seg, frames, next[:len(next)/2])
 
 	logger, logs := quietLogger()
 	j = MustOpenFile(t, dir, journal.FileOptions{PreallocateBytes: 1 << 20, Logger: logger})
