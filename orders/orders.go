@@ -34,6 +34,7 @@ type Orders struct {
 	locRefs  []ledger.LocRef
 	avail    []int64
 	posAt    []ledger.PosRef // per request line and location: the ledger position, -1 for none or a kit
+	noPos    []ledger.PosRef // as long as posAt's capacity, all -1: what posAt is reset from
 	reqLines []sourcing.Line
 	lineOf   []int32  // request line -> order line
 	qtyOf    []int64  // per order line: the units this sourcing round tries to place

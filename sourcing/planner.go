@@ -26,6 +26,11 @@ type Planner struct {
 	// it and the distances are filled once distReady.
 	base      []key
 	distReady bool
+	// hold, holds and some are per request location: the lines it holds wholly (a bit each,
+	// lines < 64), how many, and whether it has any unit of some line (see holdings).
+	hold  []uint64
+	holds []int32
+	some  []bool
 	// candOf maps a request location index to its candidate index, -1 if excluded, -2 if
 	// excluded for want of stock alone.
 	candOf []int32
@@ -205,79 +210,135 @@ func (p *Planner) prepareRules() {
 }
 
 // filter builds the candidates in request order and records why the others were excluded.
+// It runs for every location of every order, so what does not change between locations is read
+// once into locals: through p the compiler reloads each field at every use.
 func (p *Planner) filter() {
 	req := p.req
 	o := &req.Order
-	p.cands = p.cands[:0]
-	p.candOf = grow32(p.candOf, p.nl)
+	n, nl := p.n, p.nl
+	if cap(p.cands) < nl {
+		p.cands = make([]cand, 0, max(nl, 2*cap(p.cands)))
+	}
+	cands := p.cands[:0]
+	p.candOf = grow32(p.candOf, nl)
+	candOf := p.candOf[:nl]
 	quick := o.Level == Quick
+	sameDay := o.Level == SameDay
 	split := req.Options.AllowSplitLines
+	ruled := p.filterRules()
+	shipLat, shipLon := o.ShipToLatE6, o.ShipToLonE6
+	p.holdings(n, nl)
+	hold, holds, some := p.hold[:nl], p.holds[:nl], p.some[:nl]
 	p.dayValid = false
 	p.by = p.deliverBy()
 	for i := range req.Locations {
 		l := &req.Locations[i]
-		p.candOf[i] = -1
+		candOf[i] = -1
 		reason := Reason(0)
-		var d2 int64
+		var d2, departAt int64
 		switch {
 		case l.Status == depot.LocationClosed:
 			reason = ReasonClosed
 		case l.Status != depot.LocationOpen:
 			reason = ReasonPaused
-		case p.excludedByRule(l):
+		case ruled && p.excludedByRule(l):
 			reason = ReasonExcludedByRule
 		case quick && l.Kind != depot.LocationDarkStore:
 			reason = ReasonWrongKind
 		}
 		if reason == 0 {
-			d2 = dist2M(l.LatE6, l.LonE6, o.ShipToLatE6, o.ShipToLonE6)
+			d2 = dist2M(l.LatE6, l.LonE6, shipLat, shipLon)
+			departAt = p.departAt(l)
 			switch {
 			case quick && (l.ServiceRadiusM <= 0 || d2 > l.ServiceRadiusM*l.ServiceRadiusM):
 				reason = ReasonOutOfRadius
 			case l.CapacityLeft <= 0:
 				reason = ReasonAtCapacity
-			case o.Level == SameDay && p.departAt(l) != req.Now:
+			case sameDay && departAt != req.Now:
 				reason = ReasonPastCutoff
 			}
 		}
-		var hold uint64
-		holds := 0
-		if reason == 0 {
-			some := false
-			for li := 0; li < p.n; li++ {
-				a := p.avail(li, i)
-				if a > 0 {
-					some = true
-				}
-				if a >= o.Lines[li].Qty {
-					holds++
-					if li < 64 {
-						hold |= 1 << uint(li)
-					}
-				}
-			}
-			if holds == 0 && (!split || !some) {
-				reason = ReasonNoStock
-			}
-		}
-		if reason == ReasonNoStock {
-			p.candOf[i] = -2 // eligible but for stock: counted when explaining a shortfall
+		if reason == 0 && holds[i] == 0 && (!split || !some[i]) {
+			reason = ReasonNoStock
+			candOf[i] = -2 // eligible but for stock: counted when explaining a shortfall
 		}
 		if reason != 0 {
 			p.excl = append(p.excl, Exclusion{Location: i, LocationID: l.ID, Reason: reason})
 			continue
 		}
-		p.candOf[i] = int32(len(p.cands))
+		candOf[i] = int32(len(cands))
 		// Fields are stored in place: building the struct on the stack and copying it costs a
 		// store-forwarding stall per candidate.
-		p.cands = append(p.cands, cand{})
-		c := &p.cands[len(p.cands)-1]
-		c.loc, c.dist2, c.hold, c.holds, c.departAt = int32(i), d2, hold, holds, p.departAt(l)
+		cands = cands[:len(cands)+1]
+		c := &cands[len(cands)-1]
+		c.loc, c.dist2, c.hold, c.holds, c.departAt, c.distM = int32(i), d2, hold[i], int(holds[i]), departAt, 0
 	}
+	p.cands = cands
 	p.distReady = false
-	if !quick || p.n > MaxQuickLines || p.shared {
+	if !quick || n > MaxQuickLines || p.shared {
 		p.ensureDistances() // the fast path takes square roots only of the stores it picks
 	}
+}
+
+// holdings fills, per request location, which lines it holds wholly (hold, lines < 64), how many
+// (holds) and whether it has any unit of some line (some). It walks the available units a line at
+// a time, the order they are stored in, so the inner loop is a plain scan.
+func (p *Planner) holdings(n, nl int) {
+	if cap(p.hold) < nl {
+		p.hold, p.holds, p.some = make([]uint64, nl), make([]int32, nl), make([]bool, nl)
+	}
+	hold, holds, some := p.hold[:nl], p.holds[:nl], p.some[:nl]
+	clear(hold)
+	clear(holds)
+	clear(some)
+	lines := p.req.Order.Lines[:n]
+	for li := range lines {
+		row := p.req.Available[li*nl : (li+1)*nl]
+		if p.shared {
+			// Some SKU is on several lines: its pool is the smallest number given for them.
+			for i := range row {
+				p.holdOne(li, i, p.avail(li, i))
+			}
+			continue
+		}
+		need, bit := lines[li].Qty, uint64(0)
+		if li < 64 {
+			bit = 1 << uint(li)
+		}
+		row, hold, holds, some := row[:nl], hold[:nl], holds[:nl], some[:nl]
+		for i, a := range row {
+			if a > 0 {
+				some[i] = true
+			}
+			if a >= need {
+				hold[i] |= bit
+				holds[i]++
+			}
+		}
+	}
+}
+
+// holdOne records that request location i has a units of line li's pool.
+func (p *Planner) holdOne(li, i int, a int64) {
+	if a > 0 {
+		p.some[i] = true
+	}
+	if a >= p.req.Order.Lines[li].Qty {
+		p.holds[i]++
+		if li < 64 {
+			p.hold[i] |= 1 << uint(li)
+		}
+	}
+}
+
+// filterRules reports whether the request has a rule that removes locations.
+func (p *Planner) filterRules() bool {
+	for _, r := range p.req.Rules {
+		if r.filter() {
+			return true
+		}
+	}
+	return false
 }
 
 // ensureDistances computes every candidate's distance and per-shipment key.
@@ -289,9 +350,16 @@ func (p *Planner) ensureDistances() {
 		p.base = make([]key, len(p.cands), MaxLocations)
 	}
 	p.base = p.base[:len(p.cands)]
-	for ci := range p.cands {
-		p.cands[ci].distM = isqrt(p.cands[ci].dist2)
-		p.setBase(ci)
+	cands := p.cands
+	for ci := range cands {
+		cands[ci].distM = isqrt(cands[ci].dist2)
+	}
+	if p.nRanks == 0 {
+		clear(p.base) // the objective alone: vec fills its slot
+	} else {
+		for ci := range cands {
+			p.setBase(ci)
+		}
 	}
 	p.distReady = true
 }
