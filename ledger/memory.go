@@ -19,7 +19,7 @@ type handler func(st *step, t *tenant, c depot.Command) *depot.Rejection
 func (l *Ledger) remembered(st *step, c depot.Command, id string, apply handler) (*depot.Rejection, bool) {
 	key := memoKey{kind: c.Kind(), id: id}
 	fp := l.Fingerprint(c)
-	t := l.tenants[c.TenantID()]
+	t := l.applyTenant(c.TenantID())
 	if t != nil {
 		if m := t.memos.get(key); m != nil {
 			if m.fingerprint == fp {
@@ -31,7 +31,7 @@ func (l *Ledger) remembered(st *step, c depot.Command, id string, apply handler)
 	if rej := apply(st, t, c); rej != nil {
 		return rej, false
 	}
-	t = l.tenants[c.TenantID()]
+	t = l.applyTenant(c.TenantID()) // apply may have created it
 	m := l.memos.alloc()
 	*m = memo{id: id, fingerprint: fp, seq: st.seq, finishedAt: st.now}
 	t.memos.set(key, m)

@@ -42,9 +42,10 @@ func (l *Ledger) Stamp(env *depot.Envelope) {
 }
 
 // Replays reports whether the ledger would answer c, a command remembered by id, as a replay
-// of an earlier one (same kind, id and content), so a caller guarding it lets it through.
+// of an earlier one (same kind, id and content), so a caller guarding it lets it through. It is
+// for the apply path: it remembers the tenant it looked up (see lastHit).
 func (l *Ledger) Replays(c depot.Command, id string) bool {
-	t := l.tenants[c.TenantID()]
+	t := l.applyTenant(c.TenantID()) // orders' Guard asks on the apply path
 	if t == nil {
 		return false
 	}

@@ -18,7 +18,7 @@ import (
 func (x *Orders) Guard(env *depot.Envelope) *depot.Rejection {
 	switch c := env.Cmd.(type) {
 	case *depot.Commit:
-		if t := x.tenants[c.Tenant]; t != nil && len(t.held) > 0 {
+		if t := x.applyTenant(c.Tenant); t != nil && len(t.held) > 0 {
 			if o := t.held[c.Reservation]; o != nil {
 				return depot.Reject(depot.CodeInvalidState, "reservation", "reservation %q is held by order %s, which ships complete", c.Reservation, o.id)
 			}
@@ -49,7 +49,7 @@ func (x *Orders) managed(tenantID, orderID string) *order {
 	if orderID == "" {
 		return nil
 	}
-	if t := x.tenants[tenantID]; t != nil {
+	if t := x.applyTenant(tenantID); t != nil {
 		return t.order(orderID)
 	}
 	return nil
@@ -103,7 +103,7 @@ func (x *Orders) After(env *depot.Envelope, res depot.Result) depot.Result {
 func (x *Orders) stockForWaiting(evs []depot.Event) bool {
 	for i := range evs {
 		if freesStock(&evs[i]) {
-			if t := x.tenants[evs[i].Tenant]; t != nil && len(t.waiting) > 0 {
+			if t := x.applyTenant(evs[i].Tenant); t != nil && len(t.waiting) > 0 {
 				return true
 			}
 		}
@@ -141,7 +141,7 @@ func (x *Orders) refillFrom(st *step, evs []depot.Event) {
 				x.refill(st, t, x.freed)
 				x.freed = x.freed[:0]
 			}
-			t = x.tenants[ev.Tenant]
+			t = x.applyTenant(ev.Tenant)
 			if t == nil || len(t.waiting) == 0 {
 				t = nil
 				continue

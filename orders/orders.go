@@ -14,8 +14,10 @@ import (
 type Orders struct {
 	led     *ledger.Ledger
 	tenants map[string]*tenant
-	timers  timerHeap
-	live    int // orders held, finished ones included until they are forgotten
+	// lastTenant is the tenant the apply path last looked up (applyTenant).
+	lastTenant *tenant
+	timers     timerHeap
+	live       int // orders held, finished ones included until they are forgotten
 
 	// lastHour is the hour window (floor(now / 1h)) of the last tick: a tick in a new hour gives
 	// waiting orders another round, as locations have new capacity.
@@ -176,7 +178,7 @@ func (x *Orders) newShipmentRecord() *shipment {
 
 // tenantOf returns the orders state of a tenant, creating it when the ledger knows the tenant.
 func (x *Orders) tenantOf(id string) *tenant {
-	if t := x.tenants[id]; t != nil {
+	if t := x.applyTenant(id); t != nil {
 		return t
 	}
 	h := x.led.Handle(id)
@@ -190,6 +192,21 @@ func (x *Orders) tenantOf(id string) *tenant {
 		waiting: make(map[ledger.SKURef][]*order),
 	}
 	x.tenants[id] = t
+	return t
+}
+
+// applyTenant is x.tenants[id] for the apply path: a run of commands names one tenant, and
+// comparing its id with the last one's costs less than a map probe (the decoder interns ids, so
+// the comparison is mostly of two equal pointers). Tenants are never replaced, so lastTenant
+// cannot go stale. Readers, which run beside the writer, use the map.
+func (x *Orders) applyTenant(id string) *tenant {
+	if t := x.lastTenant; t != nil && t.id == id {
+		return t
+	}
+	t := x.tenants[id]
+	if t != nil {
+		x.lastTenant = t
+	}
 	return t
 }
 
