@@ -262,6 +262,11 @@ func (d *day) create() {
 	}
 	taken, converted, freed := map[string]int64{}, map[string]int64{}, map[string]int64{}
 	for _, e := range res.Events {
+		if e.Order != "" && e.Order != res.Ref {
+			// Another order's refill: stock the checkout reservation released let a waiting
+			// order (perhaps one holding its own reservation) be allocated in the same command.
+			continue
+		}
 		switch e.Kind {
 		case depot.EventAllocated:
 			taken[e.SKU+"@"+e.Location] += e.Qty
