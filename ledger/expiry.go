@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 
+	"github.com/depothq/depot/internal/chunked"
 	"github.com/depothq/depot/internal/heapq"
 )
 
@@ -30,7 +31,7 @@ type expiryIndex struct {
 }
 
 // expiryBucket holds the reservations of one bucket, in no particular order.
-type expiryBucket = chunked[*reservation]
+type expiryBucket = chunked.Seq[*reservation]
 
 // expiryBucketShift is log2 of a bucket's span in nanoseconds.
 const expiryBucketShift = 30
@@ -51,7 +52,7 @@ func (e *expiryIndex) len() int { return e.n }
 func (e *expiryIndex) holds(r *reservation) bool {
 	b := e.buckets[expiryKey(r.expiresAt)]
 	i := int(r.slot)
-	return b != nil && i >= 0 && i < b.len() && *b.at(i) == r
+	return b != nil && i >= 0 && i < b.Len() && *b.At(i) == r
 }
 
 func (e *expiryIndex) push(r *reservation) {
@@ -63,8 +64,8 @@ func (e *expiryIndex) push(r *reservation) {
 		e.buckets[k] = b
 		e.keys.Push(k)
 	}
-	r.slot = int32(b.len())
-	b.push(r)
+	r.slot = int32(b.Len())
+	b.Push(r)
 	e.n++
 }
 
@@ -73,13 +74,13 @@ func (e *expiryIndex) remove(r *reservation) {
 		panic("ledger: expiry index lost track of a reservation")
 	}
 	b := e.buckets[expiryKey(r.expiresAt)]
-	last := b.len() - 1
+	last := b.Len() - 1
 	if i := int(r.slot); i != last {
-		moved := *b.at(last)
-		*b.at(i) = moved
+		moved := *b.At(last)
+		*b.At(i) = moved
 		moved.slot = int32(i)
 	}
-	b.truncate(last)
+	b.Truncate(last)
 	r.slot = -1
 	e.n--
 }
@@ -101,8 +102,8 @@ func (e *expiryIndex) takeDue(dst []*reservation, now int64) []*reservation {
 		k := *e.keys.At(0)
 		b := e.buckets[k]
 		w := 0
-		for i := range b.len() {
-			r := *b.at(i)
+		for i := range b.Len() {
+			r := *b.At(i)
 			if r.expiresAt <= now {
 				r.slot = -1
 				dst = append(dst, r)
@@ -110,11 +111,11 @@ func (e *expiryIndex) takeDue(dst []*reservation, now int64) []*reservation {
 			}
 			// Only the current bucket keeps any; w never passes the read position.
 			r.slot = int32(w)
-			*b.at(w) = r
+			*b.At(w) = r
 			w++
 		}
-		e.n -= b.len() - w
-		b.truncate(w)
+		e.n -= b.Len() - w
+		b.Truncate(w)
 		if w > 0 {
 			break
 		}

@@ -14,6 +14,7 @@ import (
 	"slices"
 
 	"github.com/depothq/depot"
+	"github.com/depothq/depot/internal/chunked"
 )
 
 // Ledger is the inventory state of all tenants. It is not safe for concurrent use: the
@@ -37,7 +38,7 @@ type Ledger struct {
 
 	// memory is the FIFO of remembered outcomes (finished reservations and command ids), pruned
 	// by age and by count; fifoNext numbers its entries so a snapshot can rebuild it exactly.
-	memory   chunked[memoRef]
+	memory   chunked.Seq[memoRef]
 	fifoNext uint64
 
 	// curCmd and curEncoded are the command being applied and its encoding when the envelope

@@ -42,14 +42,14 @@ func (l *Ledger) remembered(st *step, c depot.Command, id string, apply handler)
 // remember appends to the FIFO of remembered outcomes and returns the entry's number.
 func (l *Ledger) remember(t *tenant, key memoKey, at int64) uint64 {
 	l.fifoNext++
-	l.memory.push(memoRef{tenant: t, key: key, at: at, fifo: l.fifoNext})
+	l.memory.Push(memoRef{tenant: t, key: key, at: at, fifo: l.fifoNext})
 	if l.rememberedCount() > depot.MaxRemembered {
 		l.forgetOldest()
 	}
 	return l.fifoNext
 }
 
-func (l *Ledger) rememberedCount() int { return l.memory.len() }
+func (l *Ledger) rememberedCount() int { return l.memory.Len() }
 
 // Forgetting runs in long streaks (a tick expiring thousands of reservations once memory is
 // full forgets one outcome for each), and each forget looks up an id long out of cache. So every
@@ -65,9 +65,9 @@ func (l *Ledger) readAheadForgetting() {
 		return
 	}
 	l.forgetCountdown = forgetBlock - 1
-	next := min(forgetBlock, l.memory.len())
+	next := min(forgetBlock, l.memory.Len())
 	for i := 0; i < next; i++ {
-		if ref := l.memory.at(i); ref.key.kind == depot.KindReserve {
+		if ref := l.memory.At(i); ref.key.kind == depot.KindReserve {
 			if r := ref.tenant.reservations.get(ref.key.id); r != nil {
 				l.warmSink ^= r.fifo
 			}
@@ -75,8 +75,8 @@ func (l *Ledger) readAheadForgetting() {
 			l.warmSink ^= m.fifo
 		}
 	}
-	for i := next; i < min(next+forgetBlock, l.memory.len()); i++ {
-		if ref := l.memory.at(i); ref.key.kind == depot.KindReserve {
+	for i := next; i < min(next+forgetBlock, l.memory.Len()); i++ {
+		if ref := l.memory.At(i); ref.key.kind == depot.KindReserve {
 			l.warmSink ^= ref.tenant.reservations.t.TouchKey(ref.key.id)
 		} else {
 			l.warmSink ^= ref.tenant.memos.touch(ref.key.kind, ref.key.id)
@@ -86,14 +86,14 @@ func (l *Ledger) readAheadForgetting() {
 
 // prune forgets outcomes older than the retention window.
 func (l *Ledger) prune(now int64) {
-	for l.memory.len() > 0 && now-l.memory.at(0).at > depot.Retention {
+	for l.memory.Len() > 0 && now-l.memory.At(0).at > depot.Retention {
 		l.forgetOldest()
 	}
 }
 
 func (l *Ledger) forgetOldest() {
 	l.readAheadForgetting()
-	ref := l.memory.pop()
+	ref := l.memory.PopFront()
 	t := ref.tenant
 	if ref.key.kind == depot.KindReserve {
 		if r := t.reservations.get(ref.key.id); r != nil && r.fifo == ref.fifo && r.status != depot.ReservationActive {

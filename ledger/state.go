@@ -498,7 +498,7 @@ func (l *Ledger) rebuildMemory() {
 	refs := l.restored
 	l.restored = nil
 	if len(refs) == 0 {
-		l.memory.reset(nil)
+		l.memory.Reset(nil)
 		return
 	}
 	lo, hi := refs[0].fifo, refs[0].fifo
@@ -513,7 +513,7 @@ func (l *Ledger) rebuildMemory() {
 				// Two entries with one fifo number: a forged snapshot; CheckInvariants refuses
 				// the state, and sorting keeps both so that it can.
 				slices.SortFunc(refs, func(a, b memoRef) int { return cmp.Compare(a.fifo, b.fifo) })
-				l.memory.reset(refs)
+				l.memory.Reset(refs)
 				return
 			}
 			*slot = refs[i]
@@ -526,9 +526,9 @@ func (l *Ledger) rebuildMemory() {
 			}
 		}
 		clear(placed[n:])
-		l.memory.reset(placed[:n])
+		l.memory.Reset(placed[:n])
 		return
 	}
 	slices.SortFunc(refs, func(a, b memoRef) int { return cmp.Compare(a.fifo, b.fifo) })
-	l.memory.reset(refs)
+	l.memory.Reset(refs)
 }

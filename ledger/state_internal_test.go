@@ -101,12 +101,12 @@ func TestRebuildMemoryOrdersByFifo(t *testing.T) {
 			l.restored = append(l.restored, memoRef{tenant: tn, key: memoKey{kind: depot.KindReceive, id: "x"}, fifo: f})
 		}
 		l.rebuildMemory()
-		if l.memory.len() != len(fifos) || l.restored != nil {
-			t.Fatalf("%s: %d entries from %d", name, l.memory.len(), len(fifos))
+		if l.memory.Len() != len(fifos) || l.restored != nil {
+			t.Fatalf("%s: %d entries from %d", name, l.memory.Len(), len(fifos))
 		}
-		for i := 1; i < l.memory.len(); i++ {
-			if l.memory.at(i-1).fifo >= l.memory.at(i).fifo {
-				t.Fatalf("%s: out of order at %d: %d then %d", name, i, l.memory.at(i-1).fifo, l.memory.at(i).fifo)
+		for i := 1; i < l.memory.Len(); i++ {
+			if l.memory.At(i-1).fifo >= l.memory.At(i).fifo {
+				t.Fatalf("%s: out of order at %d: %d then %d", name, i, l.memory.At(i-1).fifo, l.memory.At(i).fifo)
 			}
 		}
 	}
