@@ -219,3 +219,63 @@ func TestRequestErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestRequestLimitEdges checks each range validate enforces at its edges: the bound itself is
+// taken, one past it and the extremes of the type are refused (validate compares unsigned, so a
+// wrap-around must not slip through).
+func TestRequestLimitEdges(t *testing.T) {
+	base := func() *Request {
+		return &Request{
+			Order:     order(lines("a"), Standard),
+			Locations: []Location{warehouse("w", 0, 0)},
+			Available: []int64{1},
+			Now:       t0,
+		}
+	}
+	const minI64, maxI64 = -1 << 63, 1<<63 - 1
+	const minI32, maxI32 = -1 << 31, 1<<31 - 1
+	cases := []struct {
+		name string
+		ok   []int64
+		bad  []int64
+		set  func(r *Request, v int64)
+	}{
+		{"available", []int64{0, MaxAvailable}, []int64{-1, MaxAvailable + 1, minI64, maxI64},
+			func(r *Request, v int64) { r.Available[0] = v }},
+		{"location latitude", []int64{-MaxLatE6, MaxLatE6}, []int64{-MaxLatE6 - 1, MaxLatE6 + 1, minI64, maxI64},
+			func(r *Request, v int64) { r.Locations[0].LatE6 = v }},
+		{"location longitude", []int64{-MaxLonE6, MaxLonE6}, []int64{-MaxLonE6 - 1, MaxLonE6 + 1, minI64, maxI64},
+			func(r *Request, v int64) { r.Locations[0].LonE6 = v }},
+		{"ship-to latitude", []int64{-MaxLatE6, MaxLatE6}, []int64{-MaxLatE6 - 1, MaxLatE6 + 1, minI64, maxI64},
+			func(r *Request, v int64) { r.Order.ShipToLatE6 = v }},
+		{"service radius", []int64{0, MaxRadiusM}, []int64{-1, MaxRadiusM + 1, minI64, maxI64},
+			func(r *Request, v int64) { r.Locations[0].ServiceRadiusM = v }},
+		{"cutoff", []int64{0, DayMinutes}, []int64{-1, DayMinutes + 1, minI32, maxI32},
+			func(r *Request, v int64) { r.Locations[0].CutoffMinute = int32(v) }},
+		{"utc offset", []int64{-MaxUTCOffsetMinutes, MaxUTCOffsetMinutes},
+			[]int64{-MaxUTCOffsetMinutes - 1, MaxUTCOffsetMinutes + 1, minI32, maxI32, maxI32 - MaxUTCOffsetMinutes + 1},
+			func(r *Request, v int64) { r.Locations[0].UTCOffsetMinutes = int32(v) }},
+		{"backlog", []int64{0, MaxQty}, []int64{-1, MaxQty + 1, minI64, maxI64},
+			func(r *Request, v int64) { r.Locations[0].Backlog = v }},
+	}
+	for _, c := range cases {
+		for _, v := range c.ok {
+			req := base()
+			c.set(req, v)
+			if _, err := NewPlanner().Plan(req); err != nil {
+				var re *RequestError
+				if errors.As(err, &re) {
+					t.Errorf("%s %d: refused (%v), want taken", c.name, v, err)
+				}
+			}
+		}
+		for _, v := range c.bad {
+			req := base()
+			c.set(req, v)
+			var re *RequestError
+			if _, err := NewPlanner().Plan(req); !errors.As(err, &re) {
+				t.Errorf("%s %d: got %v, want a RequestError", c.name, v, err)
+			}
+		}
+	}
+}

@@ -33,21 +33,23 @@ func validate(req *Request) error {
 		switch {
 		case !validCoord(l.LatE6, l.LonE6):
 			return &RequestError{Field: "locations.coordinates", Reason: "out of range"}
-		case l.ServiceRadiusM < 0 || l.ServiceRadiusM > MaxRadiusM:
+		case uint64(l.ServiceRadiusM) > MaxRadiusM:
 			return &RequestError{Field: "locations.service_radius_m", Reason: "out of range"}
-		case l.CutoffMinute < 0 || l.CutoffMinute > DayMinutes:
+		case uint32(l.CutoffMinute) > DayMinutes:
 			return &RequestError{Field: "locations.cutoff_minute", Reason: "must be 0..1440"}
-		case l.UTCOffsetMinutes < -MaxUTCOffsetMinutes || l.UTCOffsetMinutes > MaxUTCOffsetMinutes:
+		case uint32(l.UTCOffsetMinutes+MaxUTCOffsetMinutes) > 2*MaxUTCOffsetMinutes:
 			return &RequestError{Field: "locations.utc_offset_minutes", Reason: "out of range"}
-		case l.Backlog < 0 || l.Backlog > MaxQty:
+		case uint64(l.Backlog) > MaxQty:
 			return &RequestError{Field: "locations.backlog", Reason: "out of range"}
 		}
 	}
 	if len(req.Available) != len(o.Lines)*len(req.Locations) {
 		return &RequestError{Field: "available", Reason: "needs one number per line and location"}
 	}
+	// One unsigned comparison per number checks both bounds (a negative number converts to a
+	// huge one): this loop runs over every line and location of every order.
 	for _, a := range req.Available {
-		if a < 0 || a > MaxAvailable {
+		if uint64(a) > MaxAvailable {
 			return &RequestError{Field: "available", Reason: "out of range"}
 		}
 	}
@@ -71,6 +73,8 @@ func validate(req *Request) error {
 	return nil
 }
 
+// validCoord checks both bounds of each coordinate with one unsigned comparison (see the
+// available units above).
 func validCoord(lat, lon int64) bool {
-	return lat >= -MaxLatE6 && lat <= MaxLatE6 && lon >= -MaxLonE6 && lon <= MaxLonE6
+	return uint64(lat+MaxLatE6) <= 2*MaxLatE6 && uint64(lon+MaxLonE6) <= 2*MaxLonE6
 }
