@@ -69,6 +69,17 @@ func offsetM(lat1, lon1, lat2, lon2 int64) (x, y int64) {
 	return x, y
 }
 
+// northSouthM returns the north-south leg of offsetM alone, which costs no cosine: the distance
+// is at least this long, so a store this far from the ship-to along the meridian is out of a
+// smaller radius whatever the east-west leg.
+func northSouthM(lat1, lat2 int64) int64 {
+	dLat := lat2 - lat1
+	if dLat < 0 {
+		dLat = -dLat
+	}
+	return (dLat*metresPerMicroDegQ32 + 1<<31) >> 32
+}
+
 // dist2M returns the squared distance in square metres; comparing squares ranks and checks
 // radii without a square root.
 func dist2M(lat1, lon1, lat2, lon2 int64) int64 {

@@ -247,15 +247,23 @@ func (p *Planner) filter() {
 			reason = ReasonWrongKind
 		}
 		if reason == 0 {
-			d2 = dist2M(l.LatE6, l.LonE6, shipLat, shipLon)
-			departAt = p.departAt(l)
-			switch {
-			case quick && (l.ServiceRadiusM <= 0 || d2 > l.ServiceRadiusM*l.ServiceRadiusM):
+			// Most dark stores of a city are out of a quick order's radius: the north-south leg
+			// alone rules many out before the cosine of the full distance is taken.
+			if quick && (l.ServiceRadiusM <= 0 || northSouthM(l.LatE6, shipLat) > l.ServiceRadiusM) {
 				reason = ReasonOutOfRadius
-			case l.CapacityLeft <= 0:
-				reason = ReasonAtCapacity
-			case sameDay && departAt != req.Now:
-				reason = ReasonPastCutoff
+			} else {
+				d2 = dist2M(l.LatE6, l.LonE6, shipLat, shipLon)
+				switch {
+				case quick && d2 > l.ServiceRadiusM*l.ServiceRadiusM:
+					reason = ReasonOutOfRadius
+				case l.CapacityLeft <= 0:
+					reason = ReasonAtCapacity
+				default:
+					departAt = p.departAt(l)
+					if sameDay && departAt != req.Now {
+						reason = ReasonPastCutoff
+					}
+				}
 			}
 		}
 		if reason == 0 && holds[i] == 0 && (!split || !some[i]) {
