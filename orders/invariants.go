@@ -42,22 +42,20 @@ func (x *Orders) CheckInvariants() error {
 			return fmt.Errorf("orders: tenant %q: the external id index disagrees about %s", tid, bad.id)
 		}
 		held, holes := 0, 0
-		if len(t.seqs) != len(t.bySeq) {
-			return fmt.Errorf("orders: tenant %q: the sequence index has %d entries for %d", tid, len(t.seqs), len(t.bySeq))
-		}
-		for i := 1; i < len(t.seqs); i++ {
-			if t.seqs[i-1] >= t.seqs[i] {
+		for i := 1; i < t.bySeq.Len(); i++ {
+			if t.bySeq.At(i-1).seq >= t.bySeq.At(i).seq {
 				return fmt.Errorf("orders: tenant %q: the sequence index is out of order at %d", tid, i)
 			}
 		}
-		for i, o := range t.bySeq {
-			if o == nil {
+		for i := range t.bySeq.Len() {
+			e := t.bySeq.At(i)
+			if e.o == nil {
 				holes++
 				continue
 			}
 			held++
-			if t.seqs[i] != o.seq {
-				return fmt.Errorf("orders: tenant %q: the sequence index disagrees at %s", tid, o.id)
+			if e.seq != e.o.seq {
+				return fmt.Errorf("orders: tenant %q: the sequence index disagrees at %s", tid, e.o.id)
 			}
 		}
 		if indexed != held || holes != t.holes {
@@ -145,15 +143,16 @@ func (x *Orders) CheckInvariants() error {
 		}
 	}
 	fin := 0
-	for i, o := range x.finished[x.finHead:] {
-		if o.finishedAt == 0 || (i > 0 && o.finishedAt < x.finished[x.finHead+i-1].finishedAt) {
+	for i := range x.finished.Len() {
+		o := *x.finished.At(i)
+		if o.finishedAt == 0 || (i > 0 && o.finishedAt < (*x.finished.At(i - 1)).finishedAt) {
 			return fmt.Errorf("orders: the retention queue is out of order at %s", o.id)
 		}
 		fin++
 	}
 	for _, t := range x.tenants {
-		for _, o := range t.bySeq {
-			if o != nil && o.finishedAt != 0 {
+		for i := range t.bySeq.Len() {
+			if o := t.bySeq.At(i).o; o != nil && o.finishedAt != 0 {
 				fin--
 			}
 		}

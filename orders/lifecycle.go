@@ -153,7 +153,7 @@ func (x *Orders) settleOrder(st *step, o *order) {
 		return
 	}
 	o.finishedAt = max(st.now, 1)
-	x.finished = append(x.finished, o)
+	x.finished.Push(o)
 	x.unqueueAll(o)
 	if o.status() != statusCancelled {
 		x.emit(st, o.t, depot.Event{Kind: depot.EventOrderCompleted, Ref: o.id, Order: o.id, Channel: o.channel})
@@ -162,13 +162,12 @@ func (x *Orders) settleOrder(st *step, o *order) {
 
 // forget drops finished orders older than the retention window, with their external ids.
 func (x *Orders) forget(now int64) {
-	for x.finHead < len(x.finished) {
-		o := x.finished[x.finHead]
+	for x.finished.Len() > 0 {
+		o := *x.finished.At(0)
 		if now-o.finishedAt <= depot.OrderRetention {
 			break
 		}
-		x.finished[x.finHead] = nil
-		x.finHead++
+		x.finished.PopFront()
 		t := o.t
 		t.unindex(o)
 		x.live--
@@ -176,9 +175,5 @@ func (x *Orders) forget(now int64) {
 			*sh = shipment{}
 		}
 		*o = order{}
-	}
-	if x.finHead > 1024 && x.finHead*2 > len(x.finished) {
-		x.finished = append(make([]*order, 0, 2*(len(x.finished)-x.finHead)), x.finished[x.finHead:]...)
-		x.finHead = 0
 	}
 }

@@ -67,14 +67,14 @@ func (x *Orders) ListOrders(tenantID string, q ListQuery) (ListPage, *depot.Reje
 	}
 	start := 0
 	if after > 0 {
-		i, found := slices.BinarySearch(t.seqs, after)
+		i, found := t.seqSearch(after)
 		if found {
 			i++
 		}
 		start = i
 	}
-	for i := start; i < len(t.bySeq); i++ {
-		o := t.bySeq[i]
+	for i := start; i < t.bySeq.Len(); i++ {
+		o := t.bySeq.At(i).o
 		if o == nil || (q.Channel != "" && o.channel != q.Channel) ||
 			(q.PlacedFrom != 0 && o.placedAt < q.PlacedFrom) || (q.PlacedTo != 0 && o.placedAt >= q.PlacedTo) ||
 			(want != 0 && o.status() != want) {

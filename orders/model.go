@@ -3,6 +3,7 @@ package orders
 import (
 	"github.com/depothq/depot"
 	"github.com/depothq/depot/carriers"
+	"github.com/depothq/depot/internal/chunked"
 	"github.com/depothq/depot/internal/idtable"
 	"github.com/depothq/depot/ledger"
 	"github.com/depothq/depot/sourcing"
@@ -19,9 +20,8 @@ type tenant struct {
 	// forgotten until the next compaction: lookups are binary searches, and growing it never
 	// rehashes a map. byExt is keyed by the channel and external id (the idempotency key of
 	// create_order), in an idtable, which never pauses to rehash as orders accumulate.
-	bySeq []*order
-	seqs  []uint64 // parallel to bySeq: the sequence numbers, kept for holes too
-	holes int      // nil entries in bySeq
+	bySeq chunked.Seq[seqEntry] // in blocks: a million orders never copy the index at once
+	holes int                   // entries whose order is nil
 	byExt idtable.Table[extKey, *order]
 
 	// nodes is per ledger location index: what orders know of the location beyond the ledger.
@@ -49,6 +49,13 @@ type tenant struct {
 	// version changes whenever a location, a channel or a routing changes, invalidating the
 	// cached request locations.
 	version uint64
+}
+
+// seqEntry is one entry of a tenant's sequence index: an order's sequence number, kept for
+// holes too, and the order (nil once forgotten, until the next compaction).
+type seqEntry struct {
+	seq uint64
+	o   *order
 }
 
 // skuAt is a position of a SKU: the location and the ledger's position index.

@@ -1,10 +1,11 @@
 package orders
 
 import (
-	"github.com/depothq/depot/internal/idtable"
-	"slices"
+	"sort"
 
 	"github.com/depothq/depot"
+	"github.com/depothq/depot/internal/chunked"
+	"github.com/depothq/depot/internal/idtable"
 	"github.com/depothq/depot/ledger"
 	"github.com/depothq/depot/sourcing"
 )
@@ -25,8 +26,7 @@ type Orders struct {
 
 	// finished is the FIFO of finished orders in the order they finished (finishedAt never
 	// decreases along it); orders older than depot.OrderRetention are forgotten from its head.
-	finished []*order
-	finHead  int
+	finished chunked.Seq[*order]
 
 	// Scratch space reused by every command so that ingesting an order does not allocate
 	// beyond the order itself.
@@ -217,15 +217,23 @@ func (t *tenant) order(id string) *order {
 		return nil
 	}
 	if i := t.seqIndex(seq); i >= 0 {
-		return t.bySeq[i]
+		return t.bySeq.At(i).o
 	}
 	return nil
 }
 
+// seqSearch returns the index of the first entry of bySeq whose sequence number is at least
+// seq, and whether it is seq.
+func (t *tenant) seqSearch(seq uint64) (int, bool) {
+	n := t.bySeq.Len()
+	i := sort.Search(n, func(i int) bool { return t.bySeq.At(i).seq >= seq })
+	return i, i < n && t.bySeq.At(i).seq == seq
+}
+
 // seqIndex is the index in bySeq of the order with sequence number seq, -1 if none.
 func (t *tenant) seqIndex(seq uint64) int {
-	i, found := slices.BinarySearch(t.seqs, seq)
-	if !found || t.bySeq[i] == nil {
+	i, found := t.seqSearch(seq)
+	if !found || t.bySeq.At(i).o == nil {
 		return -1
 	}
 	return i
@@ -238,30 +246,30 @@ func (t *tenant) byExternalID(channel, ext string) *order {
 
 // index adds an order to the tenant's indexes.
 func (t *tenant) index(o *order) {
-	if n := len(t.seqs); n > 0 && t.seqs[n-1] >= o.seq {
+	if n := t.bySeq.Len(); n > 0 && t.bySeq.At(n-1).seq >= o.seq {
 		panic("orders: orders indexed out of sequence order")
 	}
-	t.bySeq, t.seqs = append(t.bySeq, o), append(t.seqs, o.seq)
+	t.bySeq.Push(seqEntry{seq: o.seq, o: o})
 	t.byExt.Set(orderExtKey(o), o)
 }
 
 // unindex removes an order from the tenant's indexes.
 func (t *tenant) unindex(o *order) {
-	if i := t.seqIndex(o.seq); i >= 0 && t.bySeq[i] == o {
-		t.bySeq[i] = nil
+	if i := t.seqIndex(o.seq); i >= 0 && t.bySeq.At(i).o == o {
+		t.bySeq.At(i).o = nil
 		t.holes++
 	}
 	// Compact once holes dominate, so the index stays proportional to the orders held.
-	if t.holes > 64 && 2*t.holes > len(t.bySeq) {
+	if t.holes > 64 && 2*t.holes > t.bySeq.Len() {
 		n := 0
-		for i, p := range t.bySeq {
-			if p != nil {
-				t.bySeq[n], t.seqs[n] = p, t.seqs[i]
+		for i := range t.bySeq.Len() {
+			if e := *t.bySeq.At(i); e.o != nil {
+				*t.bySeq.At(n) = e
 				n++
 			}
 		}
-		clear(t.bySeq[n:])
-		t.bySeq, t.seqs, t.holes = t.bySeq[:n], t.seqs[:n], 0
+		t.bySeq.Truncate(n)
+		t.holes = 0
 	}
 	if t.byExt.Get(orderExtKey(o)) == o {
 		t.byExt.Remove(orderExtKey(o))

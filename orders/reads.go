@@ -177,7 +177,7 @@ type Stats struct {
 
 // Stats returns the current counts.
 func (x *Orders) Stats() Stats {
-	s := Stats{Orders: x.live, Timers: x.timers.len(), Finished: len(x.finished) - x.finHead}
+	s := Stats{Orders: x.live, Timers: x.timers.len(), Finished: x.finished.Len()}
 	for _, t := range x.tenants {
 		seen := map[*order]bool{}
 		for _, q := range t.waiting {

@@ -57,9 +57,9 @@ func (x *Orders) tenantIDs() []string {
 
 // sortedOrders returns the tenant's orders by sequence number.
 func sortedOrders(t *tenant) []*order {
-	out := make([]*order, 0, len(t.bySeq)-t.holes)
-	for _, o := range t.bySeq {
-		if o != nil {
+	out := make([]*order, 0, t.bySeq.Len()-t.holes)
+	for i := range t.bySeq.Len() {
+		if o := t.bySeq.At(i).o; o != nil {
 			out = append(out, o)
 		}
 	}
@@ -528,6 +528,7 @@ func (x *Orders) decodeOrder(d *wire.Decoder, t *tenant) *order {
 // rebuild derives what the encoding leaves out: pick queues, backorder queues, timers and the
 // retention FIFO.
 func (x *Orders) rebuild() {
+	var finished []*order
 	for _, id := range x.tenantIDs() {
 		t := x.tenants[id]
 		for _, o := range sortedOrders(t) {
@@ -539,12 +540,13 @@ func (x *Orders) rebuild() {
 			if o.finishedAt == 0 {
 				x.indexWaiting(o)
 			} else {
-				x.finished = append(x.finished, o)
+				finished = append(finished, o)
 			}
 			x.syncTimers(o)
 		}
 	}
-	slices.SortFunc(x.finished, func(a, b *order) int {
+	slices.SortFunc(finished, func(a, b *order) int {
 		return cmp.Or(cmp.Compare(a.finishedAt, b.finishedAt), cmp.Compare(a.seq, b.seq))
 	})
+	x.finished.Reset(finished)
 }

@@ -1,10 +1,13 @@
 package orders_test
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/depothq/depot"
+	"github.com/depothq/depot/orders"
 	"github.com/depothq/depot/sourcing"
 )
 
@@ -450,4 +453,51 @@ func TestOperatorExceptionTransitions(t *testing.T) {
 			h.replayCheck()
 		})
 	}
+}
+
+// TestRetentionCompactsTheOrderIndex forgets most of more than two blocks' worth of orders, so
+// the sequence index compacts across block boundaries: the orders kept are still found, by id and
+// in the listing, in sequence order, and a replay agrees.
+func TestRetentionCompactsTheOrderIndex(t *testing.T) {
+	h := fixture(t)
+	h.ok(receive("r1", "tee", "wh-berlin", 5000))
+	const n = 1200
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = h.order(webOrder("c"+strconv.Itoa(i), ln("tee", 1)))
+	}
+	var kept []string
+	for i, id := range ids {
+		if i%10 == 3 {
+			kept = append(kept, id)
+			continue
+		}
+		h.ok(&depot.CancelOrder{Tenant: tenant, Order: id, Reason: "test"})
+	}
+	h.tickAt(depot.OrderRetention + hour)
+	for i, id := range ids {
+		_, ok := h.eng.Orders().Order(tenant, id)
+		if want := i%10 == 3; ok != want {
+			t.Fatalf("order %s held: %v, want %v", id, ok, want)
+		}
+	}
+	var listed []string
+	q := orders.ListQuery{Limit: 37}
+	for {
+		page, rej := h.eng.Orders().ListOrders(tenant, q)
+		if rej != nil {
+			t.Fatal(rej)
+		}
+		for _, v := range page.Orders {
+			listed = append(listed, v.ID)
+		}
+		if page.Next == "" {
+			break
+		}
+		q.After = page.Next
+	}
+	if !slices.Equal(listed, kept) {
+		t.Fatalf("listed %d orders, want the %d kept in sequence order", len(listed), len(kept))
+	}
+	h.replayCheck()
 }
