@@ -89,6 +89,47 @@ func BenchmarkApplyReserveSingleLine(b *testing.B) {
 	reportRate(b, "ops/s")
 }
 
+// BenchmarkApplyReserveSoldOut measures reserves the ledger refuses for stock, as a flash sale
+// brings them once a SKU sells out: each asks two units of a position holding one, half at a
+// named location and half placed by the channel's policy. A refusal must cost no more than an
+// acceptance: under oversell pressure most commands are refusals.
+func BenchmarkApplyReserveSoldOut(b *testing.B) {
+	const skus, locs = 1000, 20
+	e := benchCatalogue(skus, locs, 1)
+	envs := make([]depot.Envelope, 0, benchChunk)
+	seq, now := e.LastSeq(), e.Now()
+	var buf []byte
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; {
+		b.StopTimer()
+		envs = envs[:0]
+		for k := 0; k < benchChunk && i+k < b.N; k++ {
+			n := i + k
+			seq++
+			line := depot.ReserveLine{SKU: skuID(n % skus), Qty: 2}
+			if n%2 == 0 {
+				line.Location = locID(n / skus % locs)
+			}
+			envs = append(envs, depot.Envelope{Seq: seq, Time: now, Cmd: &depot.Reserve{
+				Tenant: tenant, Reservation: "r-" + strconv.Itoa(n), Channel: "web", Lines: []depot.ReserveLine{line},
+			}})
+		}
+		buf = prepare(b, envs, buf)
+		b.StartTimer()
+		for k := range envs {
+			if k%engine.WarmRun == 0 {
+				e.WarmEnvelopes(envs[k:min(k+engine.WarmRun, len(envs))])
+			}
+			if res := e.Apply(&envs[k]); res.OK() || res.Rejection.Code != depot.CodeInsufficientStock {
+				b.Fatalf("reserve %d: %v, want insufficient_stock", i+k, res.Rejection)
+			}
+		}
+		i += len(envs)
+	}
+	reportRate(b, "ops/s")
+}
+
 // replayMix generates a realistic journal: orders reserve one to three lines (half placed by
 // the channel's policy), 70% are committed and shipped, the rest released; receipts replenish.
 type replayMix struct {

@@ -10,7 +10,6 @@
 package ledger
 
 import (
-	"cmp"
 	"slices"
 
 	"github.com/depothq/depot"
@@ -426,7 +425,18 @@ func (s *sku) find(loc uint32) (int, bool) {
 		}
 		return len(s.at), false
 	}
-	return slices.BinarySearchFunc(s.at, loc, func(p skuPos, loc uint32) int { return cmp.Compare(p.loc, loc) })
+	// Written out: slices.BinarySearchFunc calls its comparison through a closure at every step,
+	// and every reserve and sourcing round finds positions here.
+	lo, hi := 0, len(s.at)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if s.at[m].loc < loc {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < len(s.at) && s.at[lo].loc == loc
 }
 
 // addPosition records that position pos holds s at loc; it reports false if one already did.

@@ -1,6 +1,8 @@
 package ledger
 
 import (
+	"strconv"
+
 	"github.com/depothq/depot"
 )
 
@@ -250,9 +252,8 @@ func (l *Ledger) Allocate(h Handle, ch ChannelRef, order string, fresh bool, cla
 			atp = t.positions[n.pos].atp()
 		}
 		if n.qty > atp {
-			r := depot.Reject(depot.CodeInsufficientStock, "lines.qty", "%s at %s has %d available, the order needs %d", n.sku.id, n.loc.id, max(atp, 0), n.qty)
-			r.Shortfalls = []depot.Shortfall{{SKU: n.sku.id, Location: n.loc.id, Requested: n.qty, Available: max(atp, 0)}}
-			return out, r
+			return out, shortOfStock(n.sku.id+" at "+n.loc.id+" has "+strconv.FormatInt(max(atp, 0), 10)+" available, the order needs "+strconv.FormatInt(n.qty, 10),
+				depot.Shortfall{SKU: n.sku.id, Location: n.loc.id, Requested: n.qty, Available: max(atp, 0)})
 		}
 	}
 	if ch.ch != nil {
@@ -319,9 +320,8 @@ func (l *Ledger) checkClaimBuffers(t *tenant, ch *channel, claims []Claim) *depo
 			}
 		}
 		if avail := l.channelATP(t, ch, s); want > avail {
-			r := depot.Reject(depot.CodeInsufficientStock, "lines.qty", "channel %q may sell %d of %q after its buffer, the order needs %d", ch.id, avail, s.id, want)
-			r.Shortfalls = []depot.Shortfall{{SKU: s.id, Requested: want, Available: avail}}
-			return r
+			return shortOfStock("channel "+strconv.Quote(ch.id)+" may sell "+strconv.FormatInt(avail, 10)+" of "+strconv.Quote(s.id)+
+				" after its buffer, the order needs "+strconv.FormatInt(want, 10), depot.Shortfall{SKU: s.id, Requested: want, Available: avail})
 		}
 	}
 	return nil

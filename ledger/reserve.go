@@ -80,11 +80,14 @@ func (l *Ledger) placeDemand(t *tenant, ch *channel, lines []depot.ReserveLine) 
 			}
 			continue
 		}
-		loc := l.choose(t, ch, s, ln.Qty)
+		loc, seen := l.choose(t, ch, s, ln.Qty)
 		if loc == nil {
-			r := depot.Reject(depot.CodeInsufficientStock, "lines.qty", "no location feeding %q can fill %d of %q", ch.id, ln.Qty, ln.SKU)
-			r.Shortfalls = []depot.Shortfall{{SKU: s.id, Requested: ln.Qty, Available: l.channelATP(t, ch, s)}}
-			return r
+			avail := withhold(seen, ch.bufferFor(s))
+			if len(s.components) > 0 {
+				avail = l.channelATP(t, ch, s)
+			}
+			return shortOfStock("no location feeding "+strconv.Quote(ch.id)+" can fill "+strconv.FormatInt(ln.Qty, 10)+" of "+strconv.Quote(ln.SKU),
+				depot.Shortfall{SKU: s.id, Requested: ln.Qty, Available: avail})
 		}
 		if rej := l.addNeed(t, s, loc, ln.Qty); rej != nil {
 			return rej
@@ -101,11 +104,19 @@ func (l *Ledger) placeDemand(t *tenant, ch *channel, lines []depot.ReserveLine) 
 		}
 	}
 	if len(short) > 0 {
-		r := depot.Reject(depot.CodeInsufficientStock, "lines.qty", "%d of %d positions lack stock", len(short), len(l.need))
+		r := shortOfStock(strconv.Itoa(len(short)) + " of " + strconv.Itoa(len(l.need)) + " positions lack stock")
 		r.Shortfalls = short
 		return r
 	}
 	return l.checkBuffers(t, ch, lines)
+}
+
+// shortOfStock is the insufficient_stock rejection of a reserve or an allocation, with its
+// shortfalls. Callers concatenate the message rather than format it (the same text: %q is
+// strconv.Quote): under oversell pressure most commands are refused, and fmt was a fifth of a
+// refusal's cost.
+func shortOfStock(msg string, shortfalls ...depot.Shortfall) *depot.Rejection {
+	return &depot.Rejection{Code: depot.CodeInsufficientStock, Field: "lines.qty", Message: msg, Shortfalls: shortfalls}
 }
 
 // addNeed adds the demand of qty units of s (or of its components) at loc.
@@ -152,15 +163,24 @@ func (l *Ledger) claimed(s *sku, loc *location) int64 {
 
 // choose returns the first open location feeding ch that can fill qty of s (all components of a
 // kit at one location, so the line ships as one parcel), counting what earlier lines claimed.
-func (l *Ledger) choose(t *tenant, ch *channel, s *sku, qty int64) *location {
+// When none can and s is not a kit, seen is the ATP of s summed over those locations (channelATP
+// before the buffer), added up on the way: a sold-out SKU is refused with that figure, and
+// reading every location twice was a fifth of the refusal.
+func (l *Ledger) choose(t *tenant, ch *channel, s *sku, qty int64) (loc *location, seen int64) {
 	for _, loc := range ch.locations {
 		if loc.status != depot.LocationOpen {
 			continue
 		}
 		if len(s.components) == 0 {
-			if l.free(t, s, loc) >= qty {
-				return loc
+			i := t.positionOf(s, loc)
+			if i < 0 {
+				continue
 			}
+			atp := t.positions[i].atp()
+			if atp-l.claimed(s, loc) >= qty {
+				return loc, 0
+			}
+			seen += max(atp, 0)
 			continue
 		}
 		ok := true
@@ -171,10 +191,10 @@ func (l *Ledger) choose(t *tenant, ch *channel, s *sku, qty int64) *location {
 			}
 		}
 		if ok {
-			return loc
+			return loc, 0
 		}
 	}
-	return nil
+	return nil, seen
 }
 
 // free is the ATP of (s, loc) minus what this command already claimed there.
@@ -216,9 +236,8 @@ func (l *Ledger) checkBuffers(t *tenant, ch *channel, lines []depot.ReserveLine)
 			}
 		}
 		if avail := l.channelATP(t, ch, s); want > avail {
-			r := depot.Reject(depot.CodeInsufficientStock, "lines.qty", "channel %q may sell %d of %q after its buffer, asked for %d", ch.id, avail, s.id, want)
-			r.Shortfalls = []depot.Shortfall{{SKU: s.id, Requested: want, Available: avail}}
-			return r
+			return shortOfStock("channel "+strconv.Quote(ch.id)+" may sell "+strconv.FormatInt(avail, 10)+" of "+strconv.Quote(s.id)+
+				" after its buffer, asked for "+strconv.FormatInt(want, 10), depot.Shortfall{SKU: s.id, Requested: want, Available: avail})
 		}
 	}
 	return nil

@@ -288,3 +288,34 @@ func TestHandlesMatchesApply(t *testing.T) {
 		}
 	}
 }
+
+// TestShortOfStockMessages pins the text of the refusals people read most, which are built by
+// concatenation on the hot path: the same text the format verbs gave (%q is strconv.Quote).
+func TestShortOfStockMessages(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		setup func(h *harness)
+		cmd   depot.Command
+		want  string
+	}{
+		{name: "placed by policy", cmd: rsv("r-1", "web", ln("tee", "", 11)),
+			want: `no location feeding "web" can fill 11 of "tee"`},
+		{name: "at named locations", cmd: rsv("r-1", "web", ln("tee", "ams", 11), ln("mug", "ams", 1)),
+			want: "1 of 2 positions lack stock"},
+		{name: "channel buffer", setup: func(h *harness) {
+			h.ok(&depot.DefineChannel{Tenant: tenant, Channel: "buf", Locations: []string{"ams"}, Default: depot.Buffer{Units: 4}})
+		}, cmd: rsv("r-1", "buf", ln("tee", "ams", 7)),
+			want: `channel "buf" may sell 6 of "tee" after its buffer, asked for 7`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := mustFixture(t)
+			if tc.setup != nil {
+				tc.setup(h)
+			}
+			res := h.apply(tc.cmd)
+			if res.OK() || res.Rejection.Message != tc.want {
+				t.Fatalf("got %+v, want the message %q", res.Rejection, tc.want)
+			}
+		})
+	}
+}
