@@ -59,43 +59,41 @@ func BenchmarkApplyReserveSingleLine(b *testing.B) {
 	// MaxQty per position outlasts any b.N of 1-unit reserves, so nothing is released and only
 	// the reserve path is measured.
 	e := benchCatalogue(skus, locs, depot.MaxQty)
-	envs := make([]depot.Envelope, 0, benchChunk)
-	seq, now := e.LastSeq(), e.Now()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; {
-		b.StopTimer()
-		envs = envs[:0]
-		for k := 0; k < benchChunk && i+k < b.N; k++ {
-			n := i + k
-			seq++
-			envs = append(envs, depot.Envelope{Seq: seq, Time: now, Cmd: &depot.Reserve{
-				Tenant: tenant, Reservation: "r-" + strconv.Itoa(n), Channel: "web",
-				Lines: []depot.ReserveLine{{SKU: skuID(n % skus), Location: locID(n / skus % locs), Qty: 1}},
-			}})
+	benchReserves(b, e, false, func(n int) depot.ReserveLine {
+		return depot.ReserveLine{SKU: skuID(n % skus), Location: locID(n / skus % locs), Qty: 1}
+	}, func(n int, res depot.Result) {
+		if !res.OK() {
+			b.Fatalf("reserve %d rejected: %v", n, res.Rejection)
 		}
-		b.StartTimer()
-		// As the sequencer does: warm each run of WarmRun commands before applying it.
-		for k := range envs {
-			if k%engine.WarmRun == 0 {
-				e.WarmEnvelopes(envs[k:min(k+engine.WarmRun, len(envs))])
-			}
-			if res := e.Apply(&envs[k]); !res.OK() {
-				b.Fatalf("reserve %d rejected: %v", i+k, res.Rejection)
-			}
-		}
-		i += len(envs)
-	}
-	reportRate(b, "ops/s")
+	})
 }
 
 // BenchmarkApplyReserveSoldOut measures reserves the ledger refuses for stock, as a flash sale
 // brings them once a SKU sells out: each asks two units of a position holding one, half at a
 // named location and half placed by the channel's policy. A refusal must cost no more than an
-// acceptance: under oversell pressure most commands are refusals.
+// acceptance: under oversell pressure most commands are refusals. Commands reach the engine as
+// the sequencer's writer gets them (validated, encoded and fingerprinted by their callers).
 func BenchmarkApplyReserveSoldOut(b *testing.B) {
 	const skus, locs = 1000, 20
 	e := benchCatalogue(skus, locs, 1)
+	benchReserves(b, e, true, func(n int) depot.ReserveLine {
+		line := depot.ReserveLine{SKU: skuID(n % skus), Qty: 2}
+		if n%2 == 0 {
+			line.Location = locID(n / skus % locs)
+		}
+		return line
+	}, func(n int, res depot.Result) {
+		if res.OK() || res.Rejection.Code != depot.CodeInsufficientStock {
+			b.Fatalf("reserve %d: %v, want insufficient_stock", n, res.Rejection)
+		}
+	})
+}
+
+// benchReserves applies b.N single-line reserves of channel "web", line(n) the n-th's line, and
+// hands each result to check. Commands are built in chunks with the timer stopped (and, when
+// prepared is set, validated, encoded and fingerprinted there, as the sequencer's callers do);
+// each run of WarmRun commands is warmed before it is applied, as the writer does.
+func benchReserves(b *testing.B, e *engine.Engine, prepared bool, line func(n int) depot.ReserveLine, check func(n int, res depot.Result)) {
 	envs := make([]depot.Envelope, 0, benchChunk)
 	seq, now := e.LastSeq(), e.Now()
 	var buf []byte
@@ -107,23 +105,19 @@ func BenchmarkApplyReserveSoldOut(b *testing.B) {
 		for k := 0; k < benchChunk && i+k < b.N; k++ {
 			n := i + k
 			seq++
-			line := depot.ReserveLine{SKU: skuID(n % skus), Qty: 2}
-			if n%2 == 0 {
-				line.Location = locID(n / skus % locs)
-			}
 			envs = append(envs, depot.Envelope{Seq: seq, Time: now, Cmd: &depot.Reserve{
-				Tenant: tenant, Reservation: "r-" + strconv.Itoa(n), Channel: "web", Lines: []depot.ReserveLine{line},
+				Tenant: tenant, Reservation: "r-" + strconv.Itoa(n), Channel: "web", Lines: []depot.ReserveLine{line(n)},
 			}})
 		}
-		buf = prepare(b, envs, buf)
+		if prepared {
+			buf = prepare(b, envs, buf)
+		}
 		b.StartTimer()
 		for k := range envs {
 			if k%engine.WarmRun == 0 {
 				e.WarmEnvelopes(envs[k:min(k+engine.WarmRun, len(envs))])
 			}
-			if res := e.Apply(&envs[k]); res.OK() || res.Rejection.Code != depot.CodeInsufficientStock {
-				b.Fatalf("reserve %d: %v, want insufficient_stock", i+k, res.Rejection)
-			}
+			check(i+k, e.Apply(&envs[k]))
 		}
 		i += len(envs)
 	}
