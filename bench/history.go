@@ -184,6 +184,9 @@ type StartupResult struct {
 	SnapshotSeq uint64  `json:"snapshot_seq"`
 	TailReplay  int     `json:"tail_commands"`
 	Seconds     float64 `json:"seconds"`
+	// FreshProcess is set when the start-up ran in a process of its own, as a server's does,
+	// rather than in one whose heap other workloads had already grown.
+	FreshProcess bool `json:"fresh_process"`
 }
 
 // Startup opens the journal in dir and a sequencer over it (newest snapshot, then the tail), the

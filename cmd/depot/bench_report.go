@@ -96,8 +96,8 @@ func printBenchTable(w io.Writer, r *benchReport) {
 	row(benchRowNames[2], commas(int64(r.Replay.CommandsPerSec)), "cmds/s",
 		fmt.Sprintf("%s commands, %s MB of journal", commas(int64(r.Replay.Commands)), commas(r.History.JournalBytes>>20)))
 	row(benchRowNames[3], fmt.Sprintf("%.3f", r.Startup.Seconds), "s",
-		fmt.Sprintf("%s commands: snapshot at %s, %s replayed", commas(int64(r.Startup.Commands)),
-			commas(int64(r.Startup.SnapshotSeq)), commas(int64(r.Startup.TailReplay))))
+		fmt.Sprintf("%s commands: snapshot at %s, %s replayed, %s", commas(int64(r.Startup.Commands)),
+			commas(int64(r.Startup.SnapshotSeq)), commas(int64(r.Startup.TailReplay)), startupWhere(r.Startup.FreshProcess)))
 	row(benchRowNames[4], fmt.Sprintf("%.0f", r.Memory.BytesPerPosition), "bytes",
 		fmt.Sprintf("at %s positions (%.0f while their receipt ids are remembered)", commas(int64(r.Memory.Positions)), r.Memory.WithIDsBytesPerPosition))
 	row(benchRowNames[5], commas(int64(r.Orders.OrdersPerSec)), "orders/s",
@@ -131,4 +131,11 @@ func printBenchTable(w io.Writer, r *benchReport) {
 	if r.BaselineSkipped != "" {
 		fmt.Fprintf(w, "\nbaseline skipped: %s\n", r.BaselineSkipped)
 	}
+}
+
+func startupWhere(fresh bool) string {
+	if fresh {
+		return "in a fresh process"
+	}
+	return "in the bench's own process"
 }

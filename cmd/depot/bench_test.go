@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,7 +16,7 @@ import (
 // all positive. No timing thresholds: the figures of a quick run on a shared machine mean little.
 // tinyBench shrinks the quick sizes further: the race detector makes every workload slower.
 var tinyBench = []string{"--callers", "200", "--apply-ops", "5000", "--durable-ops", "2000", "--history", "6000",
-	"--snapshot-every", "2000", "--positions", "1000", "--orders", "1000"}
+	"--snapshot-every", "2000", "--positions", "1000", "--orders", "1000", "--startup-same-process"}
 
 func TestBenchQuick(t *testing.T) {
 	var out, progress bytes.Buffer
@@ -109,5 +110,28 @@ func TestBenchRefusesANonEmptyDataDir(t *testing.T) {
 	dir := t.TempDir()
 	if err := run(context.Background(), []string{"bench", "--quick", "--data", filepath.Dir(dir)}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
 		t.Fatal("bench accepted a directory with content")
+	}
+}
+
+// TestBenchStartupInAFreshProcess measures (d) as bench does by default, in a new process of
+// this binary (the test binary acts as depot under crashChildEnv), and checks it reports the
+// same start-up as the bench's own process: the same commands, snapshot and tail.
+func TestBenchStartupInAFreshProcess(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "history")
+	if _, err := bench.BuildHistory(dir, 3000, 1000); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(crashChildEnv, "1")
+	fresh, err := startupInFreshProcess(context.Background(), dir, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same, err := bench.Startup(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fresh.FreshProcess || fresh.Commands != same.Commands || fresh.SnapshotSeq != same.SnapshotSeq ||
+		fresh.TailReplay != same.TailReplay || fresh.Seconds <= 0 {
+		t.Fatalf("fresh process: %+v; this process: %+v", fresh, same)
 	}
 }
