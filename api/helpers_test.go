@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"github.com/depothq/depot/api"
 	"github.com/depothq/depot/api/client"
 	"github.com/depothq/depot/engine"
+	"github.com/depothq/depot/internal/syncbuf"
 	"github.com/depothq/depot/journal"
 	"github.com/depothq/depot/sequencer"
 )
@@ -31,7 +31,7 @@ type bundle struct {
 	srv   *api.Server
 	url   string
 	clock *fakeClock
-	logs  *syncBuffer
+	logs  *syncbuf.Buffer
 	// admin is an admin client of tenant "acme".
 	admin *client.Client
 }
@@ -53,24 +53,6 @@ type fakeClock struct{ ns atomic.Int64 }
 func (c *fakeClock) now() int64              { return c.ns.Load() }
 func (c *fakeClock) advance(d time.Duration) { c.ns.Add(int64(d)) }
 
-// syncBuffer collects logs from many goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func newBundle(t testing.TB, opts ...bundleOptions) *bundle {
 	t.Helper()
 	var o bundleOptions
@@ -80,7 +62,7 @@ func newBundle(t testing.TB, opts ...bundleOptions) *bundle {
 	if o.journal == nil {
 		o.journal = journal.NewMemory()
 	}
-	b := &bundle{t: t, j: o.journal, clock: &fakeClock{}, logs: &syncBuffer{}}
+	b := &bundle{t: t, j: o.journal, clock: &fakeClock{}, logs: &syncbuf.Buffer{}}
 	b.clock.ns.Store(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano())
 	log := slog.New(slog.NewJSONHandler(b.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	b.feed = api.NewFeed(o.ring)

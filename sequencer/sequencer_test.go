@@ -1,7 +1,6 @@
 package sequencer_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/depothq/depot"
 	"github.com/depothq/depot/engine"
+	"github.com/depothq/depot/internal/syncbuf"
 	"github.com/depothq/depot/journal"
 	"github.com/depothq/depot/sequencer"
 )
@@ -482,7 +482,7 @@ func TestBatchesWaitingForASlowSyncShareTheNext(t *testing.T) {
 // must be the state the journal gives at its seq.
 func TestShadowTakesThePeriodicSnapshots(t *testing.T) {
 	j := journal.NewMemory()
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	s := mustOpen(t, j, sequencer.Options{SnapshotEvery: 100, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	seed(t, s, 1_000_000)
 	reserveConcurrently(t, s, 16, 100, func(res depot.Result) {
@@ -542,24 +542,6 @@ func TestShadowTakesThePeriodicSnapshots(t *testing.T) {
 	if !strings.Contains(logs.String(), "snapshot shadow built") {
 		t.Fatalf("no shadow was built; the log:\n%s", logs.String())
 	}
-}
-
-// syncBuffer is a bytes.Buffer that goroutines may write to at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestCloseWhileTheShadowRebuilds closes a sequencer whose shadow has just been set rebuilding

@@ -5,34 +5,16 @@ import (
 	"context"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/depothq/depot/api"
 	"github.com/depothq/depot/api/client"
+	"github.com/depothq/depot/internal/syncbuf"
 )
 
-// lockedBuffer is an io.Writer safe for the server goroutine and the test to share.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // waitFor polls out until re matches, bounded by a generous deadline (never a timed assertion).
-func waitFor(t *testing.T, out *lockedBuffer, re *regexp.Regexp) []string {
+func waitFor(t *testing.T, out *syncbuf.Buffer, re *regexp.Regexp) []string {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -48,10 +30,10 @@ func waitFor(t *testing.T, out *lockedBuffer, re *regexp.Regexp) []string {
 
 // serveInBackground runs `depot serve` on a free port and returns its URL, its output and a stop
 // function that waits for a clean exit.
-func serveInBackground(t *testing.T, args ...string) (string, *lockedBuffer, func()) {
+func serveInBackground(t *testing.T, args ...string) (string, *syncbuf.Buffer, func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	out, errOut := &lockedBuffer{}, &lockedBuffer{}
+	out, errOut := &syncbuf.Buffer{}, &syncbuf.Buffer{}
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), out, errOut)
