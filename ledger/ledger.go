@@ -61,11 +61,12 @@ type Ledger struct {
 	// decodedClaims holds each tenant's claim sums added up while a snapshot is decoded, so that
 	// the restore's invariant check need not walk millions of records again (checkInvariants).
 	decodedClaims map[*tenant]*claimSums
-	// warmRes and warmAlloc are Warm's scratch hashes; warmSink keeps what it read.
+	// warmRes, warmAlloc and warmMemos are Warm's scratch hashes; warmSink keeps what it read.
 	warmSink           uint64
 	forgetCountdown    int     // forgets until the next read-ahead burst (readAheadForgetting)
 	lastTenant         *tenant // the apply path's last tenant (applyTenant)
 	warmRes, warmAlloc []uint64
+	warmMemos          []memoHash
 }
 
 type tenant struct {

@@ -132,6 +132,31 @@ func (m *memoTable) touch(kind depot.CommandKind, id string) uint64 {
 	return m.byKind[kind].t.TouchKey(id)
 }
 
+// memoHash is a memo key's kind and the hash its index files it under, for touchAll.
+type memoHash struct {
+	kind depot.CommandKind
+	h    uint64
+}
+
+// hashFor appends the hash of (kind, id) to dst, for touchAll; kinds without an index are left
+// out.
+func (m *memoTable) hashFor(dst []memoHash, kind depot.CommandKind, id string) []memoHash {
+	if int(kind) >= maxMemoKinds || m.byKind[kind] == nil {
+		return dst
+	}
+	return append(dst, memoHash{kind: kind, h: m.byKind[kind].t.Hash(id)})
+}
+
+// touchAll reads the index slots of hashes (from hashFor on this table) and returns a value to
+// discard. It changes nothing.
+func (m *memoTable) touchAll(hashes []memoHash) uint64 {
+	var sink uint64
+	for i := range hashes {
+		sink ^= m.byKind[hashes[i].kind].t.Touch([]uint64{hashes[i].h})
+	}
+	return sink
+}
+
 // insert is set that reports whether k was new.
 func (m *memoTable) insert(k memoKey, v *memo) bool {
 	if int(k.kind) >= maxMemoKinds {

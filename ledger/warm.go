@@ -12,7 +12,7 @@ import (
 // warms a run of commands before applying it, and the trips of the whole run overlap instead of
 // queueing one after another. What it reads is kept in warmSink, so the loads stay.
 func (l *Ledger) Warm(cmds []depot.Command) {
-	res, alloc := l.warmRes[:0], l.warmAlloc[:0]
+	res, alloc, memos := l.warmRes[:0], l.warmAlloc[:0], l.warmMemos[:0]
 	var t *tenant
 	tenantID := ""
 	for _, c := range cmds {
@@ -27,15 +27,15 @@ func (l *Ledger) Warm(cmds []depot.Command) {
 		}
 		switch c := c.(type) {
 		case *depot.Receive:
-			l.warmSink ^= t.memos.touch(depot.KindReceive, c.ID)
+			memos = t.memos.hashFor(memos, depot.KindReceive, c.ID)
 		case *depot.Adjust:
-			l.warmSink ^= t.memos.touch(depot.KindAdjust, c.ID)
+			memos = t.memos.hashFor(memos, depot.KindAdjust, c.ID)
 		case *depot.Count:
-			l.warmSink ^= t.memos.touch(depot.KindCount, c.ID)
+			memos = t.memos.hashFor(memos, depot.KindCount, c.ID)
 		case *depot.Hold:
-			l.warmSink ^= t.memos.touch(depot.KindHold, c.ID)
+			memos = t.memos.hashFor(memos, depot.KindHold, c.ID)
 		case *depot.Return:
-			l.warmSink ^= t.memos.touch(depot.KindReturn, c.ID)
+			memos = t.memos.hashFor(memos, depot.KindReturn, c.ID)
 		case *depot.Reserve:
 			res = append(res, t.reservations.t.Hash(c.Reservation))
 		case *depot.Commit:
@@ -47,16 +47,18 @@ func (l *Ledger) Warm(cmds []depot.Command) {
 			res = append(res, t.reservations.t.Hash(c.Reservation))
 		case *depot.Ship:
 			alloc = append(alloc, t.allocations.t.Hash(c.Order))
-			l.warmSink ^= t.memos.touch(depot.KindShip, c.ID)
+			memos = t.memos.hashFor(memos, depot.KindShip, c.ID)
 		}
 	}
-	l.warmRes, l.warmAlloc = res, alloc
+	l.warmRes, l.warmAlloc, l.warmMemos = res, alloc, memos
 	if t == nil {
 		return
 	}
 	// One tenant's tables: the common case of a run from one tenant. Runs mixing tenants are
-	// warmed for the last one seen, which is only a missed opportunity.
-	l.warmSink ^= t.reservations.t.Touch(res) ^ t.allocations.t.Touch(alloc)
+	// warmed for the last one seen, which is only a missed opportunity. The hashes were all
+	// computed first so that the loads below follow each other closely enough for the
+	// processor to have many in flight at once.
+	l.warmSink ^= t.reservations.t.Touch(res) ^ t.allocations.t.Touch(alloc) ^ t.memos.touchAll(memos)
 }
 
 // AllocationHash is the hash the allocation index files the order reference id under, for
