@@ -18,7 +18,9 @@ import (
 
 // History describes a journal written by BuildHistory.
 type History struct {
-	Commands     int     `json:"commands"`
+	Commands int `json:"commands"`
+	// Rejected is how many of the mix's commands the engine refused (a reserve short of stock).
+	Rejected     int     `json:"rejected"`
 	JournalBytes int64   `json:"journal_bytes"`
 	SnapshotSeq  uint64  `json:"snapshot_seq"`
 	BuildSeconds float64 `json:"build_seconds"`
@@ -68,8 +70,11 @@ func BuildHistory(dir string, n int, snapshotEvery int64) (History, error) {
 			cmd = mix.next(i)
 		}
 		env := depot.Envelope{Seq: uint64(i + 1), Time: benchEpoch + int64(i)*historyTimeStep, Cmd: cmd}
-		if res := e.Apply(&env); !res.OK() && i < len(setup) {
-			return History{}, errf("history setup %s rejected: %v", cmd.Kind(), res.Rejection)
+		if res := e.Apply(&env); !res.OK() {
+			if i < len(setup) {
+				return History{}, errf("history setup %s rejected: %v", cmd.Kind(), res.Rejection)
+			}
+			h.Rejected++
 		}
 		buf = depot.AppendEnvelope(buf, &env)
 		entries = append(entries, journal.Entry{Seq: env.Seq})
@@ -90,6 +95,10 @@ func BuildHistory(dir string, n int, snapshotEvery int64) (History, error) {
 	if err := j.Close(); err != nil {
 		return History{}, fmt.Errorf("bench: close history journal: %w", err)
 	}
+	// A replay of refusals measures refusals: the history must be the mix it claims.
+	if h.Rejected*1000 > n*historyMaxRejectedPer1000 {
+		return History{}, errf("%d of %d history commands were refused", h.Rejected, n)
+	}
 	h.Commands = n
 	h.BuildSeconds = time.Since(started).Seconds()
 	h.JournalBytes, err = segmentBytes(dir)
@@ -103,6 +112,12 @@ type historyMix struct {
 	pending []depot.Command
 }
 
+// historyFollowUpsMax bounds the follow-ups waiting in a history mix. A reserve brings 1.7 of
+// them on average, so taking one at even odds alone let the backlog grow with the history:
+// at 10M commands the follow-ups came hours of logical time after their reserves, which had
+// expired, and 37% of the history was refusals of commits and shipments.
+const historyFollowUpsMax = 16
+
 func (m *historyMix) next(i int) depot.Command {
 	switch {
 	case i%1000 == 0:
@@ -110,7 +125,7 @@ func (m *historyMix) next(i int) depot.Command {
 	case i%20 == 0:
 		return &depot.Receive{Tenant: tenant, ID: "hist-rcv-" + strconv.Itoa(i), SKU: skuID(m.rng.IntN(historySKUs)),
 			Location: locID(m.rng.IntN(historyLocations)), Qty: 100}
-	case len(m.pending) > 0 && m.rng.IntN(2) == 0:
+	case len(m.pending) >= historyFollowUpsMax || len(m.pending) > 0 && m.rng.IntN(2) == 0:
 		c := m.pending[0]
 		m.pending = m.pending[1:]
 		return c

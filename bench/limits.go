@@ -108,6 +108,8 @@ const (
 	positionLocations = 100
 	// chunk is how many commands are built, untimed, before a timed run over them.
 	chunk = 1 << 16
+	// historyMaxRejectedPer1000 is the most refusals per thousand commands a history may hold.
+	historyMaxRejectedPer1000 = 10
 	// historyTimeStep is the logical time between two commands of the history (1,000 per second).
 	historyTimeStep = int64(1e6)
 	// benchEpoch is the logical time the fixtures start at: 2025-01-01T00:00:00Z.

@@ -136,9 +136,13 @@ type replayMix struct {
 	pending []depot.Command // follow-ups of earlier reserves, applied in order
 }
 
+// replayFollowUpsMax bounds the follow-ups waiting in a replayMix, so that they stay a few
+// commands behind their reserves at any length of run (see bench's historyFollowUpsMax).
+const replayFollowUpsMax = 16
+
 func (m *replayMix) next() depot.Command {
 	m.n++
-	if len(m.pending) > 0 && m.rng.IntN(2) == 0 {
+	if len(m.pending) >= replayFollowUpsMax || len(m.pending) > 0 && m.rng.IntN(2) == 0 {
 		c := m.pending[0]
 		m.pending = m.pending[1:]
 		return c
