@@ -31,3 +31,15 @@ func TestSKUFindMatchesALinearScan(t *testing.T) {
 		}
 	})
 }
+
+// TestIDHashIsEveryIndexsHash pins what the FIFO's stored hashes rely on: every idIndex files
+// an id under idHash(id), whatever it holds.
+func TestIDHashIsEveryIndexsHash(t *testing.T) {
+	rsv, memos, allocs := newIndex(func(r *reservation) string { return r.id }), newIndex(memoID), newIndex(func(a *allocation) string { return a.order })
+	for _, id := range []string{"", "a", "r-1", "an id long enough to take more than one block of the hash, surely"} {
+		want := idHash(id)
+		if rsv.t.Hash(id) != want || memos.t.Hash(id) != want || allocs.t.Hash(id) != want {
+			t.Fatalf("idHash(%q) = %x, but an index files it elsewhere", id, want)
+		}
+	}
+}

@@ -222,12 +222,15 @@ type memo struct {
 }
 
 // memoRef is one entry of the remembered-outcomes FIFO. kind KindReserve points at a finished
-// reservation; any other kind at a command memo.
+// reservation; any other kind at a command memo. h is the key's idHash: forgetting an entry
+// looks it up, reads ahead for the next ones and removes it, and hashing the id each time was
+// a tenth of a replay's time once the FIFO was full.
 type memoRef struct {
 	tenant *tenant
 	key    memoKey
 	at     int64
 	fifo   uint64
+	h      uint64
 }
 
 // need is the demand of one command on one position, summed over all its lines and kit

@@ -18,10 +18,11 @@ type handler func(st *step, t *tenant, c depot.Command) *depot.Rejection
 // answered as replayed with no new events; the same id with other content is a duplicate.
 func (l *Ledger) remembered(st *step, c depot.Command, id string, apply handler) (*depot.Rejection, bool) {
 	key := memoKey{kind: c.Kind(), id: id}
+	h := idHash(id)
 	fp := l.Fingerprint(c)
 	t := l.applyTenant(c.TenantID())
 	if t != nil {
-		if m := t.memos.get(key); m != nil {
+		if m := t.memos.getH(key, h); m != nil {
 			if m.fingerprint == fp {
 				return nil, true
 			}
@@ -34,15 +35,16 @@ func (l *Ledger) remembered(st *step, c depot.Command, id string, apply handler)
 	t = l.applyTenant(c.TenantID()) // apply may have created it
 	m := l.memos.alloc()
 	*m = memo{id: id, fingerprint: fp, seq: st.seq, finishedAt: st.now}
-	t.memos.set(key, m)
-	m.fifo = l.remember(t, key, st.now)
+	t.memos.insertH(key, h, m)
+	m.fifo = l.remember(t, key, h, st.now)
 	return nil, false
 }
 
-// remember appends to the FIFO of remembered outcomes and returns the entry's number.
-func (l *Ledger) remember(t *tenant, key memoKey, at int64) uint64 {
+// remember appends to the FIFO of remembered outcomes and returns the entry's number. h is
+// key.id's idHash.
+func (l *Ledger) remember(t *tenant, key memoKey, h uint64, at int64) uint64 {
 	l.fifoNext++
-	l.memory.Push(memoRef{tenant: t, key: key, at: at, fifo: l.fifoNext})
+	l.memory.Push(memoRef{tenant: t, key: key, at: at, fifo: l.fifoNext, h: h})
 	if l.rememberedCount() > depot.MaxRemembered {
 		l.forgetOldest()
 	}
@@ -68,18 +70,18 @@ func (l *Ledger) readAheadForgetting() {
 	next := min(forgetBlock, l.memory.Len())
 	for i := 0; i < next; i++ {
 		if ref := l.memory.At(i); ref.key.kind == depot.KindReserve {
-			if r := ref.tenant.reservations.get(ref.key.id); r != nil {
+			if r := ref.tenant.reservations.getH(ref.h, ref.key.id); r != nil {
 				l.warmSink ^= r.fifo
 			}
-		} else if m := ref.tenant.memos.get(ref.key); m != nil {
+		} else if m := ref.tenant.memos.getH(ref.key, ref.h); m != nil {
 			l.warmSink ^= m.fifo
 		}
 	}
 	for i := next; i < min(next+forgetBlock, l.memory.Len()); i++ {
 		if ref := l.memory.At(i); ref.key.kind == depot.KindReserve {
-			l.warmSink ^= ref.tenant.reservations.t.TouchKey(ref.key.id)
+			l.warmSink ^= ref.tenant.reservations.t.TouchHash(ref.h)
 		} else {
-			l.warmSink ^= ref.tenant.memos.touch(ref.key.kind, ref.key.id)
+			l.warmSink ^= ref.tenant.memos.touchH(ref.key.kind, ref.h)
 		}
 	}
 }
@@ -96,12 +98,12 @@ func (l *Ledger) forgetOldest() {
 	ref := l.memory.PopFront()
 	t := ref.tenant
 	if ref.key.kind == depot.KindReserve {
-		if r := t.reservations.get(ref.key.id); r != nil && r.fifo == ref.fifo && r.status != depot.ReservationActive {
-			t.reservations.remove(ref.key.id)
+		if r := t.reservations.getH(ref.h, ref.key.id); r != nil && r.fifo == ref.fifo && r.status != depot.ReservationActive {
+			t.reservations.removeH(ref.h, ref.key.id)
 			l.reservations.free(r)
 		}
-	} else if m := t.memos.get(ref.key); m != nil && m.fifo == ref.fifo {
-		t.memos.remove(ref.key)
+	} else if m := t.memos.getH(ref.key, ref.h); m != nil && m.fifo == ref.fifo {
+		t.memos.removeH(ref.key, ref.h)
 		l.memos.free(m)
 	}
 }
@@ -122,14 +124,30 @@ func (m *memoTable) get(k memoKey) *memo {
 	return m.byKind[k.kind].get(k.id)
 }
 
-func (m *memoTable) set(k memoKey, v *memo) { m.insert(k, v) }
+// getH, insertH, removeH and touchH take the key id's idHash.
+func (m *memoTable) getH(k memoKey, h uint64) *memo {
+	if int(k.kind) >= maxMemoKinds || m.byKind[k.kind] == nil {
+		return nil
+	}
+	return m.byKind[k.kind].getH(h, k.id)
+}
 
-// touch reads the index slot of (kind, id) for Warm and returns a value to discard.
-func (m *memoTable) touch(kind depot.CommandKind, id string) uint64 {
+func (m *memoTable) insertH(k memoKey, h uint64, v *memo) bool {
+	v.id = k.id
+	return m.index(k.kind).insertH(h, k.id, v)
+}
+
+func (m *memoTable) removeH(k memoKey, h uint64) {
+	if int(k.kind) < maxMemoKinds && m.byKind[k.kind] != nil {
+		m.byKind[k.kind].removeH(h, k.id)
+	}
+}
+
+func (m *memoTable) touchH(kind depot.CommandKind, h uint64) uint64 {
 	if int(kind) >= maxMemoKinds || m.byKind[kind] == nil {
 		return 0
 	}
-	return m.byKind[kind].t.TouchKey(id)
+	return m.byKind[kind].t.TouchHash(h)
 }
 
 // memoHash is a memo key's kind and the hash its index files it under, for touchAll.
@@ -144,7 +162,7 @@ func (m *memoTable) hashFor(dst []memoHash, kind depot.CommandKind, id string) [
 	if int(kind) >= maxMemoKinds || m.byKind[kind] == nil {
 		return dst
 	}
-	return append(dst, memoHash{kind: kind, h: m.byKind[kind].t.Hash(id)})
+	return append(dst, memoHash{kind: kind, h: idHash(id)})
 }
 
 // touchAll reads the index slots of hashes (from hashFor on this table) and returns a value to
@@ -152,28 +170,21 @@ func (m *memoTable) hashFor(dst []memoHash, kind depot.CommandKind, id string) [
 func (m *memoTable) touchAll(hashes []memoHash) uint64 {
 	var sink uint64
 	for i := range hashes {
-		sink ^= m.byKind[hashes[i].kind].t.Touch([]uint64{hashes[i].h})
+		sink ^= m.touchH(hashes[i].kind, hashes[i].h)
 	}
 	return sink
 }
 
-// insert is set that reports whether k was new.
-func (m *memoTable) insert(k memoKey, v *memo) bool {
-	if int(k.kind) >= maxMemoKinds {
+// index returns kind's index, created on first use.
+func (m *memoTable) index(kind depot.CommandKind) *idIndex[*memo] {
+	if int(kind) >= maxMemoKinds {
 		panic("ledger: memo kind out of range")
 	}
-	if m.byKind[k.kind] == nil {
+	if m.byKind[kind] == nil {
 		x := newIndex(memoID)
-		m.byKind[k.kind] = &x
+		m.byKind[kind] = &x
 	}
-	v.id = k.id
-	return m.byKind[k.kind].insert(k.id, v)
-}
-
-func (m *memoTable) remove(k memoKey) {
-	if int(k.kind) < maxMemoKinds && m.byKind[k.kind] != nil {
-		m.byKind[k.kind].remove(k.id)
-	}
+	return m.byKind[kind]
 }
 
 func (m *memoTable) len() int {

@@ -380,7 +380,7 @@ func (l *Ledger) retire(st *step, t *tenant, r *reservation, status depot.Reserv
 	r.status = status
 	r.finishedAt = st.now
 	l.active--
-	r.fifo = l.remember(t, memoKey{kind: depot.KindReserve, id: r.id}, st.now)
+	r.fifo = l.remember(t, memoKey{kind: depot.KindReserve, id: r.id}, idHash(r.id), st.now)
 }
 
 // tick expires every reservation whose TTL has passed, in (expiry, creation) order, and forgets

@@ -395,8 +395,8 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 			run[k], hashes[k] = r, t.reservations.t.Hash(r.id)
 		}
 		l.warmSink ^= t.reservations.t.Touch(hashes[:k])
-		for _, r := range run[:k] {
-			if !t.reservations.insert(r.id, r) {
+		for j, r := range run[:k] {
+			if !t.reservations.insertH(hashes[j], r.id, r) {
 				d.Fail("duplicate reservation %q", r.id)
 			}
 			if r.status == depot.ReservationActive && d.Err == nil {
@@ -405,7 +405,7 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 				claims.active++
 				claims.add(claims.reserved, r.lines)
 			} else if d.Err == nil {
-				l.restored = append(l.restored, memoRef{tenant: t, key: memoKey{kind: depot.KindReserve, id: r.id}, at: r.finishedAt, fifo: r.fifo})
+				l.restored = append(l.restored, memoRef{tenant: t, key: memoKey{kind: depot.KindReserve, id: r.id}, at: r.finishedAt, fifo: r.fifo, h: hashes[j]})
 			}
 		}
 	}
@@ -444,10 +444,11 @@ func decodeTenant(d *wire.Decoder, l *Ledger) *tenant {
 			d.Fail("memo kind %d out of range", k.kind)
 			break
 		}
-		if !t.memos.insert(k, m) {
+		h := idHash(k.id)
+		if !t.memos.insertH(k, h, m) {
 			d.Fail("duplicate memo %s %q", k.kind, k.id)
 		}
-		l.restored = append(l.restored, memoRef{tenant: t, key: k, at: m.finishedAt, fifo: m.fifo})
+		l.restored = append(l.restored, memoRef{tenant: t, key: k, at: m.finishedAt, fifo: m.fifo, h: h})
 	}
 	return t
 }

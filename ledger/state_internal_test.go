@@ -98,7 +98,7 @@ func TestRebuildMemoryOrdersByFifo(t *testing.T) {
 	} {
 		l := New()
 		for _, f := range fifos {
-			l.restored = append(l.restored, memoRef{tenant: tn, key: memoKey{kind: depot.KindReceive, id: "x"}, fifo: f})
+			l.restored = append(l.restored, memoRef{tenant: tn, key: memoKey{kind: depot.KindReceive, id: "x"}, fifo: f, h: idHash("x")})
 		}
 		l.rebuildMemory()
 		if l.memory.Len() != len(fifos) || l.restored != nil {

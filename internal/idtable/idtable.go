@@ -95,8 +95,11 @@ func Filed(h uint64) uint64 {
 }
 
 // Get returns the value with key k, or the zero V.
-func (x *Table[K, V]) Get(k K) V {
-	h := x.hash(k)
+func (x *Table[K, V]) Get(k K) V { return x.GetHashed(x.hash(k), k) }
+
+// GetHashed is Get for a caller that keeps the key's hash (Hash(k)) beside it, and so need not
+// compute it again. A wrong h finds nothing.
+func (x *Table[K, V]) GetHashed(h uint64, k K) V {
 	if v, ok := x.cur.find(h, k, x.keyOf); ok {
 		return v
 	}
@@ -135,12 +138,14 @@ func (x *Table[K, V]) Set(k K, v V) { x.Insert(k, v) }
 
 // Insert is Set that reports whether k was new. A restore that must refuse duplicate ids learns
 // it from the insert's own probe instead of a Get before it: one cache miss per id, not two.
-func (x *Table[K, V]) Insert(k K, v V) (added bool) {
+func (x *Table[K, V]) Insert(k K, v V) (added bool) { return x.InsertHashed(x.hash(k), k, v) }
+
+// InsertHashed is Insert with the key's hash, h = Hash(k).
+func (x *Table[K, V]) InsertHashed(h uint64, k K, v V) (added bool) {
 	var zero V
 	if v == zero {
 		panic("idtable: set to a zero value")
 	}
-	h := x.hash(k)
 	inOld := false
 	if x.old.slots != nil {
 		if x.old.remove(h, k, x.keyOf, true) {
@@ -240,8 +245,10 @@ func (t *table[K, V]) putNew(h uint64, v V) {
 }
 
 // Remove deletes the value with key k, if any.
-func (x *Table[K, V]) Remove(k K) {
-	h := x.hash(k)
+func (x *Table[K, V]) Remove(k K) { x.RemoveHashed(x.hash(k), k) }
+
+// RemoveHashed is Remove with the key's hash, h = Hash(k).
+func (x *Table[K, V]) RemoveHashed(h uint64, k K) {
 	if x.cur.remove(h, k, x.keyOf, false) {
 		x.n--
 	} else if x.old.slots != nil && x.old.remove(h, k, x.keyOf, true) {
@@ -375,8 +382,8 @@ func (x *Table[K, V]) Touch(hashes []uint64) uint64 {
 	return sink
 }
 
-// TouchKey is Touch for one key: it reads the home slot of k and returns a value to discard.
-func (x *Table[K, V]) TouchKey(k K) uint64 {
-	h := [1]uint64{x.hash(k)}
-	return x.Touch(h[:])
+// TouchHash is Touch for one hash.
+func (x *Table[K, V]) TouchHash(h uint64) uint64 {
+	hs := [1]uint64{h}
+	return x.Touch(hs[:])
 }

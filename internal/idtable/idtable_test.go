@@ -28,6 +28,9 @@ func TestTableMatchesMap(t *testing.T) {
 			if _, ok := hashOf[id]; !ok {
 				hashOf[id] = hashes.Draw(t, "hash")
 			}
+			// The Hashed methods are what the keyed ones call; drawing both checks that they
+			// agree with a caller that kept Hash(k).
+			hashed := rapid.Bool().Draw(t, "hashed")
 			switch rapid.IntRange(0, 3).Draw(t, "op") {
 			case 0:
 				v := &entity{id: id}
@@ -36,15 +39,29 @@ func TestTableMatchesMap(t *testing.T) {
 			case 1:
 				v := &entity{id: id}
 				_, had := model[id]
-				if added := x.Insert(id, v); added == had {
+				added := false
+				if hashed {
+					added = x.InsertHashed(x.Hash(id), id, v)
+				} else {
+					added = x.Insert(id, v)
+				}
+				if added == had {
 					t.Fatalf("insert %s: added %v, but the model held it: %v", id, added, had)
 				}
 				model[id] = v
 			case 2:
-				x.Remove(id)
+				if hashed {
+					x.RemoveHashed(x.Hash(id), id)
+				} else {
+					x.Remove(id)
+				}
 				delete(model, id)
 			}
-			if got, want := x.Get(id), model[id]; got != want {
+			got := x.Get(id)
+			if hashed {
+				got = x.GetHashed(x.Hash(id), id)
+			}
+			if want := model[id]; got != want {
 				t.Fatalf("get %s: %p, want %p", id, got, want)
 			}
 			if x.Len() != len(model) {
