@@ -447,7 +447,7 @@ func (l *Ledger) ConsumeReservation(h Handle, id, order string, claims []Claim, 
 	}
 	a := t.allocations.get(order)
 	if a == nil {
-		a = &allocation{order: order}
+		a = &allocation{order: order, lines: make([]line, 0, len(r.lines))}
 		t.allocations.set(order, a)
 	}
 	take := func(pos int32, qty int64) {
