@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/depothq/depot"
+	"github.com/depothq/depot/engine"
 )
 
 func TestTickExpiresInExpiryThenCreationOrder(t *testing.T) {
@@ -195,5 +196,30 @@ func TestRetentionAfterBurst(t *testing.T) {
 			}
 			h.wantPos("mug", "ber", int64(tc.old+tc.young+1), 0, 0, 0, 0)
 		})
+	}
+}
+
+// TestRetentionAfterRestore forgets, in a ledger restored from a snapshot, the outcomes it
+// remembered before: the FIFO of remembered outcomes keeps each id's hash, and the restore must
+// rebuild those hashes, or forgetting would look in the wrong slots and keep the ids forever.
+func TestRetentionAfterRestore(t *testing.T) {
+	h := mustFixture(t)
+	h.ok(rcv("r-1", "tee", "ams", 1))
+	h.ok(rsvTTL("gone", "web", 60*sec, ln("tee", "ams", 1)), rel("gone"))
+	restored, err := engine.Restore(h.eng.AppendSnapshot(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.eng = restored
+	h.advance(depot.Retention + 1)
+	h.tick()
+	if got := h.eng.Ledger().Stats().RememberedOutcomes; got != 0 {
+		t.Fatalf("%d outcomes remembered after pruning the restored ledger, want 0", got)
+	}
+	if _, ok := h.eng.Ledger().Reservation(tenant, "gone"); ok {
+		t.Fatal("released reservation still held after pruning the restored ledger")
+	}
+	if res := h.apply(rcv("r-1", "tee", "ams", 1)); !res.OK() || res.Replayed {
+		t.Fatalf("receipt id still remembered after pruning the restored ledger: %+v", res)
 	}
 }
