@@ -34,23 +34,25 @@ func (x *Orders) indexWaiting(o *order) {
 	}
 	slices.Sort(x.want)
 	x.want = slices.Compact(x.want)
-	if slices.Equal(x.want, o.waitSKUs) {
+	if slices.Equal(x.want, o.waitSKUs()) {
 		return
 	}
-	for _, s := range o.waitSKUs {
+	for _, s := range o.waitSKUs() {
 		if _, keep := slices.BinarySearch(x.want, s); !keep {
 			t.unqueue(s, o)
 		}
 	}
 	for _, s := range x.want {
-		if _, had := slices.BinarySearch(o.waitSKUs, s); !had {
+		if _, had := slices.BinarySearch(o.waitSKUs(), s); !had {
 			t.enqueue(s, o)
 		}
 	}
-	o.waitSKUs = append(o.waitSKUs[:0], x.want...)
-	if len(o.waitSKUs) == 0 {
-		o.waitSKUs = nil
+	if len(x.want) == 0 {
+		o.more.waitSKUs = nil // it waited for something (want differed), so it has an orderMore
+		return
 	}
+	m := o.setMore()
+	m.waitSKUs = append(m.waitSKUs[:0], x.want...)
 }
 
 func (t *tenant) enqueue(s ledger.SKURef, o *order) {
@@ -75,10 +77,12 @@ func (t *tenant) unqueue(s ledger.SKURef, o *order) {
 
 // unqueueAll takes o out of every queue (it no longer waits, or it is cancelled).
 func (x *Orders) unqueueAll(o *order) {
-	for _, s := range o.waitSKUs {
+	for _, s := range o.waitSKUs() {
 		o.t.unqueue(s, o)
 	}
-	o.waitSKUs = nil
+	if o.more != nil {
+		o.more.waitSKUs = nil
+	}
 }
 
 // refill gives the orders queued on the SKUs a sourcing round each, in queue order.

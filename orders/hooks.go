@@ -188,7 +188,7 @@ func (x *Orders) checkReturn(o *order, c *depot.Return) *depot.Rejection {
 		return nil // the ledger names what is unknown
 	}
 	shipped := x.shippedOf(o, s, loc)
-	for _, r := range o.returns {
+	for _, r := range o.extra().returns {
 		if r.sku == s && r.loc == loc {
 			shipped -= r.qty
 		}
@@ -222,13 +222,14 @@ func (x *Orders) recordReturn(o *order, c *depot.Return) {
 	t := o.t
 	s, _ := t.h.SKU(c.SKU)
 	loc, _ := t.h.Location(c.Location)
-	for i := range o.returns {
-		if r := &o.returns[i]; r.sku == s && r.loc == loc {
+	m := o.setMore()
+	for i := range m.returns {
+		if r := &m.returns[i]; r.sku == s && r.loc == loc {
 			r.qty += c.Qty
 			return
 		}
 	}
-	o.returns = append(o.returns, returned{sku: s, loc: loc, qty: c.Qty})
+	m.returns = append(m.returns, returned{sku: s, loc: loc, qty: c.Qty})
 }
 
 // checkKit refuses to change the components of a kit while an order holds it allocated: the

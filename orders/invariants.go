@@ -66,7 +66,7 @@ func (x *Orders) CheckInvariants() error {
 				return fmt.Errorf("orders: tenant %q: the backorder queue of %s is empty or out of order", tid, t.h.SKUID(s))
 			}
 			for _, o := range q {
-				if _, ok := slices.BinarySearch(o.waitSKUs, s); !ok || t.order(o.id) != o {
+				if _, ok := slices.BinarySearch(o.waitSKUs(), s); !ok || t.order(o.id) != o {
 					return fmt.Errorf("orders: tenant %q: %s is queued for %s but does not wait for it", tid, o.id, t.h.SKUID(s))
 				}
 			}
@@ -211,10 +211,10 @@ func (x *Orders) checkOrder(o *order) error {
 	}
 	slices.Sort(wantWait)
 	wantWait = slices.Compact(wantWait)
-	if !slices.Equal(wantWait, o.waitSKUs) {
-		return fmt.Errorf("%s waits for %v but is queued for %v", o.id, wantWait, o.waitSKUs)
+	if !slices.Equal(wantWait, o.waitSKUs()) {
+		return fmt.Errorf("%s waits for %v but is queued for %v", o.id, wantWait, o.waitSKUs())
 	}
-	for _, s := range o.waitSKUs {
+	for _, s := range o.waitSKUs() {
 		q := t.waiting[s]
 		i, found := slices.BinarySearchFunc(q, o, queueLess)
 		if !found || q[i] != o {

@@ -146,15 +146,13 @@ type order struct {
 
 	latE6, lonE6    int64
 	postal, country string
-	level           depot.ServiceLevel
 	promiseMinutes  int64
 	placedAt        int64
 	shipBy          int64
 	deliverBy       int64
 	priority        int64
 	attrs           []depot.Attribute
-	policy          depot.BackorderPolicy // the create_order's, else its channel's (0 is lines)
-	more            *orderMore            // what few orders have; nil for most
+	more            *orderMore // what few orders have; nil for most
 
 	ships      []*shipment
 	shipInline [1]*shipment
@@ -162,26 +160,39 @@ type order struct {
 	// SLA state: the instant each deadline's risk check is due, which events were emitted, and
 	// where the order's timer sits in the heap (-1 when not queued).
 	shipRiskAt, deliverRiskAt int64
-	sla                       slaFlags
-	timerIdx                  int32
+	// The one-byte fields and the timer's index share a word, and the rare fields live in
+	// orderMore: an order (432 bytes) is allocated in the 448-byte size class, not 512.
+	sla      slaFlags
+	level    depot.ServiceLevel
+	policy   depot.BackorderPolicy // the create_order's, else its channel's (0 is lines)
+	timerIdx int32
 
-	returns []returned
-
-	finishedAt int64 // when every unit was delivered or cancelled; 0 while open
-	waitSKUs   []ledger.SKURef
+	finishedAt int64  // when every unit was delivered or cancelled; 0 while open
 	mark       uint64 // scratch: the refill pass that last saw this order
 }
 
 // orderMore holds what few orders have, so the common order stays small: the checkout
-// reservation it consumed or holds ("" if none) and the operator's open exception ("" when none).
+// reservation it consumed or holds ("" if none), the operator's open exception ("" when none),
+// what came back of it, and the SKUs it waits for while backordered (sorted; nil when none).
 type orderMore struct {
 	reservation      string
 	rsvHeld          bool // the order ships complete and holds the reservation, not yet converted
 	excCode, excNote string
 	excAt            int64
+	returns          []returned
+	waitSKUs         []ledger.SKURef
+}
+
+// encodedEmpty reports whether m's fields in the order's encoding before its returns are all
+// zero (a restore then leaves the order without an orderMore).
+func (m *orderMore) encodedEmpty() bool {
+	return m.reservation == "" && !m.rsvHeld && m.excCode == "" && m.excNote == "" && m.excAt == 0
 }
 
 var noMore orderMore
+
+// waitSKUs is the sorted SKUs the order waits for (queued on), nil when none.
+func (o *order) waitSKUs() []ledger.SKURef { return o.extra().waitSKUs }
 
 // extra is the order's rarely set fields, for reading (never write through it).
 func (o *order) extra() *orderMore {
@@ -230,9 +241,11 @@ type returned struct {
 // shipment is what one location sends for an order.
 type shipment struct {
 	o  *order
-	n  int32 // 1-based number within the order
 	id string
 
+	// The small fields share words (n, loc, status here; the flags and openIdx below): a
+	// shipment (272 bytes) is allocated in the 288-byte size class, not 320.
+	n         int32 // 1-based number within the order
 	loc       ledger.LocRef
 	status    shipStatus
 	distanceM int64
@@ -249,17 +262,17 @@ type shipment struct {
 	promisedAt       int64 // the promised delivery (with the service's risk margin)
 	dueAt            int64 // the carrier's own promise (pickup + maximum transit), 0 if none
 	riderSlot        int64
-	hasSlot          bool
 
 	shippedAt   int64
 	deliveredAt int64
-	lastStatus  carriers.Status
 	lastEventAt int64
-	settled     bool   // its outcome was folded into the service's on-time score
-	stuck       bool   // a stuck delay was raised
 	exception   string // why it cannot proceed (re-sourcing failed, carrier exception)
 
-	openIdx int32 // index in its node's open list, -1 when not there
+	openIdx    int32 // index in its node's open list, -1 when not there
+	lastStatus carriers.Status
+	hasSlot    bool
+	settled    bool // its outcome was folded into the service's on-time score
+	stuck      bool // a stuck delay was raised
 }
 
 // part is qty units of an order line in a shipment.

@@ -160,8 +160,8 @@ func (o *order) encode(e *wire.Encoder) {
 	e.String(m.excNote)
 	e.Varint(m.excAt)
 	e.Bool(m.rsvHeld)
-	e.Uvarint(uint64(len(o.returns)))
-	for _, r := range o.returns {
+	e.Uvarint(uint64(len(m.returns)))
+	for _, r := range m.returns {
 		e.Uvarint(uint64(r.sku))
 		e.Uvarint(uint64(r.loc))
 		e.Varint(r.qty)
@@ -463,7 +463,7 @@ func (x *Orders) decodeOrder(d *wire.Decoder, t *tenant) *order {
 	m := orderMore{reservation: d.String(depot.MaxIDLen)}
 	m.excCode, m.excNote, m.excAt = d.String(depot.MaxIDLen), d.String(depot.MaxExceptionNoteLen), d.Varint()
 	m.rsvHeld = d.Bool()
-	if m != noMore {
+	if !m.encodedEmpty() {
 		o.more = &m
 	}
 	// The order's shape is the create_order's: its checks apply, and the exception's those of
@@ -486,7 +486,8 @@ func (x *Orders) decodeOrder(d *wire.Decoder, t *tenant) *order {
 			d.Fail("order %s has a bad return", o.id)
 			return o
 		}
-		o.returns = append(o.returns, r)
+		rm := o.setMore()
+		rm.returns = append(rm.returns, r)
 	}
 	o.timerIdx = -1
 	ns := d.Count(maxShipmentsPerOrder)
