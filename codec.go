@@ -23,6 +23,11 @@ import (
 // codecVersion is the envelope format version; bump it only with a decoder for the old one.
 const codecVersion = 1
 
+// EnvelopeOverheadMax is the most bytes an envelope adds to its command's AppendCommand encoding:
+// the version byte and the varints of its sequence number and time (the kind is the encoding's
+// first byte). Whoever bounds the journal bytes of a batch counts it per command.
+const EnvelopeOverheadMax = 1 + 2*binary.MaxVarintLen64
+
 // ErrCodec is wrapped by every decoding error so callers can tell bad bytes from other failures.
 var ErrCodec = errors.New("depot: bad command encoding")
 
@@ -400,6 +405,8 @@ func Fingerprint(encoded []byte) uint64 { return hash.Bytes(encoded) }
 // AppendEncodedEnvelope appends the envelope of a command already encoded by AppendCommand: the
 // same bytes as AppendEnvelope, without encoding the command again. The sequencer encodes on the
 // callers' goroutines and only stamps here, on its single writer.
+//
+// It adds at most EnvelopeOverheadMax bytes to encoded.
 func AppendEncodedEnvelope(dst []byte, seq uint64, time int64, encoded []byte) []byte {
 	if len(encoded) == 0 {
 		panic("depot: empty command encoding")

@@ -361,3 +361,22 @@ func TestFingerprintDependsOnEveryByte(t *testing.T) {
 		}
 	}
 }
+
+// TestEnvelopeOverheadMaxBoundsTheEnvelope: at the largest sequence number and the time of the
+// longest varint, the envelope adds exactly EnvelopeOverheadMax bytes to the command's encoding,
+// which the sequencer counts to keep a batch within one journal append.
+func TestEnvelopeOverheadMaxBoundsTheEnvelope(t *testing.T) {
+	enc := depot.AppendCommand(nil, &depot.Tick{})
+	for _, tc := range []struct {
+		seq  uint64
+		time int64
+	}{{1, 0}, {math.MaxUint64, math.MinInt64}, {math.MaxUint64, math.MaxInt64}} {
+		got := len(depot.AppendEncodedEnvelope(nil, tc.seq, tc.time, enc)) - len(enc)
+		if got > depot.EnvelopeOverheadMax {
+			t.Fatalf("seq %d time %d: the envelope adds %d bytes, over EnvelopeOverheadMax (%d)", tc.seq, tc.time, got, depot.EnvelopeOverheadMax)
+		}
+		if tc.seq == math.MaxUint64 && got != depot.EnvelopeOverheadMax {
+			t.Fatalf("seq %d time %d: the envelope adds %d bytes, want EnvelopeOverheadMax (%d) at the extremes", tc.seq, tc.time, got, depot.EnvelopeOverheadMax)
+		}
+	}
+}

@@ -39,8 +39,8 @@ var (
 	ErrClosed = errors.New("sequencer: closed")
 	// ErrFailed means a journal write failed; nothing after it can be acknowledged.
 	ErrFailed = errors.New("sequencer: failed, restart to recover from the journal")
-	// ErrTooLarge means one submission holds more commands than a batch may.
-	ErrTooLarge = errors.New("sequencer: too many commands in one submission")
+	// ErrTooLarge means one submission holds more commands, or more bytes, than a batch may.
+	ErrTooLarge = errors.New("sequencer: submission larger than a batch")
 )
 
 // Defaults for Options.
@@ -55,6 +55,12 @@ type Options struct {
 	QueueSize int
 	// MaxBatch bounds the commands in one group commit (default and maximum depot.MaxBatch).
 	MaxBatch int
+	// MaxBatchBytes bounds the journal bytes of one group commit, frames included (default and
+	// maximum journal.AppendMaxBytes, what one Append takes). A batch is cut before a request
+	// that would pass it, and one submission larger than it is refused with ErrTooLarge: MaxBatch
+	// commands of up to depot.MaxCommandBytes would be 512 MiB, and a journal that refused the
+	// batch would stop the sequencer.
+	MaxBatchBytes int
 	// SnapshotEvery is the number of commands between snapshots (default DefaultSnapshotEvery;
 	// negative disables periodic snapshots, a snapshot is still written at Close). Periodic
 	// snapshots are taken by a second engine that follows the journal (shadow.go), so the writer
@@ -121,11 +127,16 @@ type request struct {
 	encoded []byte
 	ends    []int
 	fps     []uint64
+	// bytes is the most the commands take in the journal: their encodings, envelopes and frames.
+	bytes   int
 	results []depot.Result
 	done    chan error
 }
 
-// encode fills encoded, ends and fps from cmds.
+// entryOverheadMax is the most a command adds in the journal to its encoding.
+const entryOverheadMax = depot.EnvelopeOverheadMax + journal.EntryOverheadBytes
+
+// encode fills encoded, ends, fps and bytes from cmds.
 func (r *request) encode() {
 	r.encoded, r.ends, r.fps = r.encoded[:0], r.ends[:0], r.fps[:0]
 	for _, c := range r.cmds {
@@ -134,6 +145,7 @@ func (r *request) encode() {
 		r.ends = append(r.ends, len(r.encoded))
 		r.fps = append(r.fps, depot.Fingerprint(r.encoded[start:]))
 	}
+	r.bytes = len(r.encoded) + len(r.cmds)*entryOverheadMax
 }
 
 // encodedAt returns command i's encoding.
@@ -208,6 +220,9 @@ func Open(j journal.Journal, opts Options) (*Sequencer, error) {
 	}
 	if opts.MaxBatch <= 0 || opts.MaxBatch > depot.MaxBatch {
 		opts.MaxBatch = depot.MaxBatch
+	}
+	if opts.MaxBatchBytes <= 0 || opts.MaxBatchBytes > journal.AppendMaxBytes {
+		opts.MaxBatchBytes = journal.AppendMaxBytes
 	}
 	if opts.SnapshotEvery == 0 {
 		opts.SnapshotEvery = DefaultSnapshotEvery
@@ -443,6 +458,12 @@ func (s *Sequencer) Submit(ctx context.Context, cmd depot.Command) (depot.Result
 	req.cmds = append(req.cmds[:0], cmd)
 	req.results = append(req.results[:0], depot.Result{})
 	req.encode()
+	if req.bytes > s.opts.MaxBatchBytes {
+		err := fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, req.bytes, s.opts.MaxBatchBytes)
+		req.cmds[0] = nil
+		requestPool.Put(req)
+		return depot.Result{}, err
+	}
 	if err := s.wait(ctx, req); err != nil {
 		// A request abandoned on ctx may still be answered later; it must not be reused.
 		return depot.Result{}, err
@@ -487,6 +508,9 @@ func (s *Sequencer) SubmitBatch(ctx context.Context, cmds []depot.Command) ([]de
 	}
 	req := &request{cmds: valid, results: make([]depot.Result, len(valid)), done: make(chan error, 1)}
 	req.encode()
+	if req.bytes > s.opts.MaxBatchBytes {
+		return nil, fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, req.bytes, s.opts.MaxBatchBytes)
+	}
 	if err := s.wait(ctx, req); err != nil {
 		return nil, err
 	}

@@ -385,6 +385,7 @@ type gatedJournal struct {
 	release chan struct{}
 	mu      sync.Mutex
 	sizes   []int
+	bytes   []int // what each Append counts against journal.AppendMaxBytes
 }
 
 func (g *gatedJournal) Append(entries []journal.Entry) error {
@@ -392,8 +393,13 @@ func (g *gatedJournal) Append(entries []journal.Entry) error {
 		close(g.blocked)
 		<-g.release
 	}
+	n := 0
+	for _, e := range entries {
+		n += len(e.Data) + journal.EntryOverheadBytes
+	}
 	g.mu.Lock()
 	g.sizes = append(g.sizes, len(entries))
+	g.bytes = append(g.bytes, n)
 	g.mu.Unlock()
 	return g.Journal.Append(entries)
 }

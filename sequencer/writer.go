@@ -28,7 +28,7 @@ func (s *Sequencer) writer() {
 		}
 		b := <-s.free
 		b.reqs = append(b.reqs[:0], first)
-		n := len(first.cmds)
+		n, size := len(first.cmds), first.bytes
 		// Drain what is already waiting, up to the batch limit. Not waiting for more is what keeps
 		// latency low at light load; at heavy load the queue fills during the previous fsync and
 		// batches grow by themselves.
@@ -39,12 +39,13 @@ func (s *Sequencer) writer() {
 				if !ok {
 					break drain
 				}
-				if n+len(r.cmds) > s.opts.MaxBatch {
+				if n+len(r.cmds) > s.opts.MaxBatch || size+r.bytes > s.opts.MaxBatchBytes {
 					carry = r
 					break drain
 				}
 				b.reqs = append(b.reqs, r)
 				n += len(r.cmds)
+				size += r.bytes
 			default:
 				break drain
 			}
@@ -196,7 +197,7 @@ func (s *Sequencer) syncer() {
 				if !ok {
 					break merge
 				}
-				if size+appendBytes(next) > journal.AppendMaxBytes {
+				if size+appendBytes(next) > s.opts.MaxBatchBytes {
 					carry = next
 					break merge
 				}
@@ -211,7 +212,8 @@ func (s *Sequencer) syncer() {
 	}
 }
 
-// appendBytes is what b's entries count against journal.AppendMaxBytes.
+// appendBytes is what b's entries count against journal.AppendMaxBytes (at most its requests'
+// bytes).
 func appendBytes(b *batch) int {
 	return len(b.buf) + len(b.entries)*journal.EntryOverheadBytes
 }
