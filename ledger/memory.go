@@ -117,12 +117,7 @@ type memoTable struct{ byKind [maxMemoKinds]*idIndex[*memo] }
 
 func memoID(m *memo) string { return m.id }
 
-func (m *memoTable) get(k memoKey) *memo {
-	if int(k.kind) >= maxMemoKinds || m.byKind[k.kind] == nil {
-		return nil
-	}
-	return m.byKind[k.kind].get(k.id)
-}
+func (m *memoTable) get(k memoKey) *memo { return m.getH(k, idHash(k.id)) }
 
 // getH, insertH, removeH and touchH take the key id's idHash.
 func (m *memoTable) getH(k memoKey, h uint64) *memo {

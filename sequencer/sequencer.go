@@ -458,8 +458,7 @@ func (s *Sequencer) Submit(ctx context.Context, cmd depot.Command) (depot.Result
 	req.cmds = append(req.cmds[:0], cmd)
 	req.results = append(req.results[:0], depot.Result{})
 	req.encode()
-	if req.bytes > s.opts.MaxBatchBytes {
-		err := fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, req.bytes, s.opts.MaxBatchBytes)
+	if err := s.fits(req); err != nil {
 		req.cmds[0] = nil
 		requestPool.Put(req)
 		return depot.Result{}, err
@@ -508,8 +507,8 @@ func (s *Sequencer) SubmitBatch(ctx context.Context, cmds []depot.Command) ([]de
 	}
 	req := &request{cmds: valid, results: make([]depot.Result, len(valid)), done: make(chan error, 1)}
 	req.encode()
-	if req.bytes > s.opts.MaxBatchBytes {
-		return nil, fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, req.bytes, s.opts.MaxBatchBytes)
+	if err := s.fits(req); err != nil {
+		return nil, err
 	}
 	if err := s.wait(ctx, req); err != nil {
 		return nil, err
@@ -518,6 +517,14 @@ func (s *Sequencer) SubmitBatch(ctx context.Context, cmds []depot.Command) ([]de
 		results[i] = req.results[k]
 	}
 	return results, nil
+}
+
+// fits refuses an encoded request that one group commit could not hold (see MaxBatchBytes).
+func (s *Sequencer) fits(req *request) error {
+	if req.bytes > s.opts.MaxBatchBytes {
+		return fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, req.bytes, s.opts.MaxBatchBytes)
+	}
+	return nil
 }
 
 func (s *Sequencer) wait(ctx context.Context, req *request) error {
