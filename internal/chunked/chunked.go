@@ -15,6 +15,12 @@ type Seq[T any] struct {
 	blocks [][]T
 	head   int // where entry 0 sits in blocks[0]
 	n      int // entries held
+	// spare is a used-up front block kept for the next push: a sequence used as a FIFO (the
+	// ledger's remembered outcomes, two million of them) would otherwise drop a block at the
+	// front and allocate a fresh one at the back every BlockLen entries, and the fresh pages'
+	// faults and zeroing were a tenth of a replay's cost of remembering. PopFront cleared its
+	// entries, so it is all zero values.
+	spare []T
 }
 
 const (
@@ -35,14 +41,19 @@ func (c *Seq[T]) At(i int) *T {
 // Push appends v.
 func (c *Seq[T]) Push(v T) {
 	if c.head+c.n == len(c.blocks)*BlockLen {
-		c.blocks = append(c.blocks, make([]T, BlockLen))
+		b := c.spare
+		if b == nil {
+			b = make([]T, BlockLen)
+		}
+		c.blocks, c.spare = append(c.blocks, b), nil
 	}
 	c.n++
 	*c.At(c.n - 1) = v
 }
 
-// PopFront removes and returns entry 0, dropping its block once the block is used up. The sequence
-// must not be empty.
+// PopFront removes and returns entry 0. A block used up while entries remain is kept as the
+// spare (the sequence streams); one emptied by the last entry is dropped with the rest, so an
+// empty sequence holds no memory. The sequence must not be empty.
 func (c *Seq[T]) PopFront() T {
 	p := c.At(0)
 	v := *p
@@ -52,8 +63,9 @@ func (c *Seq[T]) PopFront() T {
 	c.n--
 	if c.n == 0 {
 		clear(c.blocks)
-		c.blocks, c.head = nil, 0
+		c.blocks, c.head, c.spare = nil, 0, nil
 	} else if c.head == BlockLen {
+		c.spare = c.blocks[0]
 		c.blocks[0] = nil
 		c.blocks, c.head = c.blocks[1:], 0
 	}

@@ -50,6 +50,14 @@ func TestSeqMatchesASlice(t *testing.T) {
 					t.Fatalf("at(%d) = %d, want %d", i, f.At(i).fifo, model[i].fifo)
 				}
 			}
+			for i, e := range f.spare {
+				if e != (entry{}) {
+					t.Fatalf("spare block holds %v at %d", e, i)
+				}
+			}
+			if f.n == 0 && (f.spare != nil || f.blocks != nil) {
+				t.Fatalf("an empty sequence holds blocks")
+			}
 			if len(f.blocks) > 0 && len(f.blocks) != (f.head+f.n+BlockLen-1)/BlockLen {
 				t.Fatalf("%d blocks hold %d entries from %d", len(f.blocks), f.n, f.head)
 			}
