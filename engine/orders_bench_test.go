@@ -37,7 +37,7 @@ const (
 // the run), a channel fed by all of them, and five carrier services. Nobody picks during the
 // run, so the warehouses pick a million orders an hour: otherwise the growing queues would make
 // every order at risk, which is not the flow being measured.
-func orderFlowEngine(b *testing.B) *engine.Engine {
+func orderFlowEngine(b testing.TB) *engine.Engine {
 	e := engine.New()
 	apply := func(c depot.Command) {
 		if res := e.Apply(&depot.Envelope{Seq: e.LastSeq() + 1, Time: t0, Cmd: c}); !res.OK() {

@@ -39,8 +39,12 @@ const (
 	KeepSnapshotsMax = 64
 
 	// SnapshotMaxBytes bounds the payload of one snapshot; LatestSnapshot reads a snapshot into
-	// memory whole, and a damaged length field must not make it try to read more.
-	SnapshotMaxBytes = 1 << 30
+	// memory whole, and a damaged length field must not make it try to read more. It must hold
+	// the engine at its count limits (depot.MaxLiveOrders and the rest), about 5 GiB of typical
+	// records: a bound below that made SaveSnapshot refuse every snapshot of a business past
+	// about five million live orders (engine's TestASnapshotHoldsTheEngineAtItsCountLimits
+	// measures it). Such an engine needs tens of GiB of memory, so the machine runs out first.
+	SnapshotMaxBytes = 1 << 33
 
 	// frameHeaderBytes is the fixed part of a frame: crc (u32), length (u32), seq (u64).
 	frameHeaderBytes = 16
