@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/depothq/depot"
 	"github.com/depothq/depot/bench"
 )
 
@@ -132,5 +133,14 @@ func TestSizesValidate(t *testing.T) {
 	bad.SingleSeconds = 0
 	if bad.Validate() == nil {
 		t.Fatal("a single-order run of 0 seconds accepted")
+	}
+	edge := bench.QuickSizes()
+	edge.DurableOps = depot.MaxActiveReservations
+	if err := edge.Validate(); err != nil {
+		t.Fatalf("as many durable reserves as the engine holds refused: %v", err)
+	}
+	edge.DurableOps++
+	if edge.Validate() == nil {
+		t.Fatal("more durable reserves than the engine holds accepted")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -88,8 +89,16 @@ func closeSequencer(s *sequencer.Sequencer, j *journal.File) error {
 }
 
 // DurableReserves submits n single-line reserves through a sequencer on a file journal in dir
-// (fsync on every group commit) from the given number of concurrent callers, each waiting for
-// its answer before sending the next, and measures throughput and per-call latency.
+// from callers goroutines (at most one command in flight each), with fsync on, and measures
+// throughput and per-call latency.
+//
+// Each caller builds its command when it submits it, as a server decodes each request into a
+// new command (its id a string of its own), from ids prepared in one string (reservationIDs),
+// without formatting numbers on the callers' time. Half a million commands built ahead, as
+// before, were half the live heap (90 of 166 MB), which no server holds: the collector's mark
+// in the run took 40 - 50 ms instead of about 30, and a mark holds up the sequencer's pipeline
+// on two cores (its workers take most of the processor time while it lasts). In five
+// interleaved pairs of runs the p99 was 3.0 - 4.0 ms against 4.0 - 5.7 ms before.
 func DurableReserves(ctx context.Context, dir string, n, callers int) (res DurableResult, err error) {
 	var stats batchStats
 	s, j, err := openSequencer(dir, &stats)
@@ -104,14 +113,18 @@ func DurableReserves(ctx context.Context, dir string, n, callers int) (res Durab
 	if err := submitAll(ctx, s, catalogue(catalogueSKUs, 1, depot.MaxQty)); err != nil {
 		return res, err
 	}
-	cmds := make([]depot.Command, n)
-	for i := range cmds {
-		cmds[i] = &depot.Reserve{Tenant: tenant, Reservation: "r-" + strconv.Itoa(i), Channel: "web",
-			Lines: []depot.ReserveLine{{SKU: skuID(i % catalogueSKUs), Qty: 1}}}
+	ids := newReservationIDs(n)
+	skus := make([]string, catalogueSKUs)
+	for i := range skus {
+		skus[i] = skuID(i)
 	}
 	stats.reset()
 	lat, took, err := drive(ctx, n, callers, func(i int) error {
-		r, err := s.Submit(ctx, cmds[i])
+		// A string of its own, as a decoded request's: the engine keeps it, and the collector
+		// marks each one.
+		cmd := &depot.Reserve{Tenant: tenant, Reservation: strings.Clone(ids.at(i)), Channel: "web",
+			Lines: []depot.ReserveLine{{SKU: skus[i%catalogueSKUs], Qty: 1}}}
+		r, err := s.Submit(ctx, cmd)
 		if err != nil {
 			return err
 		}
@@ -126,6 +139,32 @@ func DurableReserves(ctx context.Context, dir string, n, callers int) (res Durab
 	res = DurableResult{Ops: n, Callers: callers, Latency: lat, OpsPerSec: rate(n, took)}
 	stats.fill(&res)
 	return res, nil
+}
+
+// reservationIDs holds the ids "r-0" to "r-<n-1>" back to back in one string; at(i) is a
+// substring of it.
+type reservationIDs struct {
+	all  string
+	ends []int32
+}
+
+func newReservationIDs(n int) reservationIDs {
+	var b []byte
+	ends := make([]int32, n)
+	for i := range n {
+		b = append(b, "r-"...)
+		b = strconv.AppendInt(b, int64(i), 10)
+		ends[i] = int32(len(b))
+	}
+	return reservationIDs{all: string(b), ends: ends}
+}
+
+func (r reservationIDs) at(i int) string {
+	start := int32(0)
+	if i > 0 {
+		start = r.ends[i-1]
+	}
+	return r.all[start:r.ends[i]]
 }
 
 // drive runs op(0..n-1) from callers goroutines, each taking the next index when its previous

@@ -67,6 +67,9 @@ func (s Sizes) Validate() error {
 	switch {
 	case s.ApplyOps < 1 || s.DurableOps < 1 || s.Orders < 1 || s.PGOrders < 1:
 		return errf("every operation count must be positive")
+	case s.DurableOps > depot.MaxActiveReservations:
+		// (b)'s reservations are never released: the engine would refuse the rest.
+		return errf("durable reserves must be at most %d, the engine's live reservations", depot.MaxActiveReservations)
 	case s.Callers < 1 || s.Callers > MaxCallers || s.PGConns < 1 || s.PGConns > MaxCallers:
 		return errf("callers and connections must be between 1 and %d", MaxCallers)
 	case s.HTTPClients < 1 || s.HTTPClients > MaxCallers || s.HTTPOrdersPerRequest < 1 || 2*s.HTTPOrdersPerRequest > api.MaxBatchCommands:
