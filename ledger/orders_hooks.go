@@ -437,7 +437,8 @@ func (l *Ledger) ReservationClaims(h Handle, id string, now int64, dst []Claim) 
 // states disagree, and it panics.
 func (l *Ledger) ConsumeReservation(h Handle, id, order string, claims []Claim, seq uint64, now int64, out []depot.Event) []depot.Event {
 	t := h.t
-	r := t.reservations.get(id)
+	rh := idHash(id)
+	r := t.reservations.getH(rh, id)
 	if l.live(r, id, now) != nil {
 		panic("ledger: consuming reservation " + id + ", which is not live")
 	}
@@ -493,7 +494,7 @@ func (l *Ledger) ConsumeReservation(h Handle, id, order string, claims []Claim, 
 		t.allocations.remove(order)
 	}
 	r.order = order
-	l.retire(&step{seq: seq, now: now}, t, r, depot.ReservationCommitted)
+	l.retire(&step{seq: seq, now: now}, t, r, rh, depot.ReservationCommitted)
 	return out
 }
 
@@ -504,7 +505,8 @@ func (l *Ledger) ConsumeReservation(h Handle, id, order string, claims []Claim, 
 // command; a reservation that is not live means the two states disagree, and it panics.
 func (l *Ledger) ReleaseHeldReservation(h Handle, id string, seq uint64, now int64, out []depot.Event) []depot.Event {
 	t := h.t
-	r := t.reservations.get(id)
+	rh := idHash(id)
+	r := t.reservations.getH(rh, id)
 	if l.live(r, id, now) != nil {
 		panic("ledger: releasing held reservation " + id + ", which is not live")
 	}
@@ -513,6 +515,6 @@ func (l *Ledger) ReleaseHeldReservation(h Handle, id string, seq uint64, now int
 		ev.Seq, ev.Time, ev.Tenant = seq, now, t.id
 		out = append(out, ev)
 	}
-	l.retire(&step{seq: seq, now: now}, t, r, depot.ReservationReleased)
+	l.retire(&step{seq: seq, now: now}, t, r, rh, depot.ReservationReleased)
 	return out
 }

@@ -11,7 +11,8 @@ import (
 func (l *Ledger) reserve(st *step, c *depot.Reserve) (*depot.Rejection, bool) {
 	t := orEmpty(l.applyTenant(c.Tenant))
 	fp := l.Fingerprint(c)
-	if r := t.reservations.get(c.Reservation); r != nil {
+	h := idHash(c.Reservation) // hashed once, for the lookup and the insert
+	if r := t.reservations.getH(h, c.Reservation); r != nil {
 		if r.fingerprint == fp {
 			return nil, true
 		}
@@ -47,7 +48,7 @@ func (l *Ledger) reserve(st *step, c *depot.Reserve) (*depot.Rejection, bool) {
 		r.lines[i] = line{pos: n.pos, qty: n.qty}
 		l.emit(st, t, depot.Event{Kind: depot.EventReserved, Ref: r.id, SKU: n.sku.id, Location: n.loc.id, Channel: ch.id, Qty: n.qty, At: r.expiresAt})
 	}
-	t.reservations.set(r.id, r)
+	t.reservations.insertH(h, r.id, r)
 	l.active++
 	l.expiry.push(r)
 	return nil, false
@@ -308,20 +309,22 @@ func (l *Ledger) live(r *reservation, id string, now int64) *depot.Rejection {
 
 func (l *Ledger) release(st *step, c *depot.Release) (*depot.Rejection, bool) {
 	t := orEmpty(l.applyTenant(c.Tenant))
-	r := t.reservations.get(c.Reservation)
+	h := idHash(c.Reservation)
+	r := t.reservations.getH(h, c.Reservation)
 	if r != nil && r.status == depot.ReservationReleased {
 		return nil, true
 	}
 	if rej := l.live(r, c.Reservation, st.now); rej != nil {
 		return rej, false
 	}
-	l.finish(st, t, r, depot.ReservationReleased, depot.EventReleased)
+	l.finish(st, t, r, h, depot.ReservationReleased, depot.EventReleased)
 	return nil, false
 }
 
 func (l *Ledger) commit(st *step, c *depot.Commit) (*depot.Rejection, bool) {
 	t := orEmpty(l.applyTenant(c.Tenant))
-	r := t.reservations.get(c.Reservation)
+	h := idHash(c.Reservation)
+	r := t.reservations.getH(h, c.Reservation)
 	if r != nil && r.status == depot.ReservationCommitted {
 		if r.order == c.Order {
 			return nil, true
@@ -331,12 +334,13 @@ func (l *Ledger) commit(st *step, c *depot.Commit) (*depot.Rejection, bool) {
 	if rej := l.live(r, c.Reservation, st.now); rej != nil {
 		return rej, false
 	}
-	a := t.allocations.get(c.Order)
+	ah := idHash(c.Order)
+	a := t.allocations.getH(ah, c.Order)
 	if a == nil {
 		// Sized for the reservation's lines: appending them one by one grew the slice up to
 		// three times, an eighth of a commit's time in replay.
 		a = &allocation{order: c.Order, lines: make([]line, 0, len(r.lines))}
-		t.allocations.set(c.Order, a)
+		t.allocations.insertH(ah, c.Order, a)
 	}
 	for _, ln := range r.lines {
 		p := &t.positions[ln.pos]
@@ -351,16 +355,16 @@ func (l *Ledger) commit(st *step, c *depot.Commit) (*depot.Rejection, bool) {
 			Location: t.locList[p.loc].id, Channel: r.channel, Qty: ln.qty})
 	}
 	r.order = c.Order
-	l.retire(st, t, r, depot.ReservationCommitted)
+	l.retire(st, t, r, h, depot.ReservationCommitted)
 	return nil, false
 }
 
-// finish returns a reservation's stock and retires it.
-func (l *Ledger) finish(st *step, t *tenant, r *reservation, status depot.ReservationStatus, kind depot.EventKind) {
+// finish returns a reservation's stock and retires it. h is r.id's idHash.
+func (l *Ledger) finish(st *step, t *tenant, r *reservation, h uint64, status depot.ReservationStatus, kind depot.EventKind) {
 	for _, ln := range r.lines {
 		l.emit(st, t, t.unreserve(r, ln, kind))
 	}
-	l.retire(st, t, r, status)
+	l.retire(st, t, r, h, status)
 }
 
 // unreserve gives back a reservation line's units to its position and returns the event that
@@ -371,8 +375,9 @@ func (t *tenant) unreserve(r *reservation, ln line, kind depot.EventKind) depot.
 	return depot.Event{Kind: kind, Ref: r.id, SKU: t.skuList[p.sku].id, Location: t.locList[p.loc].id, Channel: r.channel, Qty: ln.qty}
 }
 
-// retire moves an active reservation to a final status and starts its retention clock.
-func (l *Ledger) retire(st *step, t *tenant, r *reservation, status depot.ReservationStatus) {
+// retire moves an active reservation to a final status and starts its retention clock. h is
+// r.id's idHash, which the caller computed for its lookup.
+func (l *Ledger) retire(st *step, t *tenant, r *reservation, h uint64, status depot.ReservationStatus) {
 	if r.slot >= 0 {
 		l.expiry.remove(r)
 	} else if status != depot.ReservationExpired {
@@ -382,7 +387,7 @@ func (l *Ledger) retire(st *step, t *tenant, r *reservation, status depot.Reserv
 	r.status = status
 	r.finishedAt = st.now
 	l.active--
-	r.fifo = l.remember(t, memoKey{kind: depot.KindReserve, id: r.id}, idHash(r.id), st.now)
+	r.fifo = l.remember(t, memoKey{kind: depot.KindReserve, id: r.id}, h, st.now)
 }
 
 // tick expires every reservation whose TTL has passed, in (expiry, creation) order, and forgets
@@ -390,7 +395,7 @@ func (l *Ledger) retire(st *step, t *tenant, r *reservation, status depot.Reserv
 func (l *Ledger) tick(st *step) {
 	l.due = l.expiry.takeDue(l.due[:0], st.now)
 	for _, r := range l.due {
-		l.finish(st, r.tenant, r, depot.ReservationExpired, depot.EventExpired)
+		l.finish(st, r.tenant, r, idHash(r.id), depot.ReservationExpired, depot.EventExpired)
 	}
 	clear(l.due)
 	l.prune(st.now)
