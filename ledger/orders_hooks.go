@@ -261,14 +261,7 @@ func (l *Ledger) Allocate(h Handle, ch ChannelRef, order string, fresh bool, cla
 			return out, rej
 		}
 	}
-	var a *allocation
-	if !fresh {
-		a = t.allocations.get(order)
-	}
-	if a == nil {
-		a = &allocation{order: order, lines: make([]line, 0, len(l.need))}
-		t.allocations.set(order, a)
-	}
+	a := t.allocationFor(order, len(l.need), fresh)
 	for _, n := range l.need {
 		t.positions[n.pos].allocated += n.qty
 		if j := a.find(n.pos); j >= 0 {
@@ -446,11 +439,7 @@ func (l *Ledger) ConsumeReservation(h Handle, id, order string, claims []Claim, 
 	for i, ln := range r.lines {
 		left[i] = ln.qty
 	}
-	a := t.allocations.get(order)
-	if a == nil {
-		a = &allocation{order: order, lines: make([]line, 0, len(r.lines))}
-		t.allocations.set(order, a)
-	}
+	a := t.allocationFor(order, len(r.lines), false)
 	take := func(pos int32, qty int64) {
 		for i, ln := range r.lines {
 			if ln.pos == pos && left[i] >= qty {
