@@ -164,6 +164,9 @@ func (h Handle) Channel(id string) (ChannelRef, bool) {
 	return ChannelRef{ch}, ch != nil
 }
 
+// ID is the channel's id.
+func (c ChannelRef) ID() string { return c.ch.id }
+
 // Locations appends the locations feeding the channel, in the order its policy prefers them.
 func (c ChannelRef) Locations(dst []LocRef) []LocRef {
 	for _, loc := range c.ch.locations {

@@ -33,7 +33,7 @@ func (x *Orders) cancel(st *step, c *depot.CancelOrder) *depot.Rejection {
 			total += x.qtyOf[i]
 		}
 		if total == 0 {
-			return depot.Reject(depot.CodeInvalidState, "order", "order %s is %s: nothing is left to cancel", o.id, o.status())
+			return depot.Reject(depot.CodeInvalidState, "order", "order %s is %s: nothing is left to cancel", o.id(), o.status())
 		}
 	} else {
 		for _, cl := range c.Lines {
@@ -50,11 +50,11 @@ func (x *Orders) cancel(st *step, c *depot.CancelOrder) *depot.Rejection {
 				left -= take
 			}
 			if !has {
-				return depot.Reject(depot.CodeInvalidArgument, "lines.sku", "order %s has no line of %q", o.id, cl.SKU)
+				return depot.Reject(depot.CodeInvalidArgument, "lines.sku", "order %s has no line of %q", o.id(), cl.SKU)
 			}
 			if left > 0 {
 				return depot.Reject(depot.CodeInvalidState, "lines.qty", "order %s can cancel %d of %q (the rest shipped or was cancelled), asked for %d",
-					o.id, cl.Qty-left, cl.SKU, cl.Qty)
+					o.id(), cl.Qty-left, cl.SKU, cl.Qty)
 			}
 		}
 	}
@@ -67,7 +67,7 @@ func (x *Orders) cancel(st *step, c *depot.CancelOrder) *depot.Rejection {
 	for i := range o.lines {
 		if q := x.qtyOf[i]; q > 0 {
 			x.cancelLine(st, o, int32(i), q, reason)
-			x.emit(st, t, depot.Event{Kind: depot.EventOrderCancelled, Ref: o.id, Order: o.id, Channel: o.channel,
+			x.emit(st, t, depot.Event{Kind: depot.EventOrderCancelled, Ref: o.id(), Order: o.id(), Channel: o.channel(),
 				SKU: t.h.SKUID(o.lines[i].sku), Qty: q, Reason: c.Reason})
 		}
 	}
@@ -128,7 +128,7 @@ func (x *Orders) cancelLine(st *step, o *order, li int32, qty int64, reason stri
 				continue
 			}
 			take := min(p.qty, qty)
-			x.events = x.led.Deallocate(t.h, o.id, sh.id, l.sku, sh.loc, take, reason, st.seq, st.now, x.events)
+			x.events = x.led.Deallocate(t.h, o.id(), sh.id, l.sku, sh.loc, take, reason, st.seq, st.now, x.events)
 			x.noteFreed(t, l.sku)
 			p.qty -= take
 			l.cancelled += take
@@ -176,6 +176,6 @@ func (x *Orders) dropShipment(st *step, sh *shipment, reason string) {
 		}
 		sh.hasSlot = false
 	}
-	x.emit(st, t, depot.Event{Kind: depot.EventShipmentCancelled, Ref: sh.id, Order: sh.o.id, Location: t.h.LocationID(sh.loc),
+	x.emit(st, t, depot.Event{Kind: depot.EventShipmentCancelled, Ref: sh.id, Order: sh.o.id(), Location: t.h.LocationID(sh.loc),
 		Carrier: sh.carrier, Service: sh.service, Reason: reason})
 }

@@ -27,7 +27,7 @@ func (x *Orders) checkReservation(t *tenant, c *depot.CreateOrder) *depot.Reject
 		return rej
 	}
 	if o := t.held[c.Reservation]; o != nil {
-		return depot.Reject(depot.CodeInvalidState, "reservation", "reservation %q is held by order %s, which ships complete", c.Reservation, o.id)
+		return depot.Reject(depot.CodeInvalidState, "reservation", "reservation %q is held by order %s, which ships complete", c.Reservation, o.id())
 	}
 	if channel != c.Channel {
 		return depot.Reject(depot.CodeInvalidArgument, "reservation", "reservation %q was made for channel %q, not %q", c.Reservation, channel, c.Channel)
@@ -113,7 +113,7 @@ func (x *Orders) planConsume(o *order) {
 // one per location.
 func (x *Orders) applyConsume(st *step, o *order, id string, freed *[]ledger.SKURef) {
 	t := o.t
-	x.events = x.led.ConsumeReservation(t.h, id, o.id, x.claims, st.seq, st.now, x.events)
+	x.events = x.led.ConsumeReservation(t.h, id, o.id(), x.claims, st.seq, st.now, x.events)
 	for k, rc := range x.rsv {
 		if x.rsvLeft[k] > 0 && !containsSKU(*freed, rc.SKU) {
 			*freed = append(*freed, rc.SKU)
@@ -143,7 +143,7 @@ func (x *Orders) applyConsume(st *step, o *order, id string, freed *[]ledger.SKU
 		}
 		nd.planned++
 		x.openAt(t, sh)
-		x.emit(st, t, depot.Event{Kind: depot.EventShipmentPlanned, Ref: sh.id, Order: o.id, Location: t.h.LocationID(loc),
+		x.emit(st, t, depot.Event{Kind: depot.EventShipmentPlanned, Ref: sh.id, Order: o.id(), Location: t.h.LocationID(loc),
 			Carrier: sh.carrier, Service: sh.service, Qty: sh.units(), At: sh.promisedAt})
 		x.projectShipment(st, o, sh, c.atRisk)
 	}

@@ -19,17 +19,17 @@ func (x *Orders) create(st *step, c *depot.CreateOrder) *depot.Rejection {
 	fp := x.fingerprint(c)
 	if prev := t.byExternalID(c.Channel, c.ExternalID); prev != nil {
 		if prev.fp == fp {
-			st.replayed, st.ref = true, prev.id
+			st.replayed, st.ref = true, prev.id()
 			return nil
 		}
 		return depot.Reject(depot.CodeDuplicate, "external_id", "order %q of channel %q exists as %s with different content",
-			c.ExternalID, c.Channel, prev.id)
+			c.ExternalID, c.Channel, prev.id())
 	}
 	if x.live >= depot.MaxLiveOrders {
 		return depot.Reject(depot.CodeLimitExceeded, "external_id", "at most %d orders are held", depot.MaxLiveOrders)
 	}
 	o := x.newOrder()
-	o.seq, o.t, o.ch, o.channel, o.ext, o.fp = st.seq, t, ch, c.Channel, c.ExternalID, fp
+	o.seq, o.t, o.ch, o.ext, o.fp = st.seq, t, ch, c.ExternalID, fp
 	if len(c.Lines) <= len(o.inline) {
 		o.lines = o.inline[:len(c.Lines)]
 	} else {
@@ -55,7 +55,6 @@ func (x *Orders) create(st *step, c *depot.CreateOrder) *depot.Rejection {
 	// The ledger holds no allocation under this name: commits may not name future orders (Guard).
 	x.scratch = append(orderID(x.scratch[:0], st.seq), "-1"...)
 	o.id1 = string(x.scratch)
-	o.id = o.id1[:len(o.id1)-2]
 	o.latE6, o.lonE6, o.postal, o.country = c.ShipToLatE6, c.ShipToLonE6, c.PostalCode, c.Country
 	o.level, o.promiseMinutes, o.placedAt, o.priority, o.policy = c.Level, c.PromiseMinutes, c.PlacedAt, c.Priority, t.policyOf(c.Channel, c.Backorder)
 	o.shipBy, o.deliverBy = promises(c, st.now)
@@ -63,18 +62,18 @@ func (x *Orders) create(st *step, c *depot.CreateOrder) *depot.Rejection {
 		o.setMore().reservation = c.Reservation
 	}
 	if len(c.Attributes) > 0 {
-		o.attrs = append([]depot.Attribute(nil), c.Attributes...)
+		o.setMore().attrs = append([]depot.Attribute(nil), c.Attributes...)
 	}
 	o.timerIdx = -1
 	t.index(o)
 	x.live++
-	st.ref = o.id
+	st.ref = o.id()
 
 	var units int64
 	for i := range o.lines {
 		units += o.lines[i].qty
 	}
-	x.emit(st, t, depot.Event{Kind: depot.EventOrderReceived, Ref: o.id, Order: o.id, Channel: o.channel, Reason: o.ext, Qty: units, At: o.deliverBy})
+	x.emit(st, t, depot.Event{Kind: depot.EventOrderReceived, Ref: o.id(), Order: o.id(), Channel: o.channel(), Reason: o.ext, Qty: units, At: o.deliverBy})
 	if c.Reservation == "" {
 		x.sourceWaiting(st, o, true)
 		x.syncTimers(o)
@@ -91,7 +90,7 @@ func (x *Orders) create(st *step, c *depot.CreateOrder) *depot.Rejection {
 	x.freed = x.freed[:0]
 	x.consume(st, o, c.Reservation)
 	if o.waitingUnits() == 0 {
-		x.emit(st, t, depot.Event{Kind: depot.EventOrderAllocated, Ref: o.id, Order: o.id, Channel: o.channel})
+		x.emit(st, t, depot.Event{Kind: depot.EventOrderAllocated, Ref: o.id(), Order: o.id(), Channel: o.channel()})
 	} else {
 		x.sourceWaiting(st, o, true)
 	}
@@ -165,12 +164,12 @@ func (x *Orders) sourceWaiting(st *step, o *order, fresh bool) {
 				if complete && why == "" {
 					why = "ship complete: waits for " + res.why
 				}
-				x.emit(st, t, depot.Event{Kind: depot.EventBackordered, Ref: o.id, Order: o.id, SKU: t.h.SKUID(l.sku), Qty: l.waiting, Reason: why})
+				x.emit(st, t, depot.Event{Kind: depot.EventBackordered, Ref: o.id(), Order: o.id(), SKU: t.h.SKUID(l.sku), Qty: l.waiting, Reason: why})
 			}
 		}
 	}
 	if o.waitingUnits() == 0 {
-		x.emit(st, t, depot.Event{Kind: depot.EventOrderAllocated, Ref: o.id, Order: o.id, Channel: o.channel})
+		x.emit(st, t, depot.Event{Kind: depot.EventOrderAllocated, Ref: o.id(), Order: o.id(), Channel: o.channel()})
 	}
 	if fresh || res.placed {
 		x.indexWaiting(o)

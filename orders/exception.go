@@ -27,15 +27,15 @@ func (x *Orders) raiseException(st *step, c *depot.RaiseException) *depot.Reject
 			st.replayed = true
 			return nil
 		}
-		return depot.Reject(depot.CodeInvalidState, "code", "order %s already has exception %q open; resolve it first", o.id, m.excCode)
+		return depot.Reject(depot.CodeInvalidState, "code", "order %s already has exception %q open; resolve it first", o.id(), m.excCode)
 	}
 	if o.finishedAt != 0 {
-		return depot.Reject(depot.CodeInvalidState, "order", "order %s is %s; a finished order takes no exception", o.id, o.status())
+		return depot.Reject(depot.CodeInvalidState, "order", "order %s is %s; a finished order takes no exception", o.id(), o.status())
 	}
 	// Checks are done.
 	m := o.setMore()
 	m.excCode, m.excNote, m.excAt = c.Code, c.Note, max(st.now, 1)
-	x.emit(st, o.t, depot.Event{Kind: depot.EventExceptionRaised, Ref: o.id, Order: o.id, Channel: o.channel, Reason: excReason(c.Code, c.Note)})
+	x.emit(st, o.t, depot.Event{Kind: depot.EventExceptionRaised, Ref: o.id(), Order: o.id(), Channel: o.channel(), Reason: excReason(c.Code, c.Note)})
 	return nil
 }
 
@@ -49,7 +49,7 @@ func (x *Orders) resolveException(st *step, c *depot.ResolveException) *depot.Re
 		open = open || (sh.status.live() && sh.exception != "")
 	}
 	if !open {
-		return depot.Reject(depot.CodeInvalidState, "order", "order %s has no open exception", o.id)
+		return depot.Reject(depot.CodeInvalidState, "order", "order %s has no open exception", o.id())
 	}
 	// Checks are done.
 	if o.more != nil {
@@ -60,7 +60,7 @@ func (x *Orders) resolveException(st *step, c *depot.ResolveException) *depot.Re
 			sh.exception = ""
 		}
 	}
-	x.emit(st, o.t, depot.Event{Kind: depot.EventExceptionResolved, Ref: o.id, Order: o.id, Channel: o.channel, Reason: excReason(c.Code, c.Note)})
+	x.emit(st, o.t, depot.Event{Kind: depot.EventExceptionResolved, Ref: o.id(), Order: o.id(), Channel: o.channel(), Reason: excReason(c.Code, c.Note)})
 	return nil
 }
 
@@ -69,5 +69,5 @@ func held(o *order, sh *shipment, s depot.ShipmentStep) *depot.Rejection {
 	if o.extra().excCode == "" || s == depot.StepDeliver {
 		return nil
 	}
-	return depot.Reject(depot.CodeInvalidState, "step", "order %s is on hold for exception %q; %s of %s waits until it is resolved", o.id, o.extra().excCode, s, sh.id)
+	return depot.Reject(depot.CodeInvalidState, "step", "order %s is on hold for exception %q; %s of %s waits until it is resolved", o.id(), o.extra().excCode, s, sh.id)
 }

@@ -20,7 +20,7 @@ func (x *Orders) Guard(env *depot.Envelope) *depot.Rejection {
 	case *depot.Commit:
 		if t := x.applyTenant(c.Tenant); t != nil && len(t.held) > 0 {
 			if o := t.held[c.Reservation]; o != nil {
-				return depot.Reject(depot.CodeInvalidState, "reservation", "reservation %q is held by order %s, which ships complete", c.Reservation, o.id)
+				return depot.Reject(depot.CodeInvalidState, "reservation", "reservation %q is held by order %s, which ships complete", c.Reservation, o.id())
 			}
 		}
 		if x.managed(c.Tenant, c.Order) != nil {
@@ -194,7 +194,7 @@ func (x *Orders) checkReturn(o *order, c *depot.Return) *depot.Rejection {
 		}
 	}
 	if c.Qty > shipped {
-		return depot.Reject(depot.CodeInvalidState, "qty", "order %s can return %d of %q to %s, asked for %d", o.id, max(shipped, 0), c.SKU, c.Location, c.Qty)
+		return depot.Reject(depot.CodeInvalidState, "qty", "order %s can return %d of %q to %s, asked for %d", o.id(), max(shipped, 0), c.SKU, c.Location, c.Qty)
 	}
 	return nil
 }
@@ -265,7 +265,7 @@ func (x *Orders) checkKit(c *depot.DefineSKU) *depot.Rejection {
 			}
 			for _, p := range sh.parts {
 				if o.lines[p.line].sku == s {
-					return depot.Reject(depot.CodeInvalidState, "components", "order %s holds %q allocated; its components cannot change until it ships or is cancelled", o.id, c.SKU)
+					return depot.Reject(depot.CodeInvalidState, "components", "order %s holds %q allocated; its components cannot change until it ships or is cancelled", o.id(), c.SKU)
 				}
 			}
 		}

@@ -34,12 +34,12 @@ func (x *Orders) CheckInvariants() error {
 		var bad *order
 		t.byExt.Each(func(o *order) {
 			indexed++
-			if bad == nil && (t.order(o.id) != o || t.byExternalID(o.channel, o.ext) != o) {
+			if bad == nil && (t.order(o.id()) != o || t.byExternalID(o.channel(), o.ext) != o) {
 				bad = o
 			}
 		})
 		if bad != nil {
-			return fmt.Errorf("orders: tenant %q: the external id index disagrees about %s", tid, bad.id)
+			return fmt.Errorf("orders: tenant %q: the external id index disagrees about %s", tid, bad.id())
 		}
 		held, holes := 0, 0
 		for i := 1; i < t.bySeq.Len(); i++ {
@@ -55,7 +55,7 @@ func (x *Orders) CheckInvariants() error {
 			}
 			held++
 			if e.seq != e.o.seq {
-				return fmt.Errorf("orders: tenant %q: the sequence index disagrees at %s", tid, e.o.id)
+				return fmt.Errorf("orders: tenant %q: the sequence index disagrees at %s", tid, e.o.id())
 			}
 		}
 		if indexed != held || holes != t.holes {
@@ -66,8 +66,8 @@ func (x *Orders) CheckInvariants() error {
 				return fmt.Errorf("orders: tenant %q: the backorder queue of %s is empty or out of order", tid, t.h.SKUID(s))
 			}
 			for _, o := range q {
-				if _, ok := slices.BinarySearch(o.waitSKUs(), s); !ok || t.order(o.id) != o {
-					return fmt.Errorf("orders: tenant %q: %s is queued for %s but does not wait for it", tid, o.id, t.h.SKUID(s))
+				if _, ok := slices.BinarySearch(o.waitSKUs(), s); !ok || t.order(o.id()) != o {
+					return fmt.Errorf("orders: tenant %q: %s is queued for %s but does not wait for it", tid, o.id(), t.h.SKUID(s))
 				}
 			}
 		}
@@ -90,7 +90,7 @@ func (x *Orders) CheckInvariants() error {
 			if m := o.extra(); m.rsvHeld {
 				nheld++
 				if t.held[m.reservation] != o || o.policy != depot.BackorderShipComplete || len(o.ships) != 0 || o.finishedAt != 0 {
-					return fmt.Errorf("orders: tenant %q: %s holds reservation %s but is indexed, shipped or finished otherwise", tid, o.id, m.reservation)
+					return fmt.Errorf("orders: tenant %q: %s holds reservation %s but is indexed, shipped or finished otherwise", tid, o.id(), m.reservation)
 				}
 			}
 			for _, sh := range o.ships {
@@ -99,7 +99,7 @@ func (x *Orders) CheckInvariants() error {
 				}
 			}
 			// The ledger's allocation against the shipments' parts, both summed per position.
-			alloc = t.h.AllocatedTo(o.id, alloc[:0])
+			alloc = t.h.AllocatedTo(o.id(), alloc[:0])
 			want = want[:0]
 			for _, sh := range o.ships {
 				if !sh.status.unshipped() {
@@ -113,7 +113,7 @@ func (x *Orders) CheckInvariants() error {
 				}
 			}
 			if !sameClaims(alloc, want) {
-				return fmt.Errorf("orders: tenant %q: %s holds %v in its shipments but the ledger allocates %v", tid, o.id, want, alloc)
+				return fmt.Errorf("orders: tenant %q: %s holds %v in its shipments but the ledger allocates %v", tid, o.id(), want, alloc)
 			}
 			if err := x.checkTimer(o); err != nil {
 				return err
@@ -146,7 +146,7 @@ func (x *Orders) CheckInvariants() error {
 	for i := range x.finished.Len() {
 		o := *x.finished.At(i)
 		if o.finishedAt == 0 || (i > 0 && o.finishedAt < (*x.finished.At(i - 1)).finishedAt) {
-			return fmt.Errorf("orders: the retention queue is out of order at %s", o.id)
+			return fmt.Errorf("orders: the retention queue is out of order at %s", o.id())
 		}
 		fin++
 	}
@@ -165,13 +165,13 @@ func (x *Orders) CheckInvariants() error {
 
 func (x *Orders) checkOrder(o *order) error {
 	t := o.t
-	if o.id != string(orderID(nil, o.seq)) || o.id1 != o.id+"-1" {
-		return fmt.Errorf("order %s has sequence %d", o.id, o.seq)
+	if o.id() != string(orderID(nil, o.seq)) || o.id1 != o.id()+"-1" {
+		return fmt.Errorf("order %s has sequence %d", o.id(), o.seq)
 	}
 	held := make([]int64, len(o.lines))
 	for i, sh := range o.ships {
 		if int(sh.n) != i+1 || sh.id != x.shipmentID(o, i+1) || sh.o != o {
-			return fmt.Errorf("%s: shipment %d is misnumbered (%s)", o.id, i+1, sh.id)
+			return fmt.Errorf("%s: shipment %d is misnumbered (%s)", o.id(), i+1, sh.id)
 		}
 		if sh.status == shipCancelled {
 			if len(sh.parts) != 0 {
@@ -196,7 +196,7 @@ func (x *Orders) checkOrder(o *order) error {
 		l := &o.lines[i]
 		if l.cancelled < 0 || l.waiting < 0 || l.qty != l.cancelled+l.waiting+held[i] {
 			return fmt.Errorf("%s line %d (%s): qty %d != cancelled %d + waiting %d + in shipments %d",
-				o.id, i, t.h.SKUID(l.sku), l.qty, l.cancelled, l.waiting, held[i])
+				o.id(), i, t.h.SKUID(l.sku), l.qty, l.cancelled, l.waiting, held[i])
 		}
 	}
 	var wantWait []ledger.SKURef
@@ -212,17 +212,17 @@ func (x *Orders) checkOrder(o *order) error {
 	slices.Sort(wantWait)
 	wantWait = slices.Compact(wantWait)
 	if !slices.Equal(wantWait, o.waitSKUs()) {
-		return fmt.Errorf("%s waits for %v but is queued for %v", o.id, wantWait, o.waitSKUs())
+		return fmt.Errorf("%s waits for %v but is queued for %v", o.id(), wantWait, o.waitSKUs())
 	}
 	for _, s := range o.waitSKUs() {
 		q := t.waiting[s]
 		i, found := slices.BinarySearchFunc(q, o, queueLess)
 		if !found || q[i] != o {
-			return fmt.Errorf("%s waits for %s but is not in its queue", o.id, t.h.SKUID(s))
+			return fmt.Errorf("%s waits for %s but is not in its queue", o.id(), t.h.SKUID(s))
 		}
 	}
 	if (o.finishedAt != 0) != o.deliverDone() {
-		return fmt.Errorf("%s: finished at %d, but every unit delivered or cancelled is %v", o.id, o.finishedAt, o.deliverDone())
+		return fmt.Errorf("%s: finished at %d, but every unit delivered or cancelled is %v", o.id(), o.finishedAt, o.deliverDone())
 	}
 	return nil
 }
@@ -231,15 +231,15 @@ func (x *Orders) checkTimer(o *order) error {
 	i, due := int(o.timerIdx), o.due()
 	if due == 0 {
 		if i >= 0 {
-			return fmt.Errorf("orders: %s has a timer queued with nothing pending", o.id)
+			return fmt.Errorf("orders: %s has a timer queued with nothing pending", o.id())
 		}
 		return nil
 	}
 	if i < 0 || i >= x.timers.len() {
-		return fmt.Errorf("orders: %s has a decision due at %d but no timer", o.id, due)
+		return fmt.Errorf("orders: %s has a decision due at %d but no timer", o.id(), due)
 	}
 	if got := *x.timers.at(i); got.o != o || got.seq != o.seq || got.at != due {
-		return fmt.Errorf("orders: %s has a decision due at %d but its timer is not queued there", o.id, due)
+		return fmt.Errorf("orders: %s has a decision due at %d but its timer is not queued there", o.id(), due)
 	}
 	return nil
 }

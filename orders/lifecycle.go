@@ -69,7 +69,7 @@ func (x *Orders) advance(st *step, c *depot.AdvanceShipment) *depot.Rejection {
 	// Checks are done.
 	// A step forward means the location (or the carrier) is working on it again.
 	sh.status, sh.exception = want.to, ""
-	ev := depot.Event{Kind: stepEvent[c.Step], Ref: sh.id, Order: o.id, Location: loc, Carrier: sh.carrier, Service: sh.service}
+	ev := depot.Event{Kind: stepEvent[c.Step], Ref: sh.id, Order: o.id(), Location: loc, Carrier: sh.carrier, Service: sh.service}
 	switch c.Step {
 	case depot.StepPick:
 		x.closeAt(t, sh)
@@ -77,7 +77,7 @@ func (x *Orders) advance(st *step, c *depot.AdvanceShipment) *depot.Rejection {
 		sh.tracking, sh.shippedAt = c.Tracking, st.now
 		x.promiseFromHandover(t, sh, st.now)
 		for _, p := range sh.parts {
-			x.events = x.led.Ship(t.h, o.id, sh.id, o.lines[p.line].sku, sh.loc, p.qty, st.seq, st.now, x.events)
+			x.events = x.led.Ship(t.h, o.id(), sh.id, o.lines[p.line].sku, sh.loc, p.qty, st.seq, st.now, x.events)
 		}
 		ev.Tracking, ev.Qty, ev.At = sh.tracking, sh.units(), sh.dueAt
 	case depot.StepDeliver:
@@ -140,7 +140,7 @@ func (x *Orders) observe(st *step, sh *shipment, onTime bool, why string) {
 		}
 	}
 	if !onTime {
-		x.emit(st, t, depot.Event{Kind: depot.EventShipmentDelayed, Ref: sh.id, Order: sh.o.id, Location: t.h.LocationID(sh.loc),
+		x.emit(st, t, depot.Event{Kind: depot.EventShipmentDelayed, Ref: sh.id, Order: sh.o.id(), Location: t.h.LocationID(sh.loc),
 			Carrier: sh.carrier, Service: sh.service, Tracking: sh.tracking, Qty: max(bp, 0), At: sh.dueAt, Reason: why})
 	}
 }
@@ -156,7 +156,7 @@ func (x *Orders) settleOrder(st *step, o *order) {
 	x.finished.Push(o)
 	x.unqueueAll(o)
 	if o.status() != statusCancelled {
-		x.emit(st, o.t, depot.Event{Kind: depot.EventOrderCompleted, Ref: o.id, Order: o.id, Channel: o.channel})
+		x.emit(st, o.t, depot.Event{Kind: depot.EventOrderCompleted, Ref: o.id(), Order: o.id(), Channel: o.channel()})
 	}
 }
 

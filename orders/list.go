@@ -75,7 +75,7 @@ func (x *Orders) ListOrders(tenantID string, q ListQuery) (ListPage, *depot.Reje
 	}
 	for i := start; i < t.bySeq.Len(); i++ {
 		o := t.bySeq.At(i).o
-		if o == nil || (q.Channel != "" && o.channel != q.Channel) ||
+		if o == nil || (q.Channel != "" && o.channel() != q.Channel) ||
 			(q.PlacedFrom != 0 && o.placedAt < q.PlacedFrom) || (q.PlacedTo != 0 && o.placedAt >= q.PlacedTo) ||
 			(want != 0 && o.status() != want) {
 			continue
@@ -106,7 +106,7 @@ func (x *Orders) Shipment(tenantID, id string) (ShipmentDetail, bool) {
 		return ShipmentDetail{}, false
 	}
 	v := view(sh.o)
-	d := ShipmentDetail{Order: sh.o.id, ShipmentView: v.Shipments[sh.n-1], ShippedAt: sh.shippedAt}
+	d := ShipmentDetail{Order: sh.o.id(), ShipmentView: v.Shipments[sh.n-1], ShippedAt: sh.shippedAt}
 	if sh.lastEventAt != 0 {
 		d.TrackingStatus, d.TrackingAt = sh.lastStatus.String(), sh.lastEventAt
 	}

@@ -132,14 +132,12 @@ func (s shipStatus) unshipped() bool { return s >= shipAllocated && s <= shipPac
 // so ingesting a typical order costs one allocation for the order and one per id string.
 type order struct {
 	seq uint64
-	id  string
-	id1 string // the first shipment's id; id is its prefix (one allocation for both)
+	id1 string // the first shipment's id, "<order id>-1": the order's id is its prefix (id)
 	t   *tenant
 	ch  ledger.ChannelRef // channels are never deleted, so the reference stays valid
 
-	channel string
-	ext     string
-	fp      uint64 // fingerprint of the create_order, for idempotent repeats
+	ext string
+	fp  uint64 // fingerprint of the create_order, for idempotent repeats
 
 	lines  []line
 	inline [3]line
@@ -151,7 +149,6 @@ type order struct {
 	shipBy          int64
 	deliverBy       int64
 	priority        int64
-	attrs           []depot.Attribute
 	more            *orderMore // what few orders have; nil for most
 
 	ships      []*shipment
@@ -171,10 +168,12 @@ type order struct {
 	mark       uint64 // scratch: the refill pass that last saw this order
 }
 
-// orderMore holds what few orders have, so the common order stays small: the checkout
-// reservation it consumed or holds ("" if none), the operator's open exception ("" when none),
-// what came back of it, and the SKUs it waits for while backordered (sorted; nil when none).
+// orderMore holds what few orders have, so the common order stays small: the create_order's
+// free-form attributes, the checkout reservation it consumed or holds ("" if none), the
+// operator's open exception ("" when none), what came back of it, and the SKUs it waits for
+// while backordered (sorted; nil when none).
 type orderMore struct {
+	attrs            []depot.Attribute
 	reservation      string
 	rsvHeld          bool // the order ships complete and holds the reservation, not yet converted
 	excCode, excNote string
@@ -186,7 +185,7 @@ type orderMore struct {
 // encodedEmpty reports whether m's fields in the order's encoding before its returns are all
 // zero (a restore then leaves the order without an orderMore).
 func (m *orderMore) encodedEmpty() bool {
-	return m.reservation == "" && !m.rsvHeld && m.excCode == "" && m.excNote == "" && m.excAt == 0
+	return len(m.attrs) == 0 && m.reservation == "" && !m.rsvHeld && m.excCode == "" && m.excNote == "" && m.excAt == 0
 }
 
 var noMore orderMore
@@ -396,3 +395,10 @@ func (o *order) deliverDone() bool {
 	}
 	return true
 }
+
+// id is the order's id, "o-<seq>": the first shipment's id without its "-1", so that one string
+// serves both.
+func (o *order) id() string { return o.id1[:len(o.id1)-2] }
+
+// channel is the id of the channel the order came from.
+func (o *order) channel() string { return o.ch.ID() }

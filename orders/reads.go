@@ -90,7 +90,7 @@ func (x *Orders) OrderByExternalID(tenantID, channel, ext string) (OrderView, bo
 func view(o *order) OrderView {
 	t := o.t
 	v := OrderView{
-		ID: o.id, Channel: o.channel, ExternalID: o.ext, Status: o.status().String(), Level: o.level.String(),
+		ID: o.id(), Channel: o.channel(), ExternalID: o.ext, Status: o.status().String(), Level: o.level.String(),
 		Priority: o.priority, PlacedAt: o.placedAt, ShipBy: o.shipBy, DeliverBy: o.deliverBy, FinishedAt: o.finishedAt,
 		Backorder: o.policy.String(), Reservation: o.extra().reservation, ReservationHeld: o.extra().rsvHeld, ExceptionCode: o.extra().excCode, ExceptionNote: o.extra().excNote, ExceptionAt: o.extra().excAt,
 	}
@@ -115,7 +115,7 @@ func view(o *order) OrderView {
 		}
 		v.Shipments = append(v.Shipments, sv)
 	}
-	for _, a := range o.attrs {
+	for _, a := range o.extra().attrs {
 		v.Attributes = append(v.Attributes, struct{ Key, Value string }{a.Key, a.Value})
 	}
 	return v
@@ -134,7 +134,7 @@ func (x *Orders) Backorders(tenantID, sku string) []string {
 	}
 	var out []string
 	for _, o := range t.waiting[s] {
-		out = append(out, o.id)
+		out = append(out, o.id())
 	}
 	return out
 }

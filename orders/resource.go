@@ -82,14 +82,14 @@ func (x *Orders) resource(st *step, sh *shipment, reason string) {
 		why := reason + ": cannot re-source shipment " + sh.id + ": " + res.why
 		if sh.exception != why {
 			sh.exception = why
-			x.emit(st, t, depot.Event{Kind: depot.EventOrderException, Ref: o.id, Order: o.id, Location: t.h.LocationID(sh.loc), Reason: why})
+			x.emit(st, t, depot.Event{Kind: depot.EventOrderException, Ref: o.id(), Order: o.id(), Location: t.h.LocationID(sh.loc), Reason: why})
 		}
 		x.settleOrder(st, o)
 		return
 	}
 	why := "re-sourced: " + reason
 	for _, p := range sh.parts {
-		x.events = x.led.Deallocate(t.h, o.id, sh.id, o.lines[p.line].sku, sh.loc, p.qty, why, st.seq, st.now, x.events)
+		x.events = x.led.Deallocate(t.h, o.id(), sh.id, o.lines[p.line].sku, sh.loc, p.qty, why, st.seq, st.now, x.events)
 	}
 	sh.parts = sh.parts[:0]
 	x.dropShipment(st, sh, why)

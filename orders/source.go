@@ -179,9 +179,9 @@ func planWhy(err error, plan *sourcing.Plan, sku string) string {
 // what orders know of each (cutoff, offset, capacity left, backlog, ownership). The static part
 // is cached per channel until a location, channel or routing changes.
 func (x *Orders) buildLocations(t *tenant, o *order, ch ledger.ChannelRef) {
-	r := t.routingOf(o.channel)
-	if x.cacheT != t || x.cacheCh != o.channel || x.cacheVer != t.version {
-		x.fillLocations(t, o.channel, ch, r)
+	r := t.routingOf(o.channel())
+	if x.cacheT != t || x.cacheCh != o.channel() || x.cacheVer != t.version {
+		x.fillLocations(t, o.channel(), ch, r)
 	}
 	hour := floorDiv(x.led.Now(), hourNanos)
 	for i, ref := range x.locRefs {
@@ -208,7 +208,7 @@ func (x *Orders) buildLocations(t *tenant, o *order, ch ledger.ChannelRef) {
 	}
 	x.req.Order = sourcing.Order{
 		ShipToLatE6: o.latE6, ShipToLonE6: o.lonE6, Level: sourcing.ServiceLevel(o.level),
-		PromiseMinutes: o.promiseMinutes, DeliverBy: o.deliverBy, Channel: o.channel,
+		PromiseMinutes: o.promiseMinutes, DeliverBy: o.deliverBy, Channel: o.channel(),
 	}
 }
 
@@ -366,12 +366,12 @@ func (x *Orders) allocate(st *step, t *tenant, o *order, ch ledger.ChannelRef, p
 		})
 	}
 	if base+len(plan.Shipments) > maxShipmentsPerOrder {
-		return depot.Reject(depot.CodeLimitExceeded, "lines", "order %s would have more than %d shipments", o.id, maxShipmentsPerOrder)
+		return depot.Reject(depot.CodeLimitExceeded, "lines", "order %s would have more than %d shipments", o.id(), maxShipmentsPerOrder)
 	}
 	// A new order has nothing allocated: Guard keeps ledger commits off the names of orders to
 	// come, and its earlier rounds in this command allocated nothing if it has no shipments.
 	fresh := o.seq == st.seq && len(o.ships) == 0
-	evs, rej := x.led.Allocate(t.h, ch, o.id, fresh, x.claims, st.seq, st.now, x.events)
+	evs, rej := x.led.Allocate(t.h, ch, o.id(), fresh, x.claims, st.seq, st.now, x.events)
 	x.events = evs
 	return rej
 }
@@ -403,7 +403,7 @@ func (x *Orders) record(st *step, t *tenant, o *order, plan *sourcing.Plan) {
 		}
 		nd.planned++
 		x.openAt(t, sh)
-		x.emit(st, t, depot.Event{Kind: depot.EventShipmentPlanned, Ref: sh.id, Order: o.id, Location: t.h.LocationID(loc),
+		x.emit(st, t, depot.Event{Kind: depot.EventShipmentPlanned, Ref: sh.id, Order: o.id(), Location: t.h.LocationID(loc),
 			Carrier: sh.carrier, Service: sh.service, Qty: sh.units(), At: sh.promisedAt})
 		x.projectShipment(st, o, sh, c.atRisk)
 	}
@@ -416,7 +416,7 @@ func (x *Orders) projectShipment(st *step, o *order, sh *shipment, atRisk string
 	if o.shipBy != 0 && o.sla&shipAtRisk == 0 {
 		if sh.pickupAt > o.shipBy {
 			o.sla |= shipAtRisk
-			x.emit(st, t, depot.Event{Kind: depot.EventSLAAtRisk, Ref: o.id, Order: o.id, Channel: o.channel, At: o.shipBy,
+			x.emit(st, t, depot.Event{Kind: depot.EventSLAAtRisk, Ref: o.id(), Order: o.id(), Channel: o.channel(), At: o.shipBy,
 				Reason: "ship_by: shipment " + sh.id + " leaves " + formatTime(sh.pickupAt)})
 		} else if at := o.shipBy - (sh.pickupAt - st.now); o.shipRiskAt == 0 || at < o.shipRiskAt {
 			o.shipRiskAt = at
@@ -429,7 +429,7 @@ func (x *Orders) projectShipment(st *step, o *order, sh *shipment, atRisk string
 				why = "promised " + formatTime(sh.promisedAt)
 			}
 			o.sla |= deliverAtRisk
-			x.emit(st, t, depot.Event{Kind: depot.EventSLAAtRisk, Ref: o.id, Order: o.id, Channel: o.channel, At: o.deliverBy,
+			x.emit(st, t, depot.Event{Kind: depot.EventSLAAtRisk, Ref: o.id(), Order: o.id(), Channel: o.channel(), At: o.deliverBy,
 				Reason: "deliver_by: shipment " + sh.id + ": " + why})
 		} else if at := o.deliverBy - (sh.promisedAt - st.now); o.deliverRiskAt == 0 || at < o.deliverRiskAt {
 			o.deliverRiskAt = at
@@ -455,7 +455,7 @@ func (x *Orders) shipmentID(o *order, n int) string {
 	if n == 1 && o.id1 != "" {
 		return o.id1
 	}
-	return o.id + "-" + strconv.Itoa(n)
+	return o.id() + "-" + strconv.Itoa(n)
 }
 
 // openAt puts a shipment in its location's pick queue.

@@ -128,7 +128,7 @@ func (t *tenant) encode(e *wire.Encoder) {
 
 func (o *order) encode(e *wire.Encoder) {
 	e.Uvarint(o.seq)
-	e.String(o.channel)
+	e.String(o.channel())
 	e.String(o.ext)
 	e.Uvarint(o.fp)
 	e.Uvarint(uint64(len(o.lines)))
@@ -148,13 +148,13 @@ func (o *order) encode(e *wire.Encoder) {
 		e.Varint(v)
 	}
 	e.Byte(uint8(o.sla))
-	e.Uvarint(uint64(len(o.attrs)))
-	for _, a := range o.attrs {
+	m := o.extra()
+	e.Uvarint(uint64(len(m.attrs)))
+	for _, a := range m.attrs {
 		e.String(a.Key)
 		e.String(a.Value)
 	}
 	e.Byte(uint8(o.policy))
-	m := o.extra()
 	e.String(m.reservation)
 	e.String(m.excCode)
 	e.String(m.excNote)
@@ -391,12 +391,12 @@ func (x *Orders) decodeTenant(d *wire.Decoder, t *tenant) {
 			return
 		}
 		prevSeq = o.seq
-		if t.byExternalID(o.channel, o.ext) != nil {
+		if t.byExternalID(o.channel(), o.ext) != nil {
 			d.Fail("two orders for external id %q", o.ext)
 			return
 		}
 		if o.extra().rsvHeld && len(o.ships) > 0 {
-			d.Fail("order %s holds its reservation but has shipments", o.id)
+			d.Fail("order %s holds its reservation but has shipments", o.id())
 			return
 		}
 		t.index(o)
@@ -408,22 +408,25 @@ func (x *Orders) decodeTenant(d *wire.Decoder, t *tenant) {
 }
 
 func (x *Orders) decodeOrder(d *wire.Decoder, t *tenant) *order {
-	o := &order{seq: d.Uvarint(), t: t, channel: d.String(depot.MaxIDLen), ext: d.String(depot.MaxIDLen), fp: d.Uvarint()}
+	o := &order{seq: d.Uvarint(), t: t}
+	channel := d.String(depot.MaxIDLen)
+	o.ext, o.fp = d.String(depot.MaxIDLen), d.Uvarint()
 	if o.seq == 0 {
 		d.Fail("order with sequence 0")
 		return o
 	}
 	o.id1 = string(append(orderID(nil, o.seq), "-1"...))
-	o.id = o.id1[:len(o.id1)-2]
-	ch, ok := t.h.Channel(o.channel)
-	if !ok && d.Err == nil {
-		d.Fail("order %s has unknown channel %q", o.id, o.channel)
+	ch, ok := t.h.Channel(channel)
+	if !ok {
+		if d.Err == nil {
+			d.Fail("order %s has unknown channel %q", o.id(), channel)
+		}
 		return o
 	}
 	o.ch = ch
 	nl := d.Count(depot.MaxLines)
 	if nl == 0 && d.Err == nil {
-		d.Fail("order %s has no lines", o.id)
+		d.Fail("order %s has no lines", o.id())
 		return o
 	}
 	if nl <= len(o.inline) {
@@ -435,7 +438,7 @@ func (x *Orders) decodeOrder(d *wire.Decoder, t *tenant) *order {
 		l := &o.lines[i]
 		s := d.Uvarint()
 		if s >= uint64(t.h.SKUCount()) {
-			d.Fail("order %s line %d has a bad SKU", o.id, i)
+			d.Fail("order %s line %d has a bad SKU", o.id(), i)
 			return o
 		}
 		l.sku = ledger.SKURef(s)
@@ -444,7 +447,7 @@ func (x *Orders) decodeOrder(d *wire.Decoder, t *tenant) *order {
 		l.weightG = int32(w)
 		if l.qty < 1 || l.qty > depot.MaxQty || l.price < 0 || l.cancelled < 0 || l.waiting < 0 || l.cancelled+l.waiting > l.qty ||
 			w < 0 || w > sourcing.MaxWeightG {
-			d.Fail("order %s line %d is out of range", o.id, i)
+			d.Fail("order %s line %d is out of range", o.id(), i)
 			return o
 		}
 	}
@@ -453,14 +456,15 @@ func (x *Orders) decodeOrder(d *wire.Decoder, t *tenant) *order {
 	o.promiseMinutes, o.placedAt, o.shipBy, o.deliverBy, o.priority = d.Varint(), d.Varint(), d.Varint(), d.Varint(), d.Varint()
 	o.shipRiskAt, o.deliverRiskAt, o.finishedAt = d.Varint(), d.Varint(), d.Varint()
 	o.sla = slaFlags(d.Byte())
+	var m orderMore
 	if na := d.Count(depot.MaxAttributes); na > 0 {
-		o.attrs = make([]depot.Attribute, na)
-		for i := range o.attrs {
-			o.attrs[i] = depot.Attribute{Key: d.String(depot.MaxAttributeKeyLen), Value: d.String(depot.MaxAttributeValueLen)}
+		m.attrs = make([]depot.Attribute, na)
+		for i := range m.attrs {
+			m.attrs[i] = depot.Attribute{Key: d.String(depot.MaxAttributeKeyLen), Value: d.String(depot.MaxAttributeValueLen)}
 		}
 	}
 	o.policy = depot.BackorderPolicy(d.Byte())
-	m := orderMore{reservation: d.String(depot.MaxIDLen)}
+	m.reservation = d.String(depot.MaxIDLen)
 	m.excCode, m.excNote, m.excAt = d.String(depot.MaxIDLen), d.String(depot.MaxExceptionNoteLen), d.Varint()
 	m.rsvHeld = d.Bool()
 	if !m.encodedEmpty() {
@@ -468,22 +472,22 @@ func (x *Orders) decodeOrder(d *wire.Decoder, t *tenant) *order {
 	}
 	// The order's shape is the create_order's: its checks apply, and the exception's those of
 	// raise_exception.
-	shape := depot.CreateOrder{Tenant: t.id, Channel: o.channel, ExternalID: o.ext, Lines: []depot.OrderLine{{SKU: "x", Qty: 1}},
+	shape := depot.CreateOrder{Tenant: t.id, Channel: o.channel(), ExternalID: o.ext, Lines: []depot.OrderLine{{SKU: "x", Qty: 1}},
 		ShipToLatE6: o.latE6, ShipToLonE6: o.lonE6, PostalCode: o.postal, Country: o.country, Level: o.level,
 		PromiseMinutes: o.promiseMinutes, PlacedAt: o.placedAt, ShipBy: o.shipBy, DeliverBy: o.deliverBy, Priority: o.priority,
-		Attributes: o.attrs, Backorder: o.policy, Reservation: m.reservation}
-	exc := depot.RaiseException{Tenant: t.id, Order: o.id, Code: m.excCode, Note: m.excNote}
+		Attributes: m.attrs, Backorder: o.policy, Reservation: m.reservation}
+	exc := depot.RaiseException{Tenant: t.id, Order: o.id(), Code: m.excCode, Note: m.excNote}
 	badExc := (m.excCode == "") != (m.excAt == 0) || (m.excCode == "" && m.excNote != "") || (m.excCode != "" && exc.Validate() != nil)
 	badHeld := m.rsvHeld && (m.reservation == "" || o.policy != depot.BackorderShipComplete || o.finishedAt != 0 || t.held[m.reservation] != nil)
 	if d.Err == nil && (shape.Validate() != nil || o.sla&^slaAll != 0 || o.finishedAt < 0 || badExc || badHeld) {
-		d.Fail("order %s is out of range", o.id)
+		d.Fail("order %s is out of range", o.id())
 		return o
 	}
 	nr := d.Count(maxStateCount)
 	for i := 0; i < nr && d.Err == nil; i++ {
 		r := returned{sku: ledger.SKURef(d.Uvarint()), loc: ledger.LocRef(d.Uvarint()), qty: d.Varint()}
 		if r.sku < 0 || int(r.sku) >= t.h.SKUCount() || r.loc < 0 || int(r.loc) >= t.h.LocationCount() || r.qty <= 0 {
-			d.Fail("order %s has a bad return", o.id)
+			d.Fail("order %s has a bad return", o.id())
 			return o
 		}
 		rm := o.setMore()
@@ -494,7 +498,7 @@ func (x *Orders) decodeOrder(d *wire.Decoder, t *tenant) *order {
 	for i := 0; i < ns && d.Err == nil; i++ {
 		loc := d.Uvarint()
 		if loc >= uint64(t.h.LocationCount()) {
-			d.Fail("order %s shipment %d has a bad location", o.id, i+1)
+			d.Fail("order %s shipment %d has a bad location", o.id(), i+1)
 			return o
 		}
 		sh := x.newShipment(o, i+1, ledger.LocRef(loc))
@@ -504,7 +508,7 @@ func (x *Orders) decodeOrder(d *wire.Decoder, t *tenant) *order {
 		for j := 0; j < np && d.Err == nil; j++ {
 			p := part{line: int32(d.Uvarint()), qty: d.Varint()}
 			if p.line < 0 || int(p.line) >= len(o.lines) || p.qty <= 0 || p.qty > depot.MaxQty {
-				d.Fail("order %s shipment %d has a bad part", o.id, i+1)
+				d.Fail("order %s shipment %d has a bad part", o.id(), i+1)
 				return o
 			}
 			sh.parts = append(sh.parts, p)
@@ -519,7 +523,7 @@ func (x *Orders) decodeOrder(d *wire.Decoder, t *tenant) *order {
 		sh.hasSlot, sh.settled, sh.stuck = flags&1 != 0, flags&2 != 0, flags&4 != 0
 		if d.Err == nil && (sh.status < shipAllocated || sh.status > shipCancelled || flags > 7 ||
 			sh.lastStatus > carriers.StatusCancelled || (sh.lastStatus == carriers.StatusUnknown) != (sh.lastEventAt == 0)) {
-			d.Fail("order %s shipment %d is out of range", o.id, i+1)
+			d.Fail("order %s shipment %d is out of range", o.id(), i+1)
 			return o
 		}
 	}

@@ -146,13 +146,13 @@ func (x *Orders) fireDeadline(st *step, o *order, deadline int64, risk, breach s
 	t := o.t
 	if st.now >= deadline {
 		o.sla |= breach | risk
-		x.emit(st, t, depot.Event{Kind: depot.EventSLABreached, Ref: o.id, Order: o.id, Channel: o.channel, At: deadline, Reason: name})
+		x.emit(st, t, depot.Event{Kind: depot.EventSLABreached, Ref: o.id(), Order: o.id(), Channel: o.channel(), At: deadline, Reason: name})
 		return
 	}
 	o.sla |= risk
 	projected, why := x.project(o, st.now, breach == deliverBreached)
 	if projected > deadline {
-		x.emit(st, t, depot.Event{Kind: depot.EventSLAAtRisk, Ref: o.id, Order: o.id, Channel: o.channel, At: deadline, Reason: name + ": " + why})
+		x.emit(st, t, depot.Event{Kind: depot.EventSLAAtRisk, Ref: o.id(), Order: o.id(), Channel: o.channel(), At: deadline, Reason: name + ": " + why})
 	}
 }
 

@@ -46,7 +46,7 @@ func (x *Orders) track(st *step, c *depot.TrackShipment) *depot.Rejection {
 	}
 	o, t := sh.o, sh.o.t
 	// Checks are done.
-	x.emit(st, t, depot.Event{Kind: depot.EventTrackingUpdated, Ref: sh.id, Order: o.id, Location: t.h.LocationID(sh.loc),
+	x.emit(st, t, depot.Event{Kind: depot.EventTrackingUpdated, Ref: sh.id, Order: o.id(), Location: t.h.LocationID(sh.loc),
 		Carrier: sh.carrier, Service: sh.service, Tracking: sh.tracking, Reason: status.String(), At: c.At})
 	newest := c.At >= sh.lastEventAt
 	if newest {
@@ -58,7 +58,7 @@ func (x *Orders) track(st *step, c *depot.TrackShipment) *depot.Rejection {
 	}
 	switch {
 	case status.Arrived():
-		x.emit(st, t, depot.Event{Kind: depot.EventShipmentDelivered, Ref: sh.id, Order: o.id, Location: t.h.LocationID(sh.loc),
+		x.emit(st, t, depot.Event{Kind: depot.EventShipmentDelivered, Ref: sh.id, Order: o.id(), Location: t.h.LocationID(sh.loc),
 			Carrier: sh.carrier, Service: sh.service, Tracking: sh.tracking, At: c.At})
 		sh.exception = ""
 		x.arrive(st, sh, c.At)
@@ -68,10 +68,10 @@ func (x *Orders) track(st *step, c *depot.TrackShipment) *depot.Rejection {
 		}
 		if sh.exception == "" {
 			sh.exception = "returned to sender by " + sh.carrier
-			x.emit(st, t, depot.Event{Kind: depot.EventOrderException, Ref: o.id, Order: o.id, Location: t.h.LocationID(sh.loc), Reason: sh.exception})
+			x.emit(st, t, depot.Event{Kind: depot.EventOrderException, Ref: o.id(), Order: o.id(), Location: t.h.LocationID(sh.loc), Reason: sh.exception})
 		}
 	case status == carriers.StatusException || status == carriers.StatusDeliveryFailed:
-		x.emit(st, t, depot.Event{Kind: depot.EventShipmentDelayed, Ref: sh.id, Order: o.id, Location: t.h.LocationID(sh.loc),
+		x.emit(st, t, depot.Event{Kind: depot.EventShipmentDelayed, Ref: sh.id, Order: o.id(), Location: t.h.LocationID(sh.loc),
 			Carrier: sh.carrier, Service: sh.service, Tracking: sh.tracking, At: sh.dueAt, Reason: status.String() + ": " + c.Status,
 			Qty: x.scoreBP(sh)})
 	}

@@ -15,7 +15,7 @@ func (x *Orders) fingerprint(c depot.Command) uint64 { return x.led.Fingerprint(
 // extKey is create_order's idempotency key within a tenant.
 type extKey struct{ channel, ext string }
 
-func orderExtKey(o *order) extKey { return extKey{channel: o.channel, ext: o.ext} }
+func orderExtKey(o *order) extKey { return extKey{channel: o.channel(), ext: o.ext} }
 
 func extKeyHash(k extKey) uint64 { return extHash(k.channel, k.ext) }
 
