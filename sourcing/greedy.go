@@ -21,16 +21,34 @@ func (p *Planner) greedyWhole() bool {
 	}
 	best := -1
 	var bk key
-	for ci := range p.cands {
-		if p.cands[ci].holds != p.n || (p.shared && !p.fitsAll(ci)) {
-			continue
+	if p.nk == 1 {
+		// The objective alone ranks plans (no ranking rule): compare numbers rather than
+		// copying and comparing keys, most of whose slots are unused.
+		var bestObj int64
+		for ci := range p.cands {
+			if p.cands[ci].holds != p.n || (p.shared && !p.fitsAll(ci)) {
+				continue
+			}
+			obj, ok := p.cachedObjective(ci, p.fullMask(), totalW)
+			if ok && (best < 0 || obj < bestObj || (obj == bestObj && p.id(ci) < p.id(best))) {
+				best, bestObj = ci, obj
+			}
 		}
-		v, ok := p.vec(ci, p.fullMask(), totalW)
-		if !ok {
-			continue
+		if best >= 0 {
+			bk, _ = p.vec(best, p.fullMask(), totalW)
 		}
-		if best < 0 || p.better(&v, ci, &bk, best) {
-			best, bk = ci, v
+	} else {
+		for ci := range p.cands {
+			if p.cands[ci].holds != p.n || (p.shared && !p.fitsAll(ci)) {
+				continue
+			}
+			v, ok := p.vec(ci, p.fullMask(), totalW)
+			if !ok {
+				continue
+			}
+			if best < 0 || p.better(&v, ci, &bk, best) {
+				best, bk = ci, v
+			}
 		}
 	}
 	if best >= 0 {

@@ -30,18 +30,7 @@ func (p *Planner) cmp(a, b *key) int {
 // vec returns the key of one shipment of the lines in mask (weight weightG) from candidate ci.
 // mask 0 means "not a line set of the exact search" and bypasses the quote cache.
 func (p *Planner) vec(ci int, mask uint64, weightG int64) (key, bool) {
-	var obj int64
-	var ok bool
-	if p.cacheOn && mask != 0 {
-		e := &p.cache[ci<<uint(p.n)|int(mask)]
-		if e.gen != p.cacheGen {
-			e.obj, e.ok = p.objective(ci, weightG)
-			e.gen = p.cacheGen
-		}
-		obj, ok = e.obj, e.ok
-	} else {
-		obj, ok = p.objective(ci, weightG)
-	}
+	obj, ok := p.cachedObjective(ci, mask, weightG)
 	if !ok {
 		return key{}, false
 	}
@@ -52,6 +41,20 @@ func (p *Planner) vec(ci int, mask uint64, weightG int64) (key, bool) {
 		}
 	}
 	return v, true
+}
+
+// cachedObjective is the objective of one shipment of the lines in mask (weight weightG) from
+// candidate ci, from the quote cache when mask is a line set of the exact search (mask != 0).
+func (p *Planner) cachedObjective(ci int, mask uint64, weightG int64) (int64, bool) {
+	if p.cacheOn && mask != 0 {
+		e := &p.cache[ci<<uint(p.n)|int(mask)]
+		if e.gen != p.cacheGen {
+			e.obj, e.ok = p.objective(ci, weightG)
+			e.gen = p.cacheGen
+		}
+		return e.obj, e.ok
+	}
+	return p.objective(ci, weightG)
 }
 
 // idLess breaks ties between two whole-line assignments: the first line whose location differs

@@ -289,40 +289,43 @@ func (p *Planner) filter() {
 }
 
 // holdings fills, per request location, which lines it holds wholly (hold, lines < 64), how many
-// (holds) and whether it has any unit of some line (some). It walks the available units a line at
-// a time, the order they are stored in, so the inner loop is a plain scan.
+// (holds) and whether it has any unit of some line (some). It runs a location at a time over the
+// few lines of an order, without a branch on the numbers: whether a location holds a line is as
+// good as random, and the mispredicted branches of a line-at-a-time scan were a fifth of a plan.
 func (p *Planner) holdings(n, nl int) {
 	if cap(p.hold) < nl {
 		p.hold, p.holds, p.some = make([]uint64, nl), make([]int32, nl), make([]bool, nl)
 	}
 	hold, holds, some := p.hold[:nl], p.holds[:nl], p.some[:nl]
-	clear(hold)
-	clear(holds)
-	clear(some)
-	lines := p.req.Order.Lines[:n]
-	for li := range lines {
-		row := p.req.Available[li*nl : (li+1)*nl]
-		if p.shared {
-			// Some SKU is on several lines: its pool is the smallest number given for them.
-			for i := range row {
+	if p.shared || n > 64 {
+		// Some SKU is on several lines (its pool is the smallest number given for them), or
+		// there are more lines than bits: one line at a time.
+		clear(hold)
+		clear(holds)
+		clear(some)
+		for li := 0; li < n; li++ {
+			for i := range nl {
 				p.holdOne(li, i, p.avail(li, i))
 			}
-			continue
 		}
-		need, bit := lines[li].Qty, uint64(0)
-		if li < 64 {
-			bit = 1 << uint(li)
-		}
-		row, hold, holds, some := row[:nl], hold[:nl], holds[:nl], some[:nl]
-		for i, a := range row {
-			if a > 0 {
-				some[i] = true
+		return
+	}
+	lines := p.req.Order.Lines[:n]
+	avail := p.req.Available[:n*nl]
+	for i := range nl {
+		var h, any uint64
+		var count int32
+		for li := range lines {
+			a := avail[li*nl+i]
+			any |= uint64(a) // available units are never negative (validate)
+			var has int32
+			if a >= lines[li].Qty {
+				has = 1
 			}
-			if a >= need {
-				hold[i] |= bit
-				holds[i]++
-			}
+			h |= uint64(has) << uint(li)
+			count += has
 		}
+		hold[i], holds[i], some[i] = h, count, any != 0
 	}
 }
 

@@ -76,6 +76,11 @@ func TestRules(t *testing.T) {
 			want: []string{"far", "far"}, excl: map[string]Reason{"cut": ReasonPastCutoff}},
 		{name: "greedy only", locs: []Location{far, near}, avail: stock(all2, all2), opts: Options{ExactSpace: -1},
 			want: []string{"near", "near"}},
+		// The greedy search alone compares objectives without keys: ties still go to the smaller id.
+		{name: "greedy only tie by id", locs: []Location{warehouse("b", 5, 0), warehouse("a", 0, 5)}, avail: stock(all2, all2),
+			opts: Options{ExactSpace: -1}, want: []string{"a", "a"}},
+		{name: "greedy only with a rule", locs: []Location{eu, near}, avail: stock(all2, all2), opts: Options{ExactSpace: -1},
+			rules: []Rule{{Kind: RulePreferGroup, Group: "eu"}}, want: []string{"eu", "eu"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			level := c.level
