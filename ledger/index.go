@@ -32,7 +32,10 @@ func (x *idIndex[V]) remove(id string)           { x.t.Remove(id) }
 // The *H methods take the id's idHash.
 func (x *idIndex[V]) getH(h uint64, id string) V            { return x.t.GetHashed(h, id) }
 func (x *idIndex[V]) insertH(h uint64, id string, v V) bool { return x.t.InsertHashed(h, id, v) }
-func (x *idIndex[V]) removeH(h uint64, id string)           { x.t.RemoveHashed(h, id) }
-func (x *idIndex[V]) len() int                              { return x.t.Len() }
-func (x *idIndex[V]) each(fn func(V))                       { x.t.Each(fn) }
-func (x *idIndex[V]) presize(n int)                         { x.t.Presize(n) }
+
+// addH adds an id the caller knows is absent (see idtable's AddHashed).
+func (x *idIndex[V]) addH(h uint64, id string, v V) { x.t.AddHashed(h, id, v) }
+func (x *idIndex[V]) removeH(h uint64, id string)   { x.t.RemoveHashed(h, id) }
+func (x *idIndex[V]) len() int                      { return x.t.Len() }
+func (x *idIndex[V]) each(fn func(V))               { x.t.Each(fn) }
+func (x *idIndex[V]) presize(n int)                 { x.t.Presize(n) }

@@ -355,7 +355,8 @@ func (l *Ledger) commit(st *step, c *depot.Commit) (*depot.Rejection, bool) {
 // allocationFor returns order's allocation, creating it when the order has none (or, fresh, is
 // known to have none, which spares the lookup), with room for lines lines: appending them one by
 // one grew the slice up to three times, an eighth of a commit's time in replay. The order id is
-// hashed once for the lookup and the insert.
+// hashed once for the lookup and the insert; the order has no allocation when the lookup found
+// none or fresh says so, so the insert skips its own lookup.
 func (t *tenant) allocationFor(order string, lines int, fresh bool) *allocation {
 	h := idHash(order)
 	if !fresh {
@@ -364,7 +365,7 @@ func (t *tenant) allocationFor(order string, lines int, fresh bool) *allocation 
 		}
 	}
 	a := &allocation{order: order, lines: make([]line, 0, lines)}
-	t.allocations.insertH(h, order, a)
+	t.allocations.addH(h, order, a)
 	return a
 }
 

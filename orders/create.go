@@ -17,7 +17,8 @@ func (x *Orders) create(st *step, c *depot.CreateOrder) *depot.Rejection {
 		return depot.Reject(depot.CodeUnknownChannel, "channel", "unknown channel %q", c.Channel)
 	}
 	fp := x.fingerprint(c)
-	if prev := t.byExternalID(c.Channel, c.ExternalID); prev != nil {
+	extH := t.byExt.Hash(extKey{channel: c.Channel, ext: c.ExternalID})
+	if prev := t.byExternalIDHashed(extH, c.Channel, c.ExternalID); prev != nil {
 		if prev.fp == fp {
 			st.replayed, st.ref = true, prev.id()
 			return nil
@@ -65,7 +66,7 @@ func (x *Orders) create(st *step, c *depot.CreateOrder) *depot.Rejection {
 		o.setMore().attrs = append([]depot.Attribute(nil), c.Attributes...)
 	}
 	o.timerIdx = -1
-	t.index(o)
+	t.index(o, extH)
 	x.live++
 	st.ref = o.id()
 

@@ -244,13 +244,20 @@ func (t *tenant) byExternalID(channel, ext string) *order {
 	return t.byExt.Get(extKey{channel: channel, ext: ext})
 }
 
-// index adds an order to the tenant's indexes.
-func (t *tenant) index(o *order) {
+// byExternalIDHashed is byExternalID for a caller that keeps the key's hash (t.byExt.Hash) for
+// index.
+func (t *tenant) byExternalIDHashed(h uint64, channel, ext string) *order {
+	return t.byExt.GetHashed(h, extKey{channel: channel, ext: ext})
+}
+
+// index adds an order to the tenant's indexes. extH is the hash of its (channel, external id)
+// key, which the caller has just looked up and not found.
+func (t *tenant) index(o *order, extH uint64) {
 	if n := t.bySeq.Len(); n > 0 && t.bySeq.At(n-1).seq >= o.seq {
 		panic("orders: orders indexed out of sequence order")
 	}
 	t.bySeq.Push(seqEntry{seq: o.seq, o: o})
-	t.byExt.Set(orderExtKey(o), o)
+	t.byExt.AddHashed(extH, orderExtKey(o), o)
 }
 
 // unindex removes an order from the tenant's indexes.

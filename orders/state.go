@@ -391,7 +391,8 @@ func (x *Orders) decodeTenant(d *wire.Decoder, t *tenant) {
 			return
 		}
 		prevSeq = o.seq
-		if t.byExternalID(o.channel(), o.ext) != nil {
+		extH := t.byExt.Hash(orderExtKey(o))
+		if t.byExternalIDHashed(extH, o.channel(), o.ext) != nil {
 			d.Fail("two orders for external id %q", o.ext)
 			return
 		}
@@ -399,7 +400,7 @@ func (x *Orders) decodeTenant(d *wire.Decoder, t *tenant) {
 			d.Fail("order %s holds its reservation but has shipments", o.id())
 			return
 		}
-		t.index(o)
+		t.index(o, extH)
 		if o.extra().rsvHeld {
 			t.hold(o)
 		}

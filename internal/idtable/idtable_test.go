@@ -12,8 +12,8 @@ type entity struct{ id string }
 
 func idOf(e *entity) string { return e.id }
 
-// TestTableMatchesMap drives the table and a map with the same inserts, replacements and
-// removals, through growth and incremental moving, with hashes drawn from a tiny range so that
+// TestTableMatchesMap drives the table and a map with the same inserts, adds of absent keys,
+// replacements and removals, through growth and incremental moving, with hashes drawn from a tiny range so that
 // home slots, clusters and whole 64-bit hashes collide all the time.
 func TestTableMatchesMap(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
@@ -31,7 +31,7 @@ func TestTableMatchesMap(t *testing.T) {
 			// The Hashed methods are what the keyed ones call; drawing both checks that they
 			// agree with a caller that kept Hash(k).
 			hashed := rapid.Bool().Draw(t, "hashed")
-			switch rapid.IntRange(0, 3).Draw(t, "op") {
+			switch rapid.IntRange(0, 4).Draw(t, "op") {
 			case 0:
 				v := &entity{id: id}
 				x.Set(id, v)
@@ -56,6 +56,13 @@ func TestTableMatchesMap(t *testing.T) {
 					x.Remove(id)
 				}
 				delete(model, id)
+			case 3:
+				// As callers add: after a lookup that found nothing.
+				if x.GetHashed(x.Hash(id), id) == nil {
+					v := &entity{id: id}
+					x.AddHashed(x.Hash(id), id, v)
+					model[id] = v
+				}
 			}
 			got := x.Get(id)
 			if hashed {
