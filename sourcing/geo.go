@@ -44,8 +44,14 @@ func cosMicroDeg(latE6 int64) int64 {
 	if latE6 >= 90_000_000 {
 		return 0
 	}
-	i, f := latE6/1_000_000, latE6%1_000_000
-	return cosQ30[i] + (cosQ30[i+1]-cosQ30[i])*f/1_000_000
+	// The same value as cosQ30[i] + (cosQ30[i+1]-cosQ30[i])*f/1e6, truncated toward zero, in
+	// unsigned arithmetic: the cosine falls, so the step down is non-negative, and unsigned
+	// division by a constant needs none of the sign corrections of signed division (this runs
+	// for every location of every order).
+	u := uint64(latE6)
+	i := u / 1_000_000
+	f := u - i*1_000_000
+	return cosQ30[i] - int64((uint64(cosQ30[i]-cosQ30[i+1])*f)/1_000_000)
 }
 
 // offsetM returns the east-west and north-south legs, in metres (non-negative), between two

@@ -23,6 +23,32 @@ func TestCosTable(t *testing.T) {
 	}
 }
 
+// TestCosMicroDegIsTheSignedFormula pins cosMicroDeg's unsigned arithmetic to the formula it
+// stands for: a distance reaches decisions, so a faster cosine must give the very same numbers.
+func TestCosMicroDegIsTheSignedFormula(t *testing.T) {
+	signed := func(latE6 int64) int64 {
+		if latE6 < 0 {
+			latE6 = -latE6
+		}
+		if latE6 >= 90_000_000 {
+			return 0
+		}
+		i, f := latE6/1_000_000, latE6%1_000_000
+		return cosQ30[i] + (cosQ30[i+1]-cosQ30[i])*f/1_000_000
+	}
+	for _, lat := range []int64{0, 1, 999_999, 1_000_000, 1_000_001, 45_500_000, 89_999_999, 90_000_000, -1, -89_999_999, -90_000_000} {
+		if got, want := cosMicroDeg(lat), signed(lat); got != want {
+			t.Fatalf("cos(%d) = %d, want %d", lat, got, want)
+		}
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		lat := rapid.Int64Range(-MaxLatE6, MaxLatE6).Draw(t, "lat")
+		if got, want := cosMicroDeg(lat), signed(lat); got != want {
+			t.Fatalf("cos(%d) = %d, want %d", lat, got, want)
+		}
+	})
+}
+
 func haversine(lat1, lon1, lat2, lon2 int64) float64 {
 	const r = 6371008.8
 	rad := func(e6 int64) float64 { return float64(e6) / 1e6 * math.Pi / 180 }
