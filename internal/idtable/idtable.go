@@ -384,11 +384,20 @@ func (x *Table[K, V]) Touch(hashes []uint64) uint64 {
 			sink ^= x.cur.slots[h&mask].h
 		}
 	}
-	// While growing, a lookup that misses the new table probes the old one too.
+	// While growing, a lookup that misses the new table probes the old one too; and each insert
+	// moves moveSlotsPerOp old slots into the new table, whose slots they land in are as random
+	// as the keys': fetching them now overlaps those trips to memory too.
 	if n := len(x.old.slots); n > 0 {
 		mask := uint64(n - 1)
 		for _, h := range hashes {
 			sink ^= x.old.slots[h&mask].h
+		}
+		curMask := uint64(len(x.cur.slots) - 1)
+		end := min(x.next+moveSlotsPerOp*len(hashes), n)
+		for _, s := range x.old.slots[x.next:end] {
+			if s.h > tombstone {
+				sink ^= x.cur.slots[s.h&curMask].h
+			}
 		}
 	}
 	return sink

@@ -31,7 +31,7 @@ func TestTableMatchesMap(t *testing.T) {
 			// The Hashed methods are what the keyed ones call; drawing both checks that they
 			// agree with a caller that kept Hash(k).
 			hashed := rapid.Bool().Draw(t, "hashed")
-			switch rapid.IntRange(0, 4).Draw(t, "op") {
+			switch rapid.IntRange(0, 5).Draw(t, "op") {
 			case 0:
 				v := &entity{id: id}
 				x.Set(id, v)
@@ -56,6 +56,9 @@ func TestTableMatchesMap(t *testing.T) {
 					x.Remove(id)
 				}
 				delete(model, id)
+			case 4:
+				// Touch only reads, whatever the table's state (growing or not).
+				x.Touch([]uint64{x.Hash(id), hashes.Draw(t, "touched hash")})
 			case 3:
 				// As callers add: after a lookup that found nothing.
 				if x.GetHashed(x.Hash(id), id) == nil {
