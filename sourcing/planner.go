@@ -125,7 +125,10 @@ func (p *Planner) Plan(req *Request) (*Plan, error) {
 	p.lineLoc = grow32(p.lineLoc, p.n)
 	p.bestLoc = grow32(p.bestLoc, p.n)
 	p.prepareRules()
-	p.filter()
+	if err := p.filter(); err != nil {
+		p.plan = Plan{}
+		return &p.plan, err
+	}
 	p.sortExclusions()
 	p.plan.Exclusions = p.excl
 
@@ -212,8 +215,9 @@ func (p *Planner) prepareRules() {
 
 // filter builds the candidates in request order and records why the others were excluded.
 // It runs for every location of every order, so what does not change between locations is read
-// once into locals: through p the compiler reloads each field at every use.
-func (p *Planner) filter() {
+// once into locals: through p the compiler reloads each field at every use. Its error is the
+// request's, for available units out of range (see checkAvailable).
+func (p *Planner) filter() error {
 	req := p.req
 	o := &req.Order
 	n, nl := p.n, p.nl
@@ -228,7 +232,9 @@ func (p *Planner) filter() {
 	split := req.Options.AllowSplitLines
 	ruled := p.filterRules()
 	shipLat, shipLon := o.ShipToLatE6, o.ShipToLonE6
-	p.holdings(n, nl)
+	if err := p.holdings(n, nl); err != nil {
+		return err
+	}
 	hold, holds, some := p.hold[:nl], p.holds[:nl], p.some[:nl]
 	p.dayValid = false
 	p.by = p.deliverBy()
@@ -287,13 +293,15 @@ func (p *Planner) filter() {
 	if !quick || n > MaxQuickLines || p.shared {
 		p.ensureDistances() // the fast path takes square roots only of the stores it picks
 	}
+	return nil
 }
 
 // holdings fills, per request location, which lines it holds wholly (hold, lines < 64), how many
 // (holds) and whether it has any unit of some line (some). It walks the available units a line at
 // a time, the order they are stored in, without a branch on the numbers: whether a location
-// holds a line is as good as random, and mispredicted branches were a fifth of a plan.
-func (p *Planner) holdings(n, nl int) {
+// holds a line is as good as random, and mispredicted branches were a fifth of a plan. It also
+// checks the numbers' range for validate, which would otherwise read them all once more.
+func (p *Planner) holdings(n, nl int) error {
 	if cap(p.hold) < nl {
 		p.hold, p.holds, p.some = make([]uint64, nl), make([]int32, nl), make([]bool, nl)
 	}
@@ -304,12 +312,19 @@ func (p *Planner) holdings(n, nl int) {
 		clear(hold)
 		clear(holds)
 		clear(some)
+		var all uint64
+		for _, a := range p.req.Available {
+			all |= uint64(a)
+		}
+		if err := checkAvailable(all, p.req.Available); err != nil {
+			return err
+		}
 		for li := 0; li < n; li++ {
 			for i := range nl {
 				p.holdOne(li, i, p.avail(li, i))
 			}
 		}
-		return
+		return nil
 	}
 	lines := p.req.Order.Lines[:n]
 	if cap(p.anyUnits) < nl {
@@ -323,7 +338,7 @@ func (p *Planner) holdings(n, nl int) {
 		row := p.req.Available[li*nl : (li+1)*nl]
 		need := lines[li].Qty
 		for i, a := range row {
-			anyUnits[i] |= uint64(a) // available units are never negative (validate)
+			anyUnits[i] |= uint64(a) // a negative number sets the top bit: see checkAvailable
 			var has int32
 			if a >= need {
 				has = 1
@@ -332,9 +347,28 @@ func (p *Planner) holdings(n, nl int) {
 			holds[i] += has
 		}
 	}
+	var all uint64
 	for i, u := range anyUnits {
 		some[i] = u != 0
+		all |= u
 	}
+	return checkAvailable(all, p.req.Available)
+}
+
+// checkAvailable is validate's check of the available units, done where holdings reads them
+// anyway: all is the bitwise OR of the numbers as unsigned, at least as large as each of them (a
+// negative one converts to a huge one), so when it is within MaxAvailable they all are, and
+// only otherwise are the numbers read again.
+func checkAvailable(all uint64, avail []int64) error {
+	if all <= MaxAvailable {
+		return nil
+	}
+	for _, a := range avail {
+		if uint64(a) > MaxAvailable {
+			return &RequestError{Field: "available", Reason: "out of range"}
+		}
+	}
+	return nil
 }
 
 // holdOne records that request location i has a units of line li's pool.

@@ -197,22 +197,29 @@ func TestRequestErrors(t *testing.T) {
 		}
 	}
 	for name, mut := range map[string]func(*Request){
-		"no lines":     func(r *Request) { r.Order.Lines = nil },
-		"zero qty":     func(r *Request) { r.Order.Lines[0].Qty = 0 },
-		"bad level":    func(r *Request) { r.Order.Level = 9 },
-		"bad lat":      func(r *Request) { r.Order.ShipToLatE6 = 91_000_000 },
-		"avail shape":  func(r *Request) { r.Available = []int64{1, 2} },
-		"neg avail":    func(r *Request) { r.Available[0] = -1 },
+		"no lines":    func(r *Request) { r.Order.Lines = nil },
+		"zero qty":    func(r *Request) { r.Order.Lines[0].Qty = 0 },
+		"bad level":   func(r *Request) { r.Order.Level = 9 },
+		"bad lat":     func(r *Request) { r.Order.ShipToLatE6 = 91_000_000 },
+		"avail shape": func(r *Request) { r.Available = []int64{1, 2} },
+		"neg avail":   func(r *Request) { r.Available[0] = -1 },
+		"huge avail, a SKU on two lines": func(r *Request) {
+			r.Order.Lines = append(r.Order.Lines, r.Order.Lines[0])
+			r.Available = []int64{1, MaxAvailable + 1}
+		},
 		"group rule":   func(r *Request) { r.Rules = []Rule{{Kind: RulePreferGroup}} },
 		"unknown rule": func(r *Request) { r.Rules = []Rule{{Kind: 99}} },
 		"cutoff":       func(r *Request) { r.Locations[0].CutoffMinute = 1441 },
 	} {
 		req := ok()
 		mut(req)
-		_, err := NewPlanner().Plan(req)
+		p, err := NewPlanner().Plan(req)
 		var re *RequestError
 		if !errors.As(err, &re) {
 			t.Errorf("%s: want RequestError, got %v", name, err)
+		}
+		if len(p.Shipments) != 0 || len(p.Parts) != 0 || len(p.Exclusions) != 0 {
+			t.Errorf("%s: a refused request planned %+v", name, p)
 		}
 	}
 	if _, err := NewPlanner().Plan(ok()); err != nil {

@@ -1,7 +1,8 @@
 package sourcing
 
 // validate checks a request against the limits before anything is searched, so the search can
-// rely on bounded, non-negative numbers (no sum it forms can overflow).
+// rely on bounded, non-negative numbers (no sum it forms can overflow). The available units are
+// the one exception: holdings checks them as it first reads them, before any sum.
 func validate(req *Request) error {
 	o := &req.Order
 	if len(o.Lines) == 0 || len(o.Lines) > MaxLines {
@@ -46,13 +47,8 @@ func validate(req *Request) error {
 	if len(req.Available) != len(o.Lines)*len(req.Locations) {
 		return &RequestError{Field: "available", Reason: "needs one number per line and location"}
 	}
-	// One unsigned comparison per number checks both bounds (a negative number converts to a
-	// huge one): this loop runs over every line and location of every order.
-	for _, a := range req.Available {
-		if uint64(a) > MaxAvailable {
-			return &RequestError{Field: "available", Reason: "out of range"}
-		}
-	}
+	// The range of the available units is checked by holdings, which reads them all anyway,
+	// before anything depends on them (checkAvailable).
 	if len(req.Rules) > MaxRules {
 		return &RequestError{Field: "rules", Reason: "more than MaxRules"}
 	}
