@@ -163,22 +163,29 @@ func (p *Planner) floorVector() *key {
 		p.floorState = -1
 		return nil
 	}
+	// A slot at a time, with min rather than a branch per candidate (whose outcome is random),
+	// and only the slots the objective does not fill.
 	var mv key
+	cands, base := p.cands, p.base[:len(p.cands)]
 	minDist := int64(0)
-	for ci := range p.cands {
-		for k := 0; k < p.nk; k++ {
-			if ci == 0 || p.base[ci][k] < mv[k] {
-				mv[k] = p.base[ci][k]
-			}
-		}
-		if d := p.cands[ci].distM; ci == 0 || d < minDist {
-			minDist = d
+	if len(cands) > 0 {
+		minDist = cands[0].distM
+		for ci := range cands {
+			minDist = min(minDist, cands[ci].distM)
 		}
 	}
 	obj := max(f.CostFloor(minDist), 0) + p.req.Options.SplitPenaltyMinor
 	for k := 0; k < p.nk; k++ {
 		if p.costSlot&(1<<uint(k)) != 0 {
 			mv[k] = obj
+			continue
+		}
+		if len(base) > 0 {
+			m := base[0][k]
+			for ci := range base {
+				m = min(m, base[ci][k])
+			}
+			mv[k] = m
 		}
 	}
 	p.floorVec, p.floorState = mv, 1
