@@ -44,7 +44,9 @@ type tenant struct {
 	// location. The ledger only appends positions; indexed says how many are in the index.
 	skuPos  [][]skuAt
 	indexed int
-	// col maps a location to its column in the cached request locations (-1 when not there).
+	// col maps a location to its column in the cached request locations when it is open (-1
+	// when it is not there or not open), so the availability of a line is gathered from the
+	// open locations without reading each one's status.
 	col []int32
 	// version changes whenever a location, a channel or a routing changes, invalidating the
 	// cached request locations.

@@ -231,7 +231,10 @@ func (x *Orders) fillLocations(t *tenant, channel string, ch ledger.ChannelRef, 
 	for i, ref := range x.locRefs {
 		t.h.LocationInfo(ref, &x.info)
 		nd := &t.nodes[ref]
-		t.col[ref] = int32(i)
+		t.col[ref] = -1
+		if x.info.Status == depot.LocationOpen {
+			t.col[ref] = int32(i)
+		}
 		l := &x.locs[i]
 		*l = sourcing.Location{
 			ID: x.info.ID, Kind: x.info.Kind, Status: x.info.Status, LatE6: x.info.LatE6, LonE6: x.info.LonE6, Groups: x.info.Groups,
@@ -282,7 +285,7 @@ func (x *Orders) buildLines(t *tenant, o *order, ch ledger.ChannelRef) int {
 		} else if int(s) < len(t.skuPos) {
 			pos := x.posAt[li*nl : (li+1)*nl]
 			for _, at := range t.skuPos[s] {
-				if j := t.col[at.loc]; j >= 0 && x.locs[j].Status == depot.LocationOpen {
+				if j := t.col[at.loc]; j >= 0 {
 					row[j], pos[j] = t.h.PositionATP(at.pos), at.pos
 				}
 			}
