@@ -160,7 +160,7 @@ type order struct {
 	// where the order's timer sits in the heap (-1 when not queued).
 	shipRiskAt, deliverRiskAt int64
 	// The one-byte fields and the timer's index share a word, and the rare fields live in
-	// orderMore: an order (432 bytes) is allocated in the 448-byte size class, not 512.
+	// orderMore: an order is 376 bytes (TestSlabsFillTheirSizeClass holds the slab to it).
 	sla      slaFlags
 	level    depot.ServiceLevel
 	policy   depot.BackorderPolicy // the create_order's, else its channel's (0 is lines)
@@ -245,7 +245,7 @@ type shipment struct {
 	id string
 
 	// The small fields share words (n, loc, status here; the flags and openIdx below): a
-	// shipment (272 bytes) is allocated in the 288-byte size class, not 320.
+	// shipment is 272 bytes (TestSlabsFillTheirSizeClass holds the slab to it).
 	n         int32 // 1-based number within the order
 	loc       ledger.LocRef
 	status    shipStatus

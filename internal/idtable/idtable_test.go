@@ -13,8 +13,8 @@ type entity struct{ id string }
 func idOf(e *entity) string { return e.id }
 
 // TestTableMatchesMap drives the table and a map with the same inserts, adds of absent keys,
-// replacements and removals, through growth and incremental moving, with hashes drawn from a tiny range so that
-// home slots, clusters and whole 64-bit hashes collide all the time.
+// replacements, removals and touches, through growth and incremental moving, with hashes drawn
+// from a tiny range so that home slots, clusters and whole 64-bit hashes collide all the time.
 func TestTableMatchesMap(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		hashOf := map[string]uint64{}
@@ -56,9 +56,6 @@ func TestTableMatchesMap(t *testing.T) {
 					x.Remove(id)
 				}
 				delete(model, id)
-			case 4:
-				// Touch only reads, whatever the table's state (growing or not).
-				x.Touch([]uint64{x.Hash(id), hashes.Draw(t, "touched hash")})
 			case 3:
 				// As callers add: after a lookup that found nothing.
 				if x.GetHashed(x.Hash(id), id) == nil {
@@ -66,6 +63,9 @@ func TestTableMatchesMap(t *testing.T) {
 					x.AddHashed(x.Hash(id), id, v)
 					model[id] = v
 				}
+			case 4:
+				// Touch only reads, whatever the table's state (growing or not).
+				x.Touch([]uint64{x.Hash(id), hashes.Draw(t, "touched hash")})
 			}
 			got := x.Get(id)
 			if hashed {
