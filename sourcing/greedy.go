@@ -26,7 +26,7 @@ func (p *Planner) greedyWhole() bool {
 		// copying and comparing keys, most of whose slots are unused.
 		var bestObj int64
 		for ci := range p.cands {
-			if p.cands[ci].holds != p.n || (p.shared && !p.fitsAll(ci)) {
+			if !p.holdsWhole(ci) {
 				continue
 			}
 			obj, ok := p.cachedObjective(ci, p.fullMask(), totalW)
@@ -39,7 +39,7 @@ func (p *Planner) greedyWhole() bool {
 		}
 	} else {
 		for ci := range p.cands {
-			if p.cands[ci].holds != p.n || (p.shared && !p.fitsAll(ci)) {
+			if !p.holdsWhole(ci) {
 				continue
 			}
 			v, ok := p.vec(ci, p.fullMask(), totalW)
@@ -64,6 +64,11 @@ func (p *Planner) greedyWhole() bool {
 		return true
 	}
 	return false
+}
+
+// holdsWhole reports whether candidate ci can ship the whole order alone.
+func (p *Planner) holdsWhole(ci int) bool {
+	return p.cands[ci].holds == p.n && (!p.shared || p.fitsAll(ci))
 }
 
 // better orders (key, candidate id) pairs of single shipments.

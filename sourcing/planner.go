@@ -355,22 +355,6 @@ func (p *Planner) holdings(n, nl int) error {
 	return checkAvailable(all, p.req.Available)
 }
 
-// checkAvailable is validate's check of the available units, done where holdings reads them
-// anyway: all is the bitwise OR of the numbers as unsigned, at least as large as each of them (a
-// negative one converts to a huge one), so when it is within MaxAvailable they all are, and
-// only otherwise are the numbers read again.
-func checkAvailable(all uint64, avail []int64) error {
-	if all <= MaxAvailable {
-		return nil
-	}
-	for _, a := range avail {
-		if uint64(a) > MaxAvailable {
-			return &RequestError{Field: "available", Reason: "out of range"}
-		}
-	}
-	return nil
-}
-
 // holdOne records that request location i has a units of line li's pool.
 func (p *Planner) holdOne(li, i int, a int64) {
 	if a > 0 {

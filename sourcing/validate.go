@@ -69,6 +69,22 @@ func validate(req *Request) error {
 	return nil
 }
 
+// checkAvailable is validate's check of the available units, done where holdings reads them
+// anyway: all is the bitwise OR of the numbers as unsigned, at least as large as each of them (a
+// negative one converts to a huge one), so when it is within MaxAvailable they all are, and
+// only otherwise are the numbers read again.
+func checkAvailable(all uint64, avail []int64) error {
+	if all <= MaxAvailable {
+		return nil
+	}
+	for _, a := range avail {
+		if uint64(a) > MaxAvailable {
+			return &RequestError{Field: "available", Reason: "out of range"}
+		}
+	}
+	return nil
+}
+
 // validCoord checks both bounds of each coordinate with one unsigned comparison (see the
 // available units above).
 func validCoord(lat, lon int64) bool {
